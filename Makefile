@@ -1,0 +1,39 @@
+# make demo: render the example project's documents into output/ (DOCX and PDF).
+# make test: run the tests.  make bench: run the benchmarks.  Each sets up .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+LOUPAN := $(VENV)/bin/loupan
+STAMP  := $(VENV)/.installed-0.1
+PROJECT := examples/cuihu
+
+.PHONY: demo test bench templates clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(LOUPAN) render --project $(PROJECT) --docs procedure,handbook --out output --pdf
+	$(LOUPAN) render --project $(PROJECT) --all-deals --docs subscription,contract --out output --pdf
+	@echo "== invalid deals (each must be refused with its rule ids) =="
+	@for f in $(PROJECT)/deals-invalid/*.yaml; do \
+	  [ "$$(basename $$f)" = expected.yaml ] && continue; \
+	  echo "-- $$f"; \
+	  $(LOUPAN) render --project $(PROJECT) --deal $$f --out output/refused; rc=$$?; \
+	  [ $$rc -eq 1 ] || { echo "expected exit 1, got $$rc"; exit 1; }; \
+	done
+
+test: $(STAMP)
+	$(PY) -m pytest -q -ra
+
+bench: $(STAMP)
+	$(PY) bench/bench_render.py
+	$(PY) bench/bench_pdf.py
+
+templates: $(STAMP)
+	$(LOUPAN) pack build templates/prc-presale
+
+clean:
+	rm -rf output .pytest_cache

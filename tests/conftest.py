@@ -1,0 +1,47 @@
+"""Shared fixtures: the example project, its pack, a workspace, and the PDF requirement."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit import api
+from toolkit.render.pdf import find_soffice
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "cuihu"
+PACK = ROOT / "templates" / "prc-presale"
+
+
+@pytest.fixture(scope="session")
+def example() -> Path:
+    """Return the example project folder (read only: copy it before changing anything)."""
+    return EXAMPLE
+
+
+@pytest.fixture(scope="session")
+def ws() -> api.Workspace:
+    """Return the example project opened with the default pack."""
+    return api.open_project(EXAMPLE)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """Return a writable copy of the example project."""
+    target = tmp_path / "cuihu"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def soffice() -> str:
+    """Return LibreOffice's path; fail in CI (LOUPAN_REQUIRE_PDF=1) and skip elsewhere when it is missing."""
+    found = find_soffice()
+    if found:
+        return found
+    if os.environ.get("LOUPAN_REQUIRE_PDF") == "1":
+        pytest.fail("LibreOffice (soffice) is required here (LOUPAN_REQUIRE_PDF=1) but is not installed")
+    pytest.skip("LibreOffice is not installed: PDF tests need it (apt-get install libreoffice-writer-nogui)")

@@ -1,0 +1,150 @@
+"""The public surface of the toolkit: open a project, check deals, render documents."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import yamlio
+from toolkit.checks.inputs import load_project
+from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
+from toolkit.domain.policy import Policy, load_policy
+from toolkit.domain.project import Project
+from toolkit.errors import PdfUnavailableError, UsageError
+from toolkit.findings import Finding
+from toolkit.pack.manifest import Pack, load_pack
+from toolkit.render.batch import RenderedDoc, Renderer, render_text, to_pdf
+from toolkit.render.context import deal_context, project_context
+from toolkit.render.pdf import find_soffice
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PACKS = {"预售": "prc-presale", "现售": "prc-completed"}
+Progress = Callable[[int, int, str], None]
+
+
+def templates_dir() -> Path:
+    """Return the folder holding the packs (LOUPAN_TEMPLATES overrides the repository's templates/)."""
+    return Path(os.environ.get("LOUPAN_TEMPLATES", ROOT / "templates"))
+
+
+@dataclass
+class Workspace:
+    """A project opened with its pack and policy, ready to check and render."""
+
+    project_dir: Path
+    pack: Pack
+    project: Project
+    policy: Policy
+    renderer: Renderer
+
+
+def open_project(project_dir: Path, *, pack_dir: Path | None = None) -> Workspace:
+    """Open a project folder with its pack (by sale type, unless one is given) and merged policy."""
+    project_dir = Path(project_dir)
+    if not (project_dir / "project.yaml").is_file():
+        raise UsageError(f"{project_dir}: not a project folder (no project.yaml)")
+    pack = load_pack(pack_dir or _default_pack(project_dir))
+    project = load_project(project_dir, pack)
+    policy = load_policy(project_dir, project.authority)
+    return Workspace(project_dir, pack, project, policy, Renderer(pack))
+
+
+def _default_pack(project_dir: Path) -> Path:
+    try:
+        data = yamlio.load_yaml((project_dir / "project.yaml").read_text(encoding="utf-8")) or {}
+        sale_type = (data.get("project") or {}).get("sale_type", "预售")
+        name = data.get("pack") or DEFAULT_PACKS.get(sale_type, "prc-presale")
+    except Exception:  # a broken project.yaml is reported by load_project with its details
+        name = "prc-presale"
+    return templates_dir() / name
+
+
+@dataclass
+class DealOutcome:
+    """A deal of a batch: its findings and, when clean, the documents written."""
+
+    check: DealCheck
+    documents: list[RenderedDoc] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return the deal's findings."""
+        return self.check.findings
+
+
+@dataclass
+class RenderResult:
+    """What a render run did: every deal's outcome and the project documents written."""
+
+    deals: list[DealOutcome] = field(default_factory=list)
+    project_docs: list[RenderedDoc] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return every finding of every deal."""
+        return [f for d in self.deals for f in d.findings]
+
+    @property
+    def documents(self) -> list[RenderedDoc]:
+        """Return every document written."""
+        return self.project_docs + [doc for d in self.deals for doc in d.documents]
+
+
+def deal_files(ws: Workspace) -> list[Path]:
+    """List the deal files of the project's deals/ folder."""
+    folder = ws.project_dir / "deals"
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no deals folder")
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != "expected.yaml")
+
+
+def check_deals(ws: Workspace, paths: Sequence[Path]) -> list[DealCheck]:
+    """Check deal files without rendering anything."""
+    checks = [check_deal(Path(p), ws.project, ws.pack, ws.policy) for p in paths]
+    duplicate_deal_numbers(checks)
+    return checks
+
+
+def render(ws: Workspace, *, deals: Sequence[Path] = (), docs: Sequence[str], out: Path, pdf: bool = False,
+           progress: Progress | None = None) -> RenderResult:
+    """Check every deal, render the documents of the clean ones and the project documents asked for."""
+    for doc_id in docs:
+        ws.pack.document(doc_id)
+    deal_docs = [d for d in docs if ws.pack.document(d).per == "deal"]
+    result = RenderResult(project_docs=[_render_project_doc(ws, d, out) for d in docs if d not in deal_docs])
+    checks = check_deals(ws, deals)
+    for i, check in enumerate(checks, start=1):
+        outcome = DealOutcome(check)
+        if check.ok and deal_docs:
+            outcome.documents = _render_deal(ws, check, deal_docs, out)
+        result.deals.append(outcome)
+        if progress:
+            progress(i, len(checks), check.deal_no)
+    if pdf:
+        _pdf(result, out)
+    return result
+
+
+def _render_deal(ws: Workspace, check: DealCheck, docs: list[str], out: Path) -> list[RenderedDoc]:
+    case = check.case
+    assert case is not None  # check.ok guarantees it
+    ctx = deal_context(ws.project, ws.policy, {}, case.deal, case.unit, case.pricing)
+    return [ws.renderer.render(d, case.deal.deal_no, ctx, out) for d in docs]
+
+
+def _render_project_doc(ws: Workspace, doc_id: str, out: Path) -> RenderedDoc:
+    ctx = project_context(ws.project, ws.policy, {}, ())
+    qa = tuple({**item, "a": render_text(item["a"], ctx), "q": render_text(item["q"], ctx)} for item in ws.pack.qa)
+    ctx["qa"] = [dict(item) for item in qa]
+    return ws.renderer.render(doc_id, ws.project.code, ctx, out)
+
+
+def _pdf(result: RenderResult, out: Path) -> None:
+    if find_soffice() is None:
+        result.notes.append(str(PdfUnavailableError()))
+        return
+    if result.documents:
+        to_pdf(result.documents, out)

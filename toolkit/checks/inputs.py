@@ -1,0 +1,94 @@
+"""Read a project folder and deal files, validated against the pack's schema.
+
+A broken project is an error (nothing can be rendered for it); a broken deal is an `input.invalid`
+finding naming the file and the field, so a batch goes on with the other deals.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from toolkit import yamlio
+
+from toolkit.domain.deal import Deal, deal_from_data
+from toolkit.domain.project import Project, project_from_data
+from toolkit.errors import ProjectError
+from toolkit.findings import ERROR, Finding
+from toolkit.pack.manifest import Pack
+from toolkit.pack.schema import validate
+
+INPUT_INVALID = "input.invalid"
+
+
+def load_project(project_dir: Path, pack: Pack) -> Project:
+    """Load project.yaml and units.csv; raise ProjectError naming the file, row and field."""
+    project_dir = Path(project_dir)
+    path = project_dir / "project.yaml"
+    raw = _read_yaml_file(path, ProjectError)
+    data, problems = validate(raw, pack.schema["project"], allow_unknown=True)
+    if problems:
+        p = problems[0]
+        raise ProjectError(path=path, field=p.field, expected=p.message,
+                           found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "")
+    return project_from_data(data, _units(project_dir / "units.csv", pack))
+
+
+def _read_yaml_file(path: Path, error: type[ProjectError]) -> Any:
+    try:
+        return yamlio.load_yaml(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(path=path, expected="an existing file") from None
+    except UnicodeDecodeError:
+        raise error(path=path, expected="UTF-8 text") from None
+    except yamlio.YAMLError as exc:
+        raise error(path=path, expected="valid YAML", found=_yaml_problem(exc)) from None
+
+
+def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError:
+        raise ProjectError(path=path, expected="the price list (units.csv)") from None
+    except UnicodeDecodeError:
+        raise ProjectError(path=path, expected="UTF-8 text") from None
+    out, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        data, problems = validate(row, pack.schema["unit"])
+        if problems:
+            raise ProjectError(path=path, field=f"line {line}: {problems[0].field}", expected=problems[0].message,
+                               found=repr(row.get(problems[0].field, ""))[:60])
+        if data["code"] in seen:
+            raise ProjectError(path=path, field=f"line {line}: code", expected="a unique unit code",
+                               found=data["code"])
+        seen.add(data["code"])
+        out.append(data)
+    return out
+
+
+def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
+    """Read one deal file; a malformed file gives input.invalid findings, never an exception."""
+    path = Path(path)
+    try:
+        raw = yamlio.load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [_invalid(path, "", f"cannot read the file: {exc.__class__.__name__}")]
+    except yamlio.YAMLError as exc:
+        return None, [_invalid(path, "", f"not valid YAML: {_yaml_problem(exc)}")]
+    data, problems = validate(raw, pack.schema["deal"])
+    if problems:
+        return None, [_invalid(path, p.field, p.message) for p in problems]
+    return deal_from_data(data), []
+
+
+def _invalid(path: Path, field: str, message: str) -> Finding:
+    where = f"{path.name}: field '{field}'" if field else path.name
+    return Finding(INPUT_INVALID, ERROR, f"{where}: {message}", document=str(path), location=field)
+
+
+def _yaml_problem(exc: yamlio.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}" if mark else str(problem)

@@ -1,0 +1,126 @@
+"""The `loupan` command: parse arguments, call the library, print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from toolkit import api
+from toolkit.errors import ToolkitError, UsageError
+from toolkit.findings import Finding, has_errors
+
+USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return USAGE
+    try:
+        return int(args.func(args))
+    except ToolkitError as exc:
+        print(f"loupan: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
+    sub = parser.add_subparsers(metavar="COMMAND")
+    r = sub.add_parser("render", help="check deals and render their documents (DOCX, PDF)",
+                       description="Check each deal, then render the documents of the clean ones.")
+    r.add_argument("--project", type=Path, required=True, help="project folder (project.yaml, units.csv)")
+    which = r.add_mutually_exclusive_group()
+    which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
+    which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
+    r.add_argument("--docs", help="documents to render, comma-separated (default: subscription,contract for "
+                                  "deals, procedure,handbook otherwise)")
+    r.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    r.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+    r.add_argument("--json", action="store_true", help="print one JSON object with the findings")
+    r.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
+    r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.set_defaults(func=_render)
+    p = sub.add_parser("pack", help="pack authoring tools").add_subparsers(metavar="ACTION")
+    b = p.add_parser("build", help="build a pack's DOCX templates from their sources")
+    b.add_argument("pack", type=Path, help="pack folder")
+    b.set_defaults(func=_pack_build)
+    return parser
+
+
+def _render(args: argparse.Namespace) -> int:
+    ws = api.open_project(args.project, pack_dir=args.pack)
+    deals = api.deal_files(ws) if args.all_deals else args.deal
+    for d in deals:
+        if not Path(d).is_file():
+            raise UsageError(f"{d}: no such deal file")
+    docs = _docs(args.docs, bool(deals))
+    result = api.render(ws, deals=deals, docs=docs, out=args.out, pdf=args.pdf,
+                        progress=None if args.quiet or len(deals) < 10 else _progress)
+    for note in result.notes:
+        print(f"loupan: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_text(result)
+    return 1 if has_errors(result.findings) else 0
+
+
+def _docs(value: str | None, with_deals: bool) -> list[str]:
+    if value:
+        return [d.strip() for d in value.split(",") if d.strip()]
+    return ["subscription", "contract"] if with_deals else ["procedure", "handbook"]
+
+
+def _progress(i: int, n: int, deal_no: str) -> None:
+    print(f"[{i}/{n}] {deal_no}", file=sys.stderr, flush=True)
+
+
+def _json(result: api.RenderResult) -> dict[str, Any]:
+    return {
+        "ok": not has_errors(result.findings),
+        "findings": [f.as_dict() for f in result.findings],
+        "deals": [{"deal_no": d.check.deal_no, "file": str(d.check.path), "rendered": bool(d.documents),
+                   "findings": [f.as_dict() for f in d.findings],
+                   "outputs": _outputs(d.documents)} for d in result.deals],
+        "outputs": _outputs(result.documents),
+        "notes": result.notes,
+    }
+
+
+def _outputs(docs: list) -> list[str]:
+    return [str(p) for d in docs for p in (d.docx, d.pdf) if p]
+
+
+def _print_text(result: api.RenderResult) -> None:
+    for d in result.deals:
+        status = "rendered" if d.documents else ("skipped" if has_errors(d.findings) else "checked")
+        print(f"{d.check.deal_no}: {status}")
+        for f in d.findings:
+            print("  " + _line(f))
+    for path in _outputs(result.documents):
+        print(f"wrote {path}")
+
+
+def _line(f: Finding) -> str:
+    where = f" [{f.location}]" if f.location else ""
+    return f"{f.severity}: {f.rule}{where}: {f.message}"
+
+
+def _pack_build(args: argparse.Namespace) -> int:
+    from toolkit.authoring.pack_build import build_pack
+
+    for doc_id, count in build_pack(args.pack).items():
+        print(f"built {doc_id}: {count} clauses")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Identity numbers: resident ID (GB 11643-1999) and unified social credit code (GB 32100-2015).
+
+Checks return None when the number is valid and a short reason otherwise, so a caller can put the reason
+straight into a finding. Masks keep numbers out of logs and reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+RESIDENT_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_CHECK_CHARS = "10X98765432"  # indexed by the weighted sum mod 11
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I O S V Z: they look like 1 0 5 U 2
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def resident_id_check_char(first17: str) -> str:
+    """Compute the check character for the first 17 digits of a resident ID."""
+    if len(first17) != 17 or not _ascii_digits(first17):
+        raise ValueError(f"expected 17 digits, got {first17!r}")
+    total = sum(int(ch) * w for ch, w in zip(first17, RESIDENT_WEIGHTS))
+    return RESIDENT_CHECK_CHARS[total % 11]
+
+
+def check_resident_id(s: str) -> str | None:
+    """Return why s is not a valid resident ID, or None when it is valid."""
+    if len(s) != 18:
+        return f"length {len(s)}, expected 18"
+    bad = next((i for i, ch in enumerate(s[:17]) if not _ascii_digits(ch)), None)
+    if bad is not None:
+        return f"character {s[bad]!r} at position {bad + 1} is not a digit"
+    if s[17] not in "0123456789Xx":
+        return f"check character {s[17]!r} must be 0-9 or X"
+    return _birth_date_problem(s[6:14]) or _check_char_problem(s[17].upper(), resident_id_check_char(s[:17]))
+
+
+def _birth_date_problem(birth: str) -> str | None:
+    """Tell whether yyyymmdd is a real date that is not in the future."""
+    try:
+        born = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+    except ValueError:
+        return f"birth date {birth} is not a date"
+    return f"birth date {birth} is in the future" if born > dt.date.today() else None
+
+
+def uscc_check_char(first17: str) -> str:
+    """Compute the check character for the first 17 characters of a USCC."""
+    if len(first17) != 17 or any(ch not in USCC_CHARSET for ch in first17):
+        raise ValueError(f"expected 17 characters from {USCC_CHARSET}, got {first17!r}")
+    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def check_uscc(s: str) -> str | None:
+    """Return why s is not a valid unified social credit code, or None when it is valid."""
+    if len(s) != 18:
+        return f"length {len(s)}, expected 18"
+    bad = next((i for i, ch in enumerate(s) if ch not in USCC_CHARSET), None)
+    if bad is not None:
+        return f"character {s[bad]!r} at position {bad + 1} is not allowed (0-9 and A-Y without I O S V Z)"
+    if not _ascii_digits(s[2:8]):
+        return f"administrative division {s[2:8]} (positions 3-8) must be digits"
+    return _check_char_problem(s[17], uscc_check_char(s[:17]))
+
+
+def _check_char_problem(found: str, expected: str) -> str | None:
+    """Compare a check character with the computed one."""
+    return None if found == expected else f"校验位错误：应为 {expected}"
+
+
+def _ascii_digits(s: str) -> bool:
+    """Tell whether s is all ASCII digits (str.isdigit also accepts ２ and ²)."""
+    return s.isascii() and s.isdigit()
+
+
+def mask_id(s: str) -> str:
+    """Mask an ID number for logs, keeping the first 6 and last 4 characters: 440305********4536."""
+    if len(s) <= 10:
+        return "*" * len(s)  # too short to keep both ends without showing everything
+    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def mask_phone(s: str) -> str:
+    """Mask a phone number for logs, keeping the first 3 and last 4 digits: 138****8000."""
+    compact = re.sub(r"[\s-]", "", s)
+    match = re.fullmatch(r"(\+?86)(1\d{10})", compact)  # only a mobile number can carry the 86 prefix
+    country, number = match.groups() if match else ("", compact)
+    if len(number) <= 7:
+        return country + "*" * len(number)
+    return country + number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -1,0 +1,101 @@
+"""Policies: the office's rules as data, shared by the checks and the procedure document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from toolkit import yamlio
+
+from toolkit.errors import PolicyError
+
+DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "policies" / "default.yaml"
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule's entry in the policy: severity, and what staff are told."""
+
+    id: str
+    severity: str
+    title: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The merged policy of a project."""
+
+    data: dict[str, Any]
+    rules: dict[str, RuleSpec]
+    authority: dict[str, Decimal]
+
+    @property
+    def deposit_limit_pct(self) -> Decimal:
+        """Return the largest deposit as a percentage of the deal total."""
+        return Decimal(str(self.data["deposit"]["limit_pct"]))
+
+    @property
+    def area_tolerance_pct(self) -> Decimal:
+        """Return the area difference settled at the actual area."""
+        return Decimal(str(self.data["area"]["tolerance_pct"]))
+
+    def severity(self, rule_id: str) -> str:
+        """Return a rule's severity; an unknown rule id is an error in the toolkit."""
+        return self.rules[rule_id].severity
+
+
+def load_policy(project_dir: Path | None, authority: dict[str, Decimal] | None = None,
+                default: Path = DEFAULT_POLICY) -> Policy:
+    """Merge the default policy, the project's policies.yaml and its authority table."""
+    data = _read(default)
+    override = Path(project_dir) / "policies.yaml" if project_dir else None
+    if override and override.is_file():
+        data = _merge(data, _read(override))
+    rules = _rules(default if not override or not override.is_file() else override, data.get("rules", []))
+    table = authority if authority else {k: Decimal(str(v)) for k, v in (data.get("authority") or {}).items()}
+    return Policy(data=data, rules=rules, authority=dict(table))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yamlio.load_yaml(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(path=path, expected="a policy file") from None
+    except yamlio.YAMLError as exc:
+        raise PolicyError(path=path, expected="valid YAML", found=str(exc).splitlines()[0]) from None
+    if not isinstance(data, dict):
+        raise PolicyError(path=path, expected="a mapping")
+    return data
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Merge mappings key by key; lists (the rules) merge by rule id."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        elif key == "rules" and isinstance(value, list):
+            by_id = {r["id"]: r for r in out.get("rules", [])}
+            by_id.update({r["id"]: {**by_id.get(r["id"], {}), **r} for r in value if isinstance(r, dict)})
+            out[key] = list(by_id.values())
+        else:
+            out[key] = value
+    return out
+
+
+def _rules(path: Path, items: list[dict[str, Any]]) -> dict[str, RuleSpec]:
+    rules = {}
+    for i, item in enumerate(items):
+        missing = [k for k in ("id", "severity", "title", "text", "source") if k not in item]
+        if missing:
+            raise PolicyError(path=path, field=f"rules[{i}].{missing[0]}", expected="a value")
+        if item["severity"] not in SEVERITIES:
+            raise PolicyError(path=path, field=f"rules[{i}].severity", expected="error or warning",
+                              found=str(item["severity"]))
+        rules[item["id"]] = RuleSpec(**{k: str(item[k]) for k in ("id", "severity", "title", "text", "source")})
+    return rules

@@ -1,0 +1,33 @@
+"""Findings: what a check says about a deal or a document, as data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one input: formatted only at the edge (terminal, JSON, HTML)."""
+
+    rule: str
+    severity: str
+    message: str
+    document: str = ""
+    location: str = ""
+    expected: str = ""
+    found: str = ""
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the finding as a JSON-ready dict, leaving out empty fields."""
+        return {k: v for k, v in asdict(self).items() if v not in ("", {}, None)}
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """Tell whether any finding is an error."""
+    return any(f.severity == ERROR for f in findings)

@@ -1,0 +1,148 @@
+"""The pack model: a versioned folder of templates, a schema, clause ids and shared terms."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit import yamlio
+
+from toolkit.errors import PackError
+
+CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+PER_KINDS = ("deal", "project")
+SCHEMA_PARTS = ("project", "unit", "deal")
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document of a pack: its template, what it is rendered for and its clause ids."""
+
+    id: str
+    title: str
+    template: Path
+    source: Path | None
+    per: str
+    clauses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SharedTerm:
+    """A term that must read the same in every document of a deal."""
+
+    id: str
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded template pack."""
+
+    name: str
+    version: str
+    title: str
+    root: Path
+    documents: dict[str, DocumentSpec]
+    shared_terms: tuple[SharedTerm, ...]
+    schema: dict[str, Any]
+    qa: tuple[dict[str, str], ...] = field(default=())
+
+    def document(self, doc_id: str) -> DocumentSpec:
+        """Return one document's spec, or raise naming the documents there are."""
+        if doc_id not in self.documents:
+            known = ", ".join(self.documents)
+            raise PackError(path=self.root / "pack.yaml", field="documents", expected=f"one of {known}",
+                            found=doc_id)
+        return self.documents[doc_id]
+
+    def docs_per(self, per: str) -> list[str]:
+        """List the documents rendered once per deal, or once per project."""
+        return [d.id for d in self.documents.values() if d.per == per]
+
+
+def load_pack(root: Path) -> Pack:
+    """Load and check a pack folder; raise PackError naming the file and key on any fault."""
+    root = Path(root)
+    manifest_path = root / "pack.yaml"
+    data = _read_yaml(manifest_path)
+    for key in ("name", "version", "documents", "schema"):
+        if key not in data:
+            raise PackError(path=manifest_path, field=key, expected="a value")
+    if not VERSION.match(str(data["version"])):
+        raise PackError(path=manifest_path, field="version", expected="a semantic version such as 1.2.0",
+                        found=str(data["version"]))
+    docs = {doc_id: _document(root, doc_id, spec) for doc_id, spec in data["documents"].items()}
+    return Pack(
+        name=str(data["name"]), version=str(data["version"]), title=str(data.get("title", data["name"])),
+        root=root, documents=docs, shared_terms=_shared_terms(manifest_path, data.get("shared_terms", [])),
+        schema=_schema(root / data["schema"]), qa=_qa(root, data.get("qa")),
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yamlio.load_yaml(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackError(path=path, expected="a pack file") from None
+    except yamlio.YAMLError as exc:
+        raise PackError(path=path, expected="valid YAML", found=str(exc).splitlines()[0]) from None
+
+
+def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
+    where = root / "pack.yaml"
+    template = root / spec.get("template", "")
+    if not template.is_file():
+        raise PackError(path=where, field=f"documents.{doc_id}.template", expected="an existing DOCX",
+                        found=str(template))
+    if spec.get("per") not in PER_KINDS:
+        raise PackError(path=where, field=f"documents.{doc_id}.per", expected="deal or project",
+                        found=str(spec.get("per")))
+    clauses = tuple(spec.get("clauses") or ())
+    _check_clause_ids(where, doc_id, clauses)
+    source = root / spec["source"] if spec.get("source") else None
+    return DocumentSpec(doc_id, str(spec.get("title", doc_id)), template, source, spec["per"], clauses)
+
+
+def _check_clause_ids(where: Path, doc_id: str, clauses: tuple[str, ...]) -> None:
+    bad = [c for c in clauses if not CLAUSE_ID.match(str(c))]
+    if bad:
+        raise PackError(path=where, field=f"documents.{doc_id}.clauses", expected="ids like art06_1",
+                        found=", ".join(map(str, bad[:5])))
+    dupes = sorted({c for c in clauses if clauses.count(c) > 1})
+    if dupes:
+        raise PackError(path=where, field=f"documents.{doc_id}.clauses", expected="unique clause ids",
+                        found="duplicated " + ", ".join(dupes))
+
+
+def _shared_terms(where: Path, items: list[dict[str, str]]) -> tuple[SharedTerm, ...]:
+    try:
+        return tuple(SharedTerm(str(i["id"]), str(i["label"]), str(i["path"])) for i in items)
+    except (KeyError, TypeError):
+        raise PackError(path=where, field="shared_terms", expected="entries with id, label and path") from None
+
+
+def _schema(path: Path) -> dict[str, Any]:
+    schema = _read_yaml(path)
+    for part in SCHEMA_PARTS:
+        if not isinstance(schema, dict) or not isinstance(schema.get(part), dict):
+            raise PackError(path=path, field=part, expected="a cerberus schema mapping")
+    return schema
+
+
+def _qa(root: Path, name: str | None) -> tuple[dict[str, str], ...]:
+    if not name:
+        return ()
+    items = _read_yaml(root / name)
+    if not isinstance(items, list) or not all(isinstance(i, dict) and "q" in i and "a" in i for i in items):
+        raise PackError(path=root / name, expected="a list of entries with q and a")
+    return tuple({"topic": str(i.get("topic", "")), "q": str(i["q"]), "a": str(i["a"])} for i in items)
+
+
+def file_sha256(path: Path) -> str:
+    """Hash a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

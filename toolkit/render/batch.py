@@ -1,0 +1,92 @@
+"""Render a pack's documents for deals and projects: compiled templates, provenance, sidecars, PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from toolkit.pack.manifest import DocumentSpec, Pack, file_sha256
+from toolkit.render import pdf as pdf_mod
+from toolkit.render.docx import CompiledTemplate, make_environment
+from toolkit.render.filters import FILTERS
+from toolkit.render.provenance import canonical_json, input_sha256, pdf_metadata
+
+
+@dataclass
+class RenderedDoc:
+    """One document written: its DOCX, its PDF when asked for, and its provenance."""
+
+    document: str
+    docx: Path
+    properties: dict[str, str]
+    title: str
+    pdf: Path | None = None
+
+
+@dataclass
+class Renderer:
+    """Renders a pack's documents; each template is compiled once and reused for every deal."""
+
+    pack: Pack
+    _compiled: dict[str, CompiledTemplate] = field(default_factory=dict)
+    _hashes: dict[str, str] = field(default_factory=dict)
+
+    def template(self, spec: DocumentSpec) -> CompiledTemplate:
+        """Return the compiled template of a document, compiling it on first use."""
+        if spec.id not in self._compiled:
+            self._compiled[spec.id] = CompiledTemplate(spec.template, make_environment())
+            self._hashes[spec.id] = file_sha256(spec.template)
+        return self._compiled[spec.id]
+
+    def render(self, doc_id: str, number: str, context: dict[str, Any], out_dir: Path) -> RenderedDoc:
+        """Render one document into out_dir as `<number>-<doc_id>.docx`, with its JSON sidecar."""
+        spec = self.pack.document(doc_id)
+        compiled = self.template(spec)
+        props = self._properties(spec, number, context)
+        context = {**context, "doc": {"title": spec.title, "number": number, "pack": self.pack.name,
+                                      "version": self.pack.version}}
+        target = out_dir / f"{number}-{doc_id}.docx"
+        _write_atomic(target, compiled.render(context, props))
+        sidecar = {"provenance": props, "input": context}
+        _write_atomic(target.with_suffix(".json"), _pretty_json(sidecar).encode("utf-8"))
+        return RenderedDoc(doc_id, target, props, spec.title)
+
+    def _properties(self, spec: DocumentSpec, number: str, context: dict[str, Any]) -> dict[str, str]:
+        return {
+            "document_id": f"{number}-{spec.id}", "document": spec.id, "pack": self.pack.name,
+            "pack_version": self.pack.version, "template_sha256": self._hashes[spec.id],
+            "input_sha256": input_sha256({k: v for k, v in context.items() if k != "doc"}),
+            "rendered_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        }
+
+
+def to_pdf(docs: list[RenderedDoc], out_dir: Path) -> None:
+    """Convert rendered documents to PDF in batches and stamp each with its provenance."""
+    pdfs = pdf_mod.convert([d.docx for d in docs], out_dir)
+    for doc, pdf in zip(docs, pdfs):
+        pdf_mod.stamp_metadata(pdf, pdf_metadata(doc.properties, doc.title))
+        doc.pdf = pdf
+
+
+def render_text(source: str, context: dict[str, Any]) -> str:
+    """Render a short pack text (a Q&A answer) with the same filters, as plain text."""
+    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined)
+    env.filters.update(FILTERS)
+    return env.from_string(source).render(context)
+
+
+def _pretty_json(data: Any) -> str:
+    return json.dumps(json.loads(canonical_json(data)), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)

@@ -1,0 +1,129 @@
+"""What the templates see: a deal or a project turned into plain mappings of ready values."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from toolkit.domain.deal import Deal
+from toolkit.domain.policy import Policy
+from toolkit.domain.pricing import Pricing
+from toolkit.domain.project import Project, Unit
+
+# Characters XML 1.0 forbids, and line breaks a one-line field should not carry into a paragraph.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\r\n\t]")
+
+
+def clean(value: Any) -> Any:
+    """Make every string safe for a DOCX text run, recursively."""
+    if isinstance(value, str):
+        return _UNSAFE.sub(" ", value)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def base_context(project: Project, policy: Policy, doc: dict[str, str]) -> dict[str, Any]:
+    """Return what every document sees: the project, seller, land, escrow, terms and policy."""
+    d = project.data
+    return {
+        "doc": doc,
+        "project": d["project"],
+        "seller": d["seller"],
+        "land": d["land"],
+        "escrow": d["escrow_account"],
+        "terms": d["contract_terms"],
+        "sub": d["subscription"],
+        "policy": {"deposit_limit_pct": policy.deposit_limit_pct, "area_tolerance_pct": policy.area_tolerance_pct,
+                   "refund_days": int(policy.data.get("refund_days", 15))},
+    }
+
+
+def deal_context(project: Project, policy: Policy, doc: dict[str, str], deal: Deal, unit: Unit,
+                 pricing: Pricing) -> dict[str, Any]:
+    """Return the context of a deal document (contract, subscription)."""
+    permit = project.permit_for(unit.building, deal.subscribe_date)
+    ctx = base_context(project, policy, doc)
+    ctx.update({
+        "permit": {"no": permit.no, "issued": permit.issued, "authority": permit.authority} if permit else {},
+        "unit": asdict(unit),
+        "deal": _deal(deal, pricing),
+        "buyers": [asdict(b) for b in deal.buyers],
+    })
+    return clean(ctx)
+
+
+def _deal(deal: Deal, p: Pricing) -> dict[str, Any]:
+    pay = deal.payment
+    return {
+        "no": deal.deal_no, "subscribe_date": deal.subscribe_date, "sign_deadline": deal.sign_deadline,
+        "salesperson": deal.salesperson, "pricing_basis": "建筑面积", "list_total": p.list_total,
+        "discounts": [asdict(d) for d in p.discounts], "total": p.total, "unit_price": p.unit_price,
+        "deposit": deal.deposit, "payment_method": pay.method, "down_payment_pct": pay.down_payment_pct,
+        "down_payment": p.down_payment, "loan_amount": p.loan_amount, "lender": pay.lender,
+        "plan": [asdict(r) for r in p.plan],
+    }
+
+
+def project_context(project: Project, policy: Policy, doc: dict[str, str],
+                    qa: tuple[dict[str, str], ...]) -> dict[str, Any]:
+    """Return the context of a project document (procedure, handbook)."""
+    ctx = base_context(project, policy, doc)
+    ctx.update({
+        "permits": [{"no": p.no, "issued": p.issued, "authority": p.authority,
+                     "buildings": "、".join(f"{b}号楼" for b in p.buildings)} for p in project.permits],
+        "buildings": _buildings(project),
+        "discounts": [{"name": d.name, "rate_pct": d.rate_pct, "condition": d.condition()}
+                      for d in project.discounts],
+        "authority": _authority(project, policy),
+        "layouts": _layouts(project),
+        "prices": _prices(project),
+        "rules": [asdict(r) for r in policy.rules.values()],
+        "qa": list(qa),
+    })
+    return clean(ctx)
+
+
+def _buildings(project: Project) -> list[dict[str, Any]]:
+    by_building: dict[str, list[Unit]] = defaultdict(list)
+    for u in project.units.values():
+        by_building[u.building].append(u)
+    out = []
+    for name in sorted(by_building, key=_natural):
+        units = by_building[name]
+        permit = project.any_permit_for(name)
+        out.append({"name": f"{name}号楼", "floors": max(u.floor for u in units), "units": len(units),
+                    "permit_no": permit.no if permit else "尚未取得"})
+    return out
+
+
+def _natural(s: str) -> tuple[int, str]:
+    return (int(s), s) if s.isdigit() else (10**9, s)
+
+
+def _authority(project: Project, policy: Policy) -> list[dict[str, Any]]:
+    rows = sorted(policy.authority.items(), key=lambda kv: kv[1])
+    return [{"role": role, "rate_pct": rate,
+             "staff": "、".join(n for n, r in project.staff.items() if r == role) or "—"} for role, rate in rows]
+
+
+def _layouts(project: Project) -> list[dict[str, Any]]:
+    groups: dict[str, list[Unit]] = defaultdict(list)
+    for u in project.units.values():
+        groups[u.layout].append(u)
+    return [{"layout": name, "count": len(us),
+             "area_min": min(u.building_area for u in us), "area_max": max(u.building_area for u in us),
+             "inner_min": min(u.inner_area for u in us), "inner_max": max(u.inner_area for u in us)}
+            for name, us in sorted(groups.items())]
+
+
+def _prices(project: Project) -> dict[str, Decimal]:
+    units = list(project.units.values())
+    totals = [u.list_unit_price * u.building_area for u in units]
+    return {"unit_min": min(u.list_unit_price for u in units), "unit_max": max(u.list_unit_price for u in units),
+            "total_min": min(totals).quantize(Decimal("0.01")), "total_max": max(totals).quantize(Decimal("0.01"))}

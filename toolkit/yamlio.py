@@ -1,0 +1,39 @@
+"""YAML as people write it here: `no:` is a key (许可证号), not the boolean false of YAML 1.1."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader whose booleans are only true/false (YAML 1.2), so `no`, `yes`, `on`, `off` stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """Keep an impossible date (2026-13-45) as text, so the schema names the field instead of YAML failing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+YAMLError = yaml.YAMLError
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text safely, with YAML 1.2 booleans."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
