@@ -153,12 +153,14 @@ def test_to_capitals_refuses_a_wrong_cn2an_result(monkeypatch: pytest.MonkeyPatc
         to_capitals("105")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("拾万元整", "人民币壹拾万元整"), ("零元伍角陆分", "人民币伍角陆分"), ("壹佰零伍元", "人民币壹佰零伍元整"),
-    ("伍元零陆分整", "人民币伍元零陆分"),
+@pytest.mark.parametrize("amount, raw, expected", [
+    ("100000", "拾万元整", "人民币壹拾万元整"),
+    ("0.56", "零元伍角陆分", "人民币伍角陆分"),
+    ("105", "壹佰零伍元", "人民币壹佰零伍元整"),
+    ("5.06", "伍元零陆分整", "人民币伍元零陆分"),
 ])
-def test_to_capitals_tidies_cn2an_output(monkeypatch: pytest.MonkeyPatch, raw: str, expected: str) -> None:
-    amount = parse_capitals(raw.rstrip("整")) if "分整" in raw else parse_capitals(raw)
+def test_to_capitals_tidies_cn2an_output(monkeypatch: pytest.MonkeyPatch, amount: str, raw: str,
+                                         expected: str) -> None:
     monkeypatch.setattr(money.cn2an, "an2cn", lambda text, mode: raw)
     assert to_capitals(amount) == expected
 
@@ -333,8 +335,8 @@ def test_parse_rejects_empty(text: str) -> None:
     ("壹佰元零整", 3, "followed by a digit"),
     ("壹元零伍角", 2, "superfluous"),
     ("伍角零陆分", 2, "superfluous"),
-    ("壹仟元壹分", 3, "rule 4(4)"),
-    ("壹拾万柒仟零元整", 6, "followed by a digit"),
+    ("壹仟元壹分", 3, r"rule 4\(4\)"),
+    ("壹拾万柒仟零元整", 5, "followed by a digit"),
     # anything else
     ("整", 0, "no amount"),
     ("壹角元整", 1, "before 元"),

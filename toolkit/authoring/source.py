@@ -98,3 +98,14 @@ def _check_ids(path: Path, blocks: list[Block]) -> None:
 def clause_ids(blocks: list[Block]) -> list[str]:
     """Return the clause ids of a parsed source, in order."""
     return [b.clause_id for b in blocks if b.kind == "clause"]
+
+
+def conditional_clause_ids(blocks: list[Block]) -> set[str]:
+    """Return the clause ids inside `{%p if %}` blocks: a rendered document may leave them out."""
+    depth, out = 0, set()
+    for b in blocks:
+        if b.kind == "control":
+            depth += b.text.startswith("{%p if") - b.text.startswith("{%p endif")
+        elif b.kind == "clause" and depth:
+            out.add(b.clause_id)
+    return out

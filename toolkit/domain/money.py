@@ -40,7 +40,7 @@ TO_TRADITIONAL = str.maketrans({"贰": "貳", "叁": "參", "陆": "陸", "万":
 
 
 class CapitalsError(ToolkitError, ValueError):
-    """A text is not a well-formed amount in Chinese capitals."""
+    """A text is not a well-formed amount in Chinese capitals; index is 0-based in the original text."""
 
     def __init__(self, message: str, index: int | None = None, char: str | None = None) -> None:
         super().__init__(message)
@@ -325,7 +325,7 @@ def _check_fraction(integer: int | None, found: list[int | None], fen_digit: str
 
 
 def lint_capitals(text: str) -> list[str]:
-    """List style problems that do not change the value; empty when clean. Read values with parse_capitals."""
+    """List style problems that leave the value alone (parse_capitals finds value errors); [] when clean."""
     body = "".join(VARIANTS.get(ch, ch) for ch in text if not ch.isspace())
     return [message for bad, message in _lint_checks(text, body) if bad]
 
