@@ -111,8 +111,9 @@ def check_deals(ws: Workspace, paths: Sequence[Path]) -> list[DealCheck]:
 def render(ws: Workspace, *, deals: Sequence[Path] = (), docs: Sequence[str], out: Path, pdf: bool = False,
            progress: Progress | None = None) -> RenderResult:
     """Check every deal, render the documents of the clean ones and the project documents asked for."""
-    for doc_id in docs:
-        ws.pack.document(doc_id)
+    unknown = [d for d in docs if d not in ws.pack.documents]
+    if unknown:
+        raise UsageError(f"unknown document {unknown[0]!r}: pack {ws.pack.name} has {', '.join(ws.pack.documents)}")
     deal_docs = [d for d in docs if ws.pack.document(d).per == "deal"]
     result = RenderResult(project_docs=[_render_project_doc(ws, d, out) for d in docs if d not in deal_docs])
     checks = check_deals(ws, deals)

@@ -64,7 +64,9 @@ def test_resident_id_check_char(number: str) -> None:
     assert resident_id_check_char(number[:17]) == number[17]
 
 
-@pytest.mark.parametrize("first17", ["1101011990030720", "110101199003072017", "11010119900307201X", "１1010119900307201"])
+@pytest.mark.parametrize("first17", [
+    "1101011990030720", "110101199003072017", "11010119900307201X", "１1010119900307201",
+])
 def test_resident_id_check_char_needs_17_digits(first17: str) -> None:
     with pytest.raises(ValueError):
         resident_id_check_char(first17)

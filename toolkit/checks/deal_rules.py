@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from toolkit.domain.deal import Deal
-from toolkit.domain.ids import check_resident_id, check_uscc
+from toolkit.domain.ids import check_resident_id, check_uscc, mask_id
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import Pricing, price_deal
 from toolkit.domain.project import AVAILABLE, Project, Unit
@@ -74,15 +74,11 @@ def _id_checksum(c: DealCase) -> Iterator[tuple[str, str, str, str]]:
         problem = check_resident_id(b.id_no) if b.id_type == "居民身份证" else None
         if problem:
             yield (f"买受人{b.name}的居民身份证号码未通过校验：{problem}", f"buyers[{i}].id_no",
-                   "GB 11643 check digit", _mask(b.id_no))
+                   "GB 11643 check digit", mask_id(b.id_no))
     problem = check_uscc(c.project.data["seller"]["uscc"])
     if problem:
         yield (f"出卖人统一社会信用代码未通过校验：{problem}", "seller.uscc", "GB 32100 check digit",
                c.project.data["seller"]["uscc"])
-
-
-def _mask(id_no: str) -> str:
-    return id_no[:6] + "*" * max(len(id_no) - 10, 0) + id_no[-4:] if len(id_no) > 10 else "***"
 
 
 @rule("permit.missing")

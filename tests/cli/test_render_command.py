@@ -1,0 +1,123 @@
+"""The `loupan render` command: exit codes, JSON findings, batches, progress."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "cuihu"
+INVALID = EXAMPLE / "deals-invalid"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_clean_deal_exits_0_and_writes_its_documents(capsys, tmp_path):
+    code, out, _ = run(capsys, "render", "--project", str(EXAMPLE), "--deal",
+                       str(EXAMPLE / "deals" / "CHY-2026-0002.yaml"), "--out", str(tmp_path))
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["CHY-2026-0002-contract.docx",
+                                                             "CHY-2026-0002-subscription.docx"]
+    assert "CHY-2026-0002: rendered" in out
+
+
+def test_an_invalid_deal_exits_1_prints_its_findings_and_writes_nothing(capsys, tmp_path):
+    code, out, _ = run(capsys, "render", "--project", str(EXAMPLE), "--deal",
+                       str(INVALID / "shares-and-deadline.yaml"), "--out", str(tmp_path / "o"), "--json")
+    assert code == 1
+    data = json.loads(out)
+    rules = {f["rule"] for f in data["findings"]}
+    assert {"shares.invalid", "sign_deadline.invalid"} <= rules
+    assert all({"rule", "severity", "message"} <= set(f) for f in data["findings"])
+    assert not (tmp_path / "o").exists()
+
+
+def test_json_of_a_clean_deal_has_an_empty_findings_list(capsys, tmp_path):
+    code, out, _ = run(capsys, "render", "--project", str(EXAMPLE), "--deal",
+                       str(EXAMPLE / "deals" / "CHY-2026-0001.yaml"), "--out", str(tmp_path), "--json",
+                       "--docs", "subscription")
+    assert code == 0
+    data = json.loads(out)
+    assert data["findings"] == [] and data["outputs"] == [str(tmp_path / "CHY-2026-0001-subscription.docx")]
+
+
+def test_a_batch_renders_the_clean_deals_skips_the_others_and_exits_1(capsys, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    shutil.copy(INVALID / "below-floor.yaml", project / "deals")
+    (project / "deals" / "broken.yaml").write_text("deal_no: [\n", encoding="utf-8")
+    code, out, _ = run(capsys, "render", "--project", str(project), "--all-deals", "--out", str(tmp_path / "o"),
+                       "--json")
+    assert code == 1
+    deals = {d["file"].rsplit("/", 1)[-1]: d for d in json.loads(out)["deals"]}
+    assert len(deals) == 5
+    assert not deals["below-floor.yaml"]["rendered"] and not deals["broken.yaml"]["rendered"]
+    assert deals["broken.yaml"]["findings"][0]["rule"] == "input.invalid"
+    assert len(list((tmp_path / "o").glob("*.docx"))) == 6
+
+
+def test_long_batches_show_progress_on_stderr(capsys, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    for i in range(10):
+        text = (EXAMPLE / "deals" / "CHY-2026-0001.yaml").read_text(encoding="utf-8")
+        text = text.replace("CHY-2026-0001", f"CHY-2026-01{i:02d}")
+        (project / "deals" / f"extra-{i}.yaml").write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "render", "--project", str(project), "--all-deals", "--docs", "subscription",
+                       "--out", str(tmp_path / "o"))
+    assert code == 0
+    assert "[13/13]" in err
+
+
+def test_project_documents_are_named_by_the_project_code(capsys, tmp_path):
+    code, _, _ = run(capsys, "render", "--project", str(EXAMPLE), "--docs", "procedure,handbook", "--out",
+                     str(tmp_path))
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["CHY-handbook.docx", "CHY-procedure.docx"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["render", "--project", str(EXAMPLE), "--no-such-flag"],
+        ["render"],
+        ["render", "--project", "/nonexistent/project"],
+        ["render", "--project", str(EXAMPLE), "--deal", "/nonexistent/deal.yaml"],
+        ["render", "--project", str(EXAMPLE), "--docs", "brochure"],
+        [],
+    ],
+)
+def test_wrong_usage_exits_2_without_a_traceback(capsys, argv):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in err and err.strip()
+
+
+def test_a_broken_project_exits_1_naming_the_file(capsys, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    (project / "units.csv").write_text("code,building\n1-0101,1\n", encoding="utf-8")
+    code, _, err = run(capsys, "render", "--project", str(project), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "units.csv" in err and "Traceback" not in err
+
+
+def test_every_command_has_help(capsys):
+    for argv in (["--help"], ["render", "--help"], ["pack", "build", "--help"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 0
+        assert "usage" in capsys.readouterr().out

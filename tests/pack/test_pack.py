@@ -1,0 +1,133 @@
+"""The pack format: manifest, schema, sources and the DOCX templates built from them."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from toolkit.authoring.build import build_docx
+from toolkit.authoring.pack_build import build_pack
+from toolkit.authoring.source import clause_ids, parse_source, split_cells
+from toolkit.errors import PackError
+from toolkit.pack.manifest import load_pack
+
+ROOT = Path(__file__).resolve().parents[2]
+PACK = ROOT / "templates" / "prc-presale"
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(PACK)
+
+
+def test_the_default_pack_has_the_four_documents(pack):
+    assert set(pack.documents) == {"contract", "subscription", "procedure", "handbook"}
+    assert pack.docs_per("deal") == ["contract", "subscription"]
+    assert pack.version.count(".") == 2
+
+
+@pytest.mark.parametrize("doc", ["contract", "subscription", "procedure", "handbook"])
+def test_each_committed_template_is_the_build_of_its_source(pack, tmp_path, doc):
+    spec = pack.document(doc)
+    rebuilt = tmp_path / "rebuilt.docx"
+    build_docx(spec.source, rebuilt, title=spec.title, header="{{ project.name | text }} · " + spec.title)
+    assert rebuilt.read_bytes() == spec.template.read_bytes(), "run `make templates` and commit the result"
+
+
+@pytest.mark.parametrize("doc", ["contract", "subscription", "procedure", "handbook"])
+def test_manifest_clause_ids_are_the_source_ids_and_the_template_bookmarks(pack, doc):
+    spec = pack.document(doc)
+    assert list(spec.clauses) == clause_ids(parse_source(spec.source))
+    with zipfile.ZipFile(spec.template) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    for clause in spec.clauses:
+        assert f'w:name="{clause}"' in xml
+
+
+def test_the_templates_set_a_cjk_east_asia_font(pack):
+    with zipfile.ZipFile(pack.document("contract").template) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="Noto Serif CJK SC"' in styles
+    assert "MS Mincho" not in styles.split("<w:style ")[0]
+
+
+def test_the_contract_marks_every_article_paragraph_with_a_clause_id(pack):
+    blocks = parse_source(pack.document("contract").source)
+    in_articles = False
+    for b in blocks:
+        in_articles = in_articles or (b.kind == "article" and b.text.startswith("第一条"))
+        if in_articles and b.kind == "plain" and "{{" not in b.text:
+            assert b.text.endswith("：") or "签" in b.text or "盖章" in b.text or "日期" in b.text, b.text
+
+
+def test_a_table_row_keeps_the_pipe_of_a_filter_in_its_cell():
+    assert split_cells(Path("x"), 1, "| {{ r.amount | yuan }} | b |") == ["{{ r.amount | yuan }}", "b"]
+
+
+def _source(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        ("[Bad-Id] text\n", "clause id"),
+        ("[a_1] one\n[a_1] two\n", "unique"),
+        ("{%p for b in buyers %}\n[a_1] {{ b.name | text }}\n{%p endfor %}\n", "loop"),
+        ("|a|b\n", "ending with '|'"),
+    ],
+)
+def test_source_faults_name_the_line(tmp_path, text, fault):
+    with pytest.raises(PackError, match=fault) as err:
+        parse_source(_source(tmp_path, text))
+    assert "line" in str(err.value)
+
+
+def _pack_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(PACK, target)
+    return target
+
+
+def test_a_manifest_without_a_version_is_refused(tmp_path):
+    pack = _pack_copy(tmp_path)
+    manifest = pack / "pack.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("version: 1.0.0", "version: one"),
+                        encoding="utf-8")
+    with pytest.raises(PackError, match="version"):
+        load_pack(pack)
+
+
+def test_a_duplicated_clause_id_in_the_manifest_is_refused(tmp_path):
+    pack = _pack_copy(tmp_path)
+    manifest = pack / "pack.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("note_2,", "note_1,", 1), encoding="utf-8")
+    with pytest.raises(PackError, match="duplicated note_1"):
+        load_pack(pack)
+
+
+def test_a_missing_template_is_named(tmp_path):
+    pack = _pack_copy(tmp_path)
+    (pack / "handbook.docx").unlink()
+    with pytest.raises(PackError, match="handbook.docx"):
+        load_pack(pack)
+
+
+def test_pack_build_refuses_a_source_whose_ids_the_manifest_does_not_list(tmp_path):
+    pack = _pack_copy(tmp_path)
+    source = pack / "src" / "subscription.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n[sub_new_1] 新增条款。\n", encoding="utf-8")
+    with pytest.raises(PackError, match="sub_new_1"):
+        build_pack(pack)
+
+
+def test_a_schema_without_a_deal_part_is_refused(tmp_path):
+    pack = _pack_copy(tmp_path)
+    (pack / "schema.yaml").write_text("project: {}\nunit: {}\n", encoding="utf-8")
+    with pytest.raises(PackError, match="deal"):
+        load_pack(pack)
