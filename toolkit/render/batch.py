@@ -15,7 +15,7 @@ from toolkit.pack.manifest import DocumentSpec, Pack, file_sha256
 from toolkit.render import pdf as pdf_mod
 from toolkit.render.docx import CompiledTemplate, make_environment
 from toolkit.render.filters import FILTERS
-from toolkit.render.provenance import canonical_json, input_sha256, pdf_metadata
+from toolkit.render.provenance import input_sha256, json_default, pdf_metadata
 
 
 @dataclass
@@ -82,7 +82,7 @@ def render_text(source: str, context: dict[str, Any]) -> str:
 
 
 def _pretty_json(data: Any) -> str:
-    return json.dumps(json.loads(canonical_json(data)), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=json_default) + "\n"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

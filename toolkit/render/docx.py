@@ -53,6 +53,16 @@ class CompiledTemplate:
             self._blobs = {i.filename: z.read(i.filename) for i in self._infos}
         self._blobs.update(add_custom_properties_part(self._blobs))
         self._parts = [self._compile(name) for name in self._blobs if name == DOCUMENT or _PART.match(name)]
+        self._static = self._static_zip({p.name for p in self._parts})
+
+    def _static_zip(self, rendered: set[str]) -> bytes:
+        """Compress the parts no render changes once; each render appends its own parts to a copy."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in self._infos:
+                if info.filename not in rendered:
+                    z.writestr(info.filename, self._blobs[info.filename])
+        return buf.getvalue()
 
     def _compile(self, name: str) -> _Part:
         tpl = DocxTemplate(io.BytesIO(b""))  # only its XML patching is used, no package is loaded
@@ -67,11 +77,10 @@ class CompiledTemplate:
         """Render one document and return the DOCX bytes."""
         rendered = {p.name: self._render_part(p, context) for p in self._parts}
         rendered["docProps/custom.xml"] = custom_properties_xml(properties).encode("utf-8")
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as z:
-            for info in self._infos:
-                z.writestr(info.filename, rendered.get(info.filename, self._blobs[info.filename]))
-            z.writestr("docProps/custom.xml", rendered["docProps/custom.xml"])
+        out = io.BytesIO(self._static)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for name, data in rendered.items():
+                z.writestr(name, data)
         return out.getvalue()
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,13 @@ def yuan(value: Any) -> str:
 
 def capitals(value: Any) -> str:
     """Print an amount in capitals with the 人民币 prefix."""
-    return to_capitals(Decimal(str(value)))
+    return _capitals(Decimal(str(value)))
+
+
+@lru_cache(maxsize=4096)
+def _capitals(value: Decimal) -> str:
+    # Writing capitals re-reads them to verify; a deal prints the same few amounts many times.
+    return to_capitals(value)
 
 
 def area(value: Any) -> str:

@@ -23,7 +23,8 @@ PREFIX = "loupan."
 KEYS = ("document_id", "document", "pack", "pack_version", "template_sha256", "input_sha256", "rendered_at")
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """Serialise decimals and dates as strings."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -33,7 +34,7 @@ def _json_default(value: Any) -> Any:
 
 def canonical_json(data: Any) -> str:
     """Serialise render input the same way every time: sorted keys, decimals as strings."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=_json_default, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=json_default, separators=(",", ":"))
 
 
 def input_sha256(data: Any) -> str:
