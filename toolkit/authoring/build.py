@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from toolkit.authoring.source import Block, parse_source
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
+TEXT_WIDTH_CM = 16
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 _SIZES = {"title": 18, "subtitle": 10.5, "chapter": 14, "article": 12}
 
@@ -154,6 +156,7 @@ def _bookmark(paragraph, name: str, number: int) -> None:
 
 
 def _table(doc, rows: list[list[str]]) -> None:
+    weights, rows = _weights(rows)
     width = max(len(r) for r in rows)
     table = doc.add_table(rows=0, cols=width)
     table.style = doc.styles["Table Grid"]
@@ -163,7 +166,25 @@ def _table(doc, rows: list[list[str]]) -> None:
         for j in range(width):
             paragraph = row.cells[j].paragraphs[0]
             _run(paragraph, cells[j] if j < len(cells) else "", bold=i == 0)
+    if weights:
+        _widths(table, weights)
     doc.add_paragraph()
+
+
+def _weights(rows: list[list[str]]) -> tuple[list[int], list[list[str]]]:
+    """Split off a leading `|~2|~5|` row of relative column widths, if there is one."""
+    if rows and all(re.fullmatch(r"~\d+", c) for c in rows[0]):
+        return [int(c[1:]) for c in rows[0]], rows[1:]
+    return [], rows
+
+
+def _widths(table, weights: list[int]) -> None:
+    total = sum(weights)
+    for j, column in enumerate(table.columns):
+        width = Cm(TEXT_WIDTH_CM * weights[j] / total) if j < len(weights) else Cm(2)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _deterministic(data: bytes) -> bytes:
