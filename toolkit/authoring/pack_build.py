@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit import yamlio
-
 from toolkit.authoring.build import build_docx
 from toolkit.authoring.source import clause_ids, parse_source
 from toolkit.errors import PackError

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import yamlio
-
 from toolkit.domain.deal import Deal, deal_from_data
 from toolkit.domain.project import Project, project_from_data
 from toolkit.errors import ProjectError

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import yamlio
-
 from toolkit.errors import PolicyError
 
 DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "policies" / "default.yaml"

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import yamlio
-
 from toolkit.errors import PackError
 
 CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
