@@ -12,6 +12,9 @@ from toolkit.domain.money import format_area, format_yuan, to_capitals
 
 CN_DIGITS = "零一二三四五六七八九"
 NO_DATE = "按贷款机构放款"
+EMPTY = "—"
+# ■/□ rather than ☑/☐: CJK fonts carry them, so they print inline and read back in place from a PDF.
+TICKED, UNTICKED = "■", "□"
 
 
 def yuan(value: Any) -> str:
@@ -65,8 +68,8 @@ def small_number(n: int) -> str:
 
 
 def text(value: Any) -> str:
-    """Print free text as it is; the environment escapes it for XML."""
-    return "" if value is None else str(value)
+    """Print free text as it is (the environment escapes it for XML); a dash where there is none."""
+    return EMPTY if value is None or str(value).strip() == "" else str(value)
 
 
 def integer(value: Any) -> str:
@@ -76,7 +79,7 @@ def integer(value: Any) -> str:
 
 def tick(value: bool) -> str:
     """Print a ticked or empty check box."""
-    return "☑" if value else "☐"
+    return TICKED if value else UNTICKED
 
 
 FILTERS: dict[str, Callable[..., str]] = {

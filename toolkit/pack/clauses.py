@@ -1,0 +1,306 @@
+"""The clause registry: a DOCX template compiled into reversible segments (fixed wording + typed variables).
+
+Rendering and reading share it: the wording a document is parsed against is the template it was rendered
+from. A construct that cannot be parsed back is a PackError when the pack loads, not when a form arrives.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from toolkit.errors import PackError
+from toolkit.text import normalize
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_EXPR = re.compile(r"\{\{(.*?)\}\}")
+_VAR = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\|\s*([a-z]+)\s*$")
+_TICK = re.compile(r"^\s*\(\s*([A-Za-z_][\w.]*)\s*==\s*'([^']*)'\s*\)\s*\|\s*tick\s*$")
+_CONTROL = re.compile(r"^\{%(p|tr)\s+(if|elif|else|endif|for|endfor)\b(.*?)%\}$")
+_FOR = re.compile(r"^\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_][\w.]*)\s*$")
+
+# The text stream separates a DOCX's paragraphs and cells with HARD, and marks every break a PDF's text
+# extraction made (line ends, gaps between cells, stray spaces) with SOFT. Fixed wording and typed values may
+# meet a SOFT break between any two characters; a free-text value never crosses a HARD one.
+HARD = "\x1e"
+SOFT = "\x1f"
+BREAK = SOFT
+BREAKS = f"[{HARD}{SOFT}]"
+B = SOFT + "?"
+CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正貳參陸萬億圓〇一二三四五六七八九十两"
+_NUM = rf"\d(?:{B}[\d,])*"
+TOKEN_PATTERNS = {
+    "yuan": rf"{_NUM}{B}\.{B}\d{B}\d",
+    "capitals": f"人{B}民{B}[币幣](?:{B}[{CAPITAL_CHARS}])+",
+    "area": rf"{_NUM}(?:{B}\.(?:{B}\d)+)?",
+    "pct": rf"{_NUM}(?:{B}\.(?:{B}\d)+)?",
+    "cdate": rf"\d(?:{B}\d){{3}}{B}年{B}\d(?:{B}\d)?{B}月{B}\d(?:{B}\d)?{B}日|按{B}贷{B}款{B}机{B}构{B}放{B}款",
+    "wanfen": f"万{B}分{B}之(?:{B}[零一二三四五六七八九十百])+",
+    "int": _NUM,
+    "text": f"[^{HARD}]+?",
+    "tick": "[■□]",
+}
+
+
+def soft(literal: str) -> str:
+    """Return a pattern for fixed wording that tolerates a break between any two characters."""
+    return B.join(re.escape(c) for c in literal)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of a segment: fixed wording (`filter` empty) or a typed variable at a path."""
+
+    text: str = ""
+    path: str = ""
+    filter: str = ""
+    value: str = ""   # for ticks: the value the box stands for
+
+    @property
+    def is_var(self) -> bool:
+        """Tell whether the token is a variable."""
+        return bool(self.filter)
+
+
+@dataclass
+class Segment:
+    """One paragraph or table cell of the template."""
+
+    tokens: tuple[Token, ...]
+    clause_id: str = ""
+    label: str = ""
+    regex: re.Pattern[str] = field(init=False, repr=False)
+    pattern: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pattern = BREAKS + "?" + B.join(_token_pattern(t, i) for i, t in enumerate(self.tokens))
+        self.regex = re.compile(self.pattern, re.S)
+
+    @property
+    def trailing_text(self) -> bool:
+        """Tell whether the segment ends in a free-text variable (it needs the next segment to stop)."""
+        return bool(self.tokens) and self.tokens[-1].filter == "text"
+
+    @property
+    def literal_length(self) -> int:
+        """Return how many fixed characters the segment has: a measure of how surely it anchors."""
+        return sum(len(t.text) for t in self.tokens if not t.is_var)
+
+    @property
+    def lead(self) -> str:
+        """Return a pattern for how the segment starts (used as the previous segment's lookahead)."""
+        first = self.tokens[0] if self.tokens else Token()
+        # A segment always starts after a break (a new paragraph, cell or line), so the lead requires one.
+        if not first.is_var:
+            return BREAKS + soft(first.text[:12])
+        if first.filter != "text":
+            return BREAKS + _token_pattern(first, None)
+        return f"{BREAKS}[^{HARD}{SOFT}]"
+
+
+@dataclass
+class Loop:
+    """A `{%p for %}` or `{%tr for %}` block: its body repeats once per item."""
+
+    var: str
+    iterable: str
+    body: list = field(default_factory=list)
+
+
+@dataclass
+class Cond:
+    """A `{%p if %}` block: one of its branches appears, or none when there is no else."""
+
+    branches: list[list] = field(default_factory=list)
+    has_else: bool = False
+
+
+@dataclass
+class CompiledDocument:
+    """A document template as segments, loops and conditions, plus its header and footer segments."""
+
+    doc_id: str
+    nodes: list
+    header: list[Segment]
+    clause_ids: tuple[str, ...]
+
+    def segments(self) -> list[Segment]:
+        """Return every segment, depth first."""
+        return list(_walk(self.nodes))
+
+
+def _walk(nodes: list):
+    for node in nodes:
+        if isinstance(node, Segment):
+            yield node
+        elif isinstance(node, Loop):
+            yield from _walk(node.body)
+        else:
+            for branch in node.branches:
+                yield from _walk(branch)
+
+
+def _token_pattern(token: Token, index: int | None) -> str:
+    if not token.is_var:
+        return soft(token.text)
+    body = TOKEN_PATTERNS[token.filter]
+    return f"(?P<v{index}>{body})" if index is not None else f"(?:{body})"
+
+
+def compile_template(path: Path, doc_id: str) -> CompiledDocument:
+    """Compile a DOCX template into segments; raise PackError for what cannot be parsed back."""
+    with zipfile.ZipFile(path) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+        headers = [etree.fromstring(z.read(n)) for n in z.namelist() if re.match(r"word/header\d*\.xml$", n)]
+    builder = _Builder(path)
+    for child in body:
+        builder.element(child)
+    header = [s for h in headers for s in (_segment(path, _ptext(p), "", "header") for p in h.iter(f"{W}p")) if s]
+    nodes = builder.finish()
+    ids = tuple(s.clause_id for s in _walk(nodes) if s.clause_id)
+    return CompiledDocument(doc_id, nodes, header, ids)
+
+
+def _ptext(p: etree._Element) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{W}t"))
+
+
+class _Builder:
+    """Turn body paragraphs and table rows into a tree of segments, loops and conditions."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stack: list[tuple[object, list]] = [(None, [])]
+        self.count = 0
+
+    def element(self, el: etree._Element) -> None:
+        if el.tag == f"{W}p":
+            self.paragraph(el)
+        elif el.tag == f"{W}tbl":
+            for row in el.iter(f"{W}tr"):
+                self.row(row)
+
+    def paragraph(self, p: etree._Element, label: str = "") -> None:
+        self.count += 1
+        text = _ptext(p).strip()
+        if not text:
+            return
+        if text.startswith("{%"):
+            self.control(text)
+            return
+        marks = [b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
+        segment = _segment(self.path, text, marks[0] if marks else "", label or f"paragraph {self.count}")
+        if segment:
+            self.stack[-1][1].append(segment)
+
+    def row(self, row: etree._Element) -> None:
+        cells = [" ".join(_ptext(p) for p in tc.iter(f"{W}p")).strip() for tc in row.iter(f"{W}tc")]
+        control = next((c for c in cells if c.startswith("{%tr")), None)
+        if control:
+            self.control(control)
+            return
+        for tc in row.iter(f"{W}tc"):
+            for p in tc.iter(f"{W}p"):
+                self.paragraph(p, f"table cell {self.count + 1}")
+
+    def control(self, text: str) -> None:
+        m = _CONTROL.match(text)
+        if not m:
+            raise PackError(path=self.path, field=text[:60], expected="a {%p %} or {%tr %} tag alone in its paragraph "
+                                                                  "or row (if/else/endif/for/endfor)")
+        kind, rest = m.group(2), m.group(3)
+        getattr(self, f"_{kind}")(text, rest)
+
+    def _if(self, text: str, rest: str) -> None:
+        cond = Cond(branches=[[]])
+        self.stack[-1][1].append(cond)
+        self.stack.append((cond, cond.branches[0]))
+
+    def _elif(self, text: str, rest: str) -> None:
+        cond = self._top(Cond, text)
+        cond.branches.append([])
+        self.stack[-1] = (cond, cond.branches[-1])
+
+    def _else(self, text: str, rest: str) -> None:
+        self._elif(text, rest)
+        self._top(Cond, text).has_else = True
+
+    def _endif(self, text: str, rest: str) -> None:
+        self._top(Cond, text)
+        self.stack.pop()
+
+    def _for(self, text: str, rest: str) -> None:
+        m = _FOR.match(rest)
+        if not m:
+            raise PackError(path=self.path, field=text[:60], expected="{%p for NAME in PATH %}")
+        loop = Loop(m.group(1), m.group(2))
+        self.stack[-1][1].append(loop)
+        self.stack.append((loop, loop.body))
+
+    def _endfor(self, text: str, rest: str) -> None:
+        self._top(Loop, text)
+        self.stack.pop()
+
+    def _top(self, kind: type, text: str):
+        node = self.stack[-1][0]
+        if not isinstance(node, kind):
+            raise PackError(path=self.path, field=text[:60], expected=f"a matching opening tag for {text}")
+        return node
+
+    def finish(self) -> list:
+        if len(self.stack) != 1:
+            raise PackError(path=self.path, field="end of document", expected="every {%p if/for %} closed")
+        return self.stack[0][1]
+
+
+def _segment(path: Path, text: str, clause_id: str, label: str) -> Segment | None:
+    """Split paragraph text into tokens; refuse any expression the checker cannot read back."""
+    tokens: list[Token] = []
+    pos = 0
+    for m in _EXPR.finditer(text):
+        _literal(tokens, text[pos:m.start()])
+        tokens.append(_variable(path, m.group(1), clause_id or label))
+        pos = m.end()
+    _literal(tokens, text[pos:])
+    if "{%" in text or "{#" in text:
+        raise PackError(path=path, field=clause_id or label, expected="no {% %} or {# #} inside a paragraph",
+                        found=text[:60])
+    _check_adjacent(path, tokens, clause_id or label)
+    return Segment(tuple(tokens), clause_id, label) if tokens else None
+
+
+def _literal(tokens: list[Token], text: str) -> None:
+    norm = normalize(text)
+    if norm:
+        tokens.append(Token(text=norm))
+
+
+def _variable(path: Path, expr: str, where: str) -> Token:
+    m = _VAR.match(expr)
+    if m and m.group(2) in TOKEN_PATTERNS and m.group(2) != "tick":
+        return Token(path=m.group(1), filter=m.group(2))
+    m = _TICK.match(expr)
+    if m:
+        return Token(path=m.group(1), filter="tick", value=m.group(2))
+    raise PackError(path=path, field=where, expected="{{ path | filter }} with a typed filter "
+                    "(yuan, capitals, area, pct, cdate, wanfen, text, int) or {{ (path == 'x') | tick }}",
+                    found="{{" + expr + "}}")
+
+
+def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
+    """Two free-text variables side by side cannot be told apart when read back."""
+    for a, b in zip(tokens, tokens[1:]):
+        if a.filter == "text" and b.filter == "text":
+            raise PackError(path=path, field=where, expected="fixed wording between two text variables",
+                            found=f"{a.path} then {b.path}")
+
+
+def compile_bytes(data: bytes, doc_id: str) -> CompiledDocument:
+    """Compile a template given as bytes (used by tests and authoring tools)."""
+    tmp = io.BytesIO(data)
+    return compile_template(tmp, doc_id)  # type: ignore[arg-type]

@@ -1,0 +1,215 @@
+"""A signed document's visible text, read from DOCX (python-docx's XML) or a PDF's text layer (pypdf)."""
+
+from __future__ import annotations
+
+import bisect
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from toolkit.pack.clauses import HARD, SOFT
+from toolkit.text import normalize
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_PART = 50 * 1024 * 1024        # an uncompressed document.xml larger than this is not a sales form
+_FOOTER = re.compile(r"^第\d+页共\d+页$")
+_MARKUP = {"ins": "tracked insertion", "del": "tracked deletion", "moveFrom": "tracked move",
+           "moveTo": "tracked move", "sdt": "content control", "commentRangeStart": "comment",
+           "commentReference": "comment"}
+
+
+class UnreadableError(Exception):
+    """The file cannot be read as a document; the message says why."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A paragraph or table cell (DOCX) or a page's text (PDF), normalised, with where it is."""
+
+    text: str
+    location: str
+    bookmarks: tuple[str, ...] = ()
+
+
+@dataclass
+class DocumentText:
+    """What a reader sees in a document, plus what a reader could miss."""
+
+    path: Path
+    kind: str
+    units: list[Unit]
+    header: list[str] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)
+    markup: list[tuple[str, str, str]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def stream(self) -> str:
+        """Return the whole visible text as one normalised string, units separated by a break mark."""
+        return (HARD if self.kind == "docx" else SOFT).join(u.text for u in self.units)
+
+    def location_at(self, offset: int) -> str:
+        """Name the paragraph, cell or page holding a position of the stream."""
+        if not self._starts:
+            pos, self._starts = 0, []
+            for u in self.units:
+                self._starts.append(pos)
+                pos += len(u.text) + 1
+        i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
+        return self.units[i].location if self.units else ""
+
+
+def read_document(path: Path) -> DocumentText:
+    """Read a DOCX or PDF by its content (not its extension); raise UnreadableError with the reason."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableError(f"cannot read the file: {exc.strerror or exc}") from None
+    if data.startswith(b"%PDF"):
+        return read_pdf(path, data)
+    if data.startswith(b"PK"):
+        return read_docx(path, data)
+    raise UnreadableError("not a DOCX or PDF document" + (" (empty file)" if not data else ""))
+
+
+def read_docx(path: Path, data: bytes) -> DocumentText:
+    """Read a DOCX: body paragraphs and table cells in order, headers, properties and risky markup."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            body = _xml(z, "word/document.xml")
+            headers = [_xml(z, n) for n in z.namelist() if re.match(r"word/header\d*\.xml$", n)]
+            props = _properties(z)
+            comments = "word/comments.xml" in z.namelist()
+    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise UnreadableError(f"not a readable DOCX ({exc.__class__.__name__}: {exc})") from None
+    doc = DocumentText(path, "docx", _units(body), properties=props)
+    doc.header = [normalize(_text(p)) for h in headers for p in h.iter(f"{W}p") if _text(p).strip()]
+    doc.markup = _markup(body) + ([("comment", "word/comments.xml", "")] if comments else [])
+    return doc
+
+
+def _xml(z: zipfile.ZipFile, name: str) -> etree._Element:
+    info = z.getinfo(name)
+    if info.file_size > MAX_PART:
+        raise UnreadableError(f"{name} is {info.file_size} bytes uncompressed: too large for a sales document")
+    if info.flag_bits & 0x1:
+        raise UnreadableError("the DOCX is encrypted")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        root = etree.fromstring(z.read(name), parser)
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableError(f"{name} is not well-formed XML ({exc})") from None
+    if root is None or root.getroottree().docinfo.internalDTD is not None:
+        raise UnreadableError(f"{name} declares a DTD (entity expansion is refused)")
+    return root
+
+
+def _text(p: etree._Element) -> str:
+    """Return what a reader sees of a paragraph: its text runs, insertions included, deletions not."""
+    return "".join(t.text or "" for t in p.iter(f"{W}t"))
+
+
+def _units(root: etree._Element) -> list[Unit]:
+    units, count = [], 0
+    body = root.find(f"{W}body")
+    for p in (body.iter(f"{W}p") if body is not None else ()):
+        count += 1
+        text = normalize(_text(p))
+        if text:
+            marks = tuple(b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart"))
+            where = _cell(p) or f"paragraph {count}"
+            units.append(Unit(text, where, marks))
+    return units
+
+
+def _cell(p: etree._Element) -> str:
+    tc = next((a for a in p.iterancestors(f"{W}tc")), None)
+    if tc is None:
+        return ""
+    tr = tc.getparent()
+    tbl = tr.getparent()
+    tables = list(tbl.getroottree().getroot().iter(f"{W}tbl"))
+    return f"table {tables.index(tbl) + 1} row {tbl.index(tr)} cell {tr.index(tc)}"
+
+
+def _markup(root: etree._Element) -> list[tuple[str, str, str]]:
+    found = []
+    for tag, label in _MARKUP.items():
+        for el in root.iter(f"{W}{tag}"):
+            text = "".join(t.text or "" for t in el.iter(f"{W}t", f"{W}delText"))
+            found.append((label, tag, text[:80]))
+    for el in root.iter(f"{W}vanish"):
+        found.append(("hidden text", "vanish", ""))
+    return found
+
+
+def _properties(z: zipfile.ZipFile) -> dict[str, str]:
+    if "docProps/custom.xml" not in z.namelist():
+        return {}
+    root = etree.fromstring(z.read("docProps/custom.xml"), etree.XMLParser(resolve_entities=False))
+    out = {}
+    for prop in root:
+        name = prop.get("name", "")
+        if name.startswith("loupan."):
+            out[name[len("loupan."):]] = "".join(prop.itertext())
+    return out
+
+
+def read_pdf(path: Path, data: bytes) -> DocumentText:
+    """Read a PDF's text layer page by page, dropping the running header and the page footer."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UnreadableError("the PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+    except UnreadableError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadableError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
+    if not any(p.strip() for p in pages):
+        raise UnreadableError("the PDF has no text layer (a scan?): print it from the DOCX instead")
+    doc = DocumentText(path, "pdf", [], properties=_pdf_properties(meta))
+    doc.units = [Unit(_pdf_text(text), f"page {i}") for i, text in enumerate(_strip_running(pages, doc), start=1)]
+    return doc
+
+
+def _pdf_text(text: str) -> str:
+    """Normalise a page, keeping each break the extraction made as SOFT: it may end a paragraph or a cell."""
+    return SOFT.join(piece for piece in (normalize(p) for p in text.split()) if piece)
+
+
+def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
+    """Drop each page's header line (kept in doc.header) and its 第 N 页 共 M 页 footer."""
+    out = []
+    for text in pages:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if lines and _FOOTER.match(normalize(lines[-1])):
+            lines = lines[:-1]
+        if lines and "·" in normalize(lines[0]):
+            doc.header.append(normalize(lines.pop(0)))
+        out.append("\n".join(lines))
+    return out
+
+
+def _pdf_properties(meta: dict[str, str]) -> dict[str, str]:
+    keys = {"/LoupanDocumentId": "document_id", "/LoupanDocument": "document", "/LoupanPack": "pack",
+            "/LoupanPackVersion": "pack_version", "/LoupanTemplateSha256": "template_sha256",
+            "/LoupanInputSha256": "input_sha256", "/LoupanTerms": "terms"}
+    return {name: meta[key] for key, name in keys.items() if key in meta}
+
+
+def terms_property(doc: DocumentText) -> dict[str, str]:
+    """Return the key terms the renderer recorded in the document's properties."""
+    try:
+        return json.loads(doc.properties.get("terms", "{}"))
+    except ValueError:
+        return {}
