@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit import yamlio
+from toolkit.checks.documents import CheckedDocument, check_documents
 from toolkit.checks.inputs import load_project
 from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
 from toolkit.domain.policy import Policy, load_policy
@@ -149,3 +150,24 @@ def _pdf(result: RenderResult, out: Path) -> None:
         return
     if result.documents:
         to_pdf(result.documents, out)
+
+
+@dataclass
+class CheckResult:
+    """What `check` found in a set of documents."""
+
+    documents: list[CheckedDocument]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return every finding of every document."""
+        return [f for d in self.documents for f in d.findings]
+
+
+def check(ws: Workspace, files: Sequence[Path]) -> CheckResult:
+    """Check filled or signed documents (DOCX or text PDF); files given together are cross-checked."""
+    for f in files:
+        if not Path(f).is_file():
+            raise UsageError(f"{f}: no such file")
+    deal_docs = {d: ws.pack.compiled[d] for d in ws.pack.docs_per("deal")}
+    return CheckResult(check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, deal_docs))

@@ -10,6 +10,7 @@ from typing import Any
 
 from toolkit import yamlio
 from toolkit.errors import PackError
+from toolkit.pack.clauses import compile_template
 
 CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -50,6 +51,7 @@ class Pack:
     shared_terms: tuple[SharedTerm, ...]
     schema: dict[str, Any]
     qa: tuple[dict[str, str], ...] = field(default=())
+    compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def document(self, doc_id: str) -> DocumentSpec:
         """Return one document's spec, or raise naming the documents there are."""
@@ -80,6 +82,7 @@ def load_pack(root: Path) -> Pack:
         name=str(data["name"]), version=str(data["version"]), title=str(data.get("title", data["name"])),
         root=root, documents=docs, shared_terms=_shared_terms(manifest_path, data.get("shared_terms", [])),
         schema=_schema(root / data["schema"]), qa=_qa(root, data.get("qa")),
+        compiled={d.id: compile_template(d.template, d.id) for d in docs.values()},
     )
 
 

@@ -15,7 +15,7 @@ from toolkit.pack.manifest import DocumentSpec, Pack, file_sha256
 from toolkit.render import pdf as pdf_mod
 from toolkit.render.docx import CompiledTemplate, make_environment
 from toolkit.render.filters import FILTERS
-from toolkit.render.provenance import input_sha256, json_default, pdf_metadata
+from toolkit.render.provenance import input_sha256, json_default, pdf_metadata, recorded_terms
 
 
 @dataclass
@@ -63,6 +63,7 @@ class Renderer:
             "pack_version": self.pack.version, "template_sha256": self._hashes[spec.id],
             "input_sha256": input_sha256({k: v for k, v in context.items() if k != "doc"}),
             "rendered_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "terms": recorded_terms(context, [t.path for t in self.pack.shared_terms]),
         }
 
 

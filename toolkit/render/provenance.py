@@ -20,7 +20,7 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _NS = ("http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
        "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
 PREFIX = "loupan."
-KEYS = ("document_id", "document", "pack", "pack_version", "template_sha256", "input_sha256", "rendered_at")
+KEYS = ("document_id", "document", "pack", "pack_version", "template_sha256", "input_sha256", "rendered_at", "terms")
 
 
 def json_default(value: Any) -> Any:
@@ -86,3 +86,26 @@ def pdf_metadata(props: dict[str, str], title: str) -> dict[str, str]:
     meta = {"/Title": title, "/Producer": "loupan"}
     meta.update({f"/Loupan{k.title().replace('_', '')}": str(v) for k, v in props.items()})
     return meta
+
+
+def recorded_terms(context: dict[str, Any], shared_paths: list[str]) -> str:
+    """Return the shared terms of a render context, flattened to printed paths, as JSON for the properties."""
+    flat: dict[str, Any] = {}
+    for path in shared_paths:
+        head, _, tail = path.partition(".")
+        value = context.get(head)
+        for key in tail.split(".") if tail else []:
+            value = value.get(key) if isinstance(value, dict) else None
+        flat.update(_flat_term(path, value))
+    return json.dumps(flat, ensure_ascii=False, sort_keys=True, default=json_default, separators=(",", ":"))
+
+
+def _flat_term(path: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, list):
+        out: dict[str, Any] = {}
+        for i, item in enumerate(value):
+            for k, v in (item.items() if isinstance(item, dict) else []):
+                if k in ("name", "id_no", "amount", "due", "share_pct") and v is not None:
+                    out[f"{path}[{i}].{k}"] = v
+        return out
+    return {} if value is None or isinstance(value, dict) else {path: value}

@@ -1,0 +1,236 @@
+"""Check filled or signed documents: read, identify, parse back, run the rules, cross-check the set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from toolkit.checks.deal_rules import RULES, DealCase
+from toolkit.checks.doc_rules import DocCase, run_doc_rules
+from toolkit.checks.printed import Printed, printed_values
+from toolkit.domain.deal import Buyer, Deal, ExtraDiscount, Payment
+from toolkit.domain.policy import Policy
+from toolkit.domain.pricing import FEN, PlanRow, Pricing, quantize
+from toolkit.domain.project import AVAILABLE, Project
+from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.pack.clauses import CompiledDocument
+from toolkit.pack.manifest import Pack
+from toolkit.read.document import DocumentText, UnreadableError, read_document, terms_property
+from toolkit.read.parse import Parsed, parse
+from toolkit.render.context import base_context
+from toolkit.text import normalize
+
+IDENTIFY_SCORE = 0.6
+# Which printed values each deal rule needs; a rule runs on a document only when they are all printed.
+NEEDS = {
+    "id.checksum": ("buyers",), "permit.missing": ("unit.code", "deal.subscribe_date"),
+    "price.below_floor": ("unit.code", "deal.total"), "price.above_filed": ("unit.code", "deal.total"),
+    "authority.discount": ("deal.discounts",), "deposit.over_limit": ("deal.deposit", "deal.total"),
+    "shares.invalid": ("buyers",), "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
+}
+CONTRACTABLE = (AVAILABLE, "已认购")
+
+
+@dataclass
+class CheckedDocument:
+    """One file checked: what it was taken for and what was found."""
+
+    path: Path
+    doc_id: str = ""
+    pack: str = ""
+    version: str = ""
+    printed: Printed | None = None
+    parsed: Parsed | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_documents(paths: list[Path], project: Project, policy: Policy, pack: Pack,
+                    compiled: dict[str, CompiledDocument]) -> list[CheckedDocument]:
+    """Check each file, then cross-check the deal documents given together."""
+    docs = [check_one(Path(p), project, policy, pack, compiled) for p in paths]
+    readable = [d for d in docs if d.printed is not None]
+    for a, b in zip(readable, readable[1:]):
+        b.findings += cross_check(a, b, pack)
+    return docs
+
+
+def check_one(path: Path, project: Project, policy: Policy, pack: Pack,
+              compiled: dict[str, CompiledDocument]) -> CheckedDocument:
+    """Read one file and run every document rule on it."""
+    out = CheckedDocument(path)
+    try:
+        text = read_document(path)
+    except UnreadableError as exc:
+        out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
+        return out
+    doc_id, parsed, note = identify(text, pack, compiled)
+    if doc_id is None:
+        out.findings.append(_finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）",
+                                     path.name))
+        return out
+    out.doc_id, out.pack, out.version, out.parsed = doc_id, pack.name, pack.version, parsed
+    out.printed = printed_values(path.name, parsed)
+    if note:
+        out.findings.append(_finding(policy, "doc.unknown", note, path.name, WARNING))
+    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, reference(project, policy, out.printed))
+    out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
+    return out
+
+
+def identify(text: DocumentText, pack: Pack, compiled: dict[str, CompiledDocument]
+             ) -> tuple[str | None, Parsed | None, str]:
+    """Take the document type from the provenance; failing that, from the wording that matches best."""
+    props = text.properties
+    doc_id = props.get("document")
+    if doc_id in compiled and props.get("pack") == pack.name:
+        note = "" if props.get("pack_version") == pack.version else (
+            f"文件由模板包{pack.name} {props.get('pack_version')}生成，按当前版本{pack.version}检查")
+        return doc_id, parse(text.stream, compiled[doc_id], text.location_at), note
+    stream = text.stream
+    scored = [(parse(stream, c, text.location_at), d) for d, c in compiled.items()]
+    parsed, best = max(scored, key=lambda s: s[0].score)
+    if parsed.score < IDENTIFY_SCORE:
+        return None, None, f"与模板文字的最高吻合度为{parsed.score:.0%}"
+    return best, parsed, ""
+
+
+def reference(project: Project, policy: Policy, printed: Printed) -> dict[str, Any]:
+    """Return, by dotted path, what the project says for the values a document takes from it."""
+    ctx = base_context(project, policy, {})
+    unit = project.units.get(str(printed.typed("unit.code") or ""))
+    if unit is not None:
+        ctx["unit"] = {k: getattr(unit, k) for k in unit.__dataclass_fields__}
+        on = printed.typed("deal.subscribe_date")
+        permit = project.permit_for(unit.building, on) if on else project.any_permit_for(unit.building)
+        if permit:
+            ctx["permit"] = {"no": permit.no, "issued": permit.issued, "authority": permit.authority}
+    return dict(_flatten(ctx, ""))
+
+
+def _flatten(value: Any, prefix: str):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    else:
+        yield prefix, value
+
+
+def printed_deal_rules(c: DocCase) -> list[Finding]:
+    """Run the deal rules of the rendering step on the values the document prints."""
+    p = c.printed
+    unit = c.project.units.get(str(p.typed("unit.code") or ""))
+    if unit is None:
+        return []
+    deal, pricing = _deal(p, c.project), _pricing(p, unit)
+    out = []
+    for rule_id, needs in NEEDS.items():
+        if all(_printed(p, n) for n in needs):
+            case = DealCase(Path(c.name), c.project, c.policy, deal, unit, pricing)
+            out += [_relabel(f, c.name) for f in _one_rule(rule_id, case)]
+    allowed = (AVAILABLE,) if c.doc_id == "subscription" else CONTRACTABLE
+    if unit.status not in allowed:
+        out.append(_finding(c.policy, "unit.unavailable", f"房号{unit.code}当前状态为{unit.status}", c.name))
+    return out
+
+
+def _one_rule(rule_id: str, case: DealCase) -> list[Finding]:
+    spec = case.policy.rules.get(rule_id)
+    return [Finding(rule_id, b.severity or (spec.severity if spec else ERROR), b.message, location=b.location,
+                    expected=b.expected, found=b.found, source=spec.source if spec else "")
+            for b in RULES[rule_id](case)]
+
+
+def _relabel(f: Finding, name: str) -> Finding:
+    return Finding(f.rule, f.severity, f.message, document=name, location=f.location, expected=f.expected,
+                   found=f.found, source=f.source)
+
+
+def _printed(p: Printed, path: str) -> bool:
+    return bool(p.items(path)) if path in ("buyers", "deal.discounts") else p.typed(path) is not None
+
+
+def _deal(p: Printed, project: Project) -> Deal:
+    buyers = tuple(Buyer(*(str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone",
+                                                                              "address")),
+                         share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0)) for i in p.items("buyers"))
+    rows = [[str(p.typed(f"deal.discounts[{i}].{k}") or "") for k in ("name", "kind", "approved_by", "approval_no")]
+            for i in p.items("deal.discounts")]
+    rates = [p.typed(f"deal.discounts[{i}].rate_pct") or Decimal(0) for i in p.items("deal.discounts")]
+    extra = next((ExtraDiscount(r, row[2], row[3]) for row, r in zip(rows, rates) if row[1] == "额外优惠"), None)
+    codes = {d.name: d.code for d in project.discounts}  # a document prints a discount's name, rules use codes
+    return Deal(
+        deal_no=str(p.typed("doc.number") or ""), unit=str(p.typed("unit.code") or ""),
+        subscribe_date=p.typed("deal.subscribe_date") or dt.date.min,
+        sign_deadline=p.typed("deal.sign_deadline") or dt.date.max, salesperson=str(p.typed("deal.salesperson") or ""),
+        buyers=buyers, payment=Payment(method=str(p.typed("deal.payment_method") or "")),
+        discounts=tuple(codes.get(row[0], row[0]) for row in rows if row[1] != "额外优惠"), extra_discount=extra,
+        deposit=p.typed("deal.deposit") or Decimal(0),
+    )
+
+
+def _pricing(p: Printed, unit) -> Pricing:
+    rows = p.items("deal.plan")
+    total = p.typed("deal.total") or Decimal(0)
+    return Pricing(
+        list_total=p.typed("deal.list_total") or Decimal(0), discounts=(), total=total,
+        unit_price=p.typed("deal.unit_price") or Decimal(0),
+        floor_total=quantize(unit.floor_unit_price * unit.building_area, FEN),
+        filed_total=quantize(unit.filed_unit_price * unit.building_area, FEN),
+        plan=tuple(PlanRow(str(p.typed(f"deal.plan[{i}].item")), p.typed(f"deal.plan[{i}].amount") or Decimal(0),
+                           p.typed(f"deal.plan[{i}].due")) for i in rows),
+    )
+
+
+def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Finding]:
+    """Compare the shared terms of two documents of one deal."""
+    out = []
+    for term in pack.shared_terms:
+        for path in _paths(a.printed, b.printed, term.path):
+            va, vb = a.printed.typed(path), b.printed.typed(path)
+            if va is not None and vb is not None and va != vb:
+                out.append(Finding("terms.mismatch", ERROR,
+                                   f"{term.label}（{path}）不一致：{a.path.name}为“{va}”，{b.path.name}为“{vb}”",
+                                   document=b.path.name, location=path, expected=str(va), found=str(vb),
+                                   extra={"term": term.id, "documents": [a.path.name, b.path.name]}))
+    return out
+
+
+def _paths(a: Printed, b: Printed, path: str) -> list[str]:
+    """Expand a shared term to the printed paths both documents have (a list term to its items)."""
+    if a.typed(path) is not None or b.typed(path) is not None:
+        return [path]
+    both = set(a.by_path) & set(b.by_path)
+    return sorted(p for p in both if p.startswith(path + "["))
+
+
+def provenance_terms(c: DocCase) -> list[Finding]:
+    """Compare what the document prints with the terms recorded when it was rendered."""
+    recorded = terms_property(c.text)
+    out = []
+    for path, raw in recorded.items():
+        printed = c.printed.typed(path)
+        if printed is None:
+            continue
+        want = _recorded(raw, printed)
+        if want != printed:
+            out.append(_finding(c.policy, "terms.mismatch",
+                                f"{path}印为“{printed}”，生成时为“{want}”：文件在生成后被改动", c.name,
+                                location=f"{path} (document properties)", expected=str(want), found=str(printed)))
+    return out
+
+
+def _recorded(raw: Any, like: Any) -> Any:
+    if isinstance(like, Decimal):
+        return Decimal(str(raw))
+    if isinstance(like, dt.date):
+        return dt.date.fromisoformat(str(raw))
+    return normalize(str(raw))
+
+
+def _finding(policy: Policy, rule: str, message: str, document: str, severity: str = "", **kw: str) -> Finding:
+    spec = policy.rules.get(rule)
+    return Finding(rule, severity or (spec.severity if spec else ERROR), message, document=document,
+                   source=spec.source if spec else "", **kw)
