@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
     r.add_argument("--quiet", action="store_true", help="no progress lines")
     r.set_defaults(func=_render)
+    c = sub.add_parser("check", help="check filled or signed documents (DOCX, text PDF)",
+                       description="Read documents back and check them; files given together are cross-checked.")
+    c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
+    c.add_argument("--project", type=Path, required=True, help="project folder (project.yaml, units.csv)")
+    c.add_argument("--json", action="store_true", help="print one JSON object with the findings")
+    c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
+    c.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
+    c.set_defaults(func=_check)
     p = sub.add_parser("pack", help="pack authoring tools").add_subparsers(metavar="ACTION")
     b = p.add_parser("build", help="build a pack's DOCX templates from their sources")
     b.add_argument("pack", type=Path, help="pack folder")
@@ -112,6 +120,27 @@ def _print_text(result: api.RenderResult) -> None:
 def _line(f: Finding) -> str:
     where = f" [{f.location}]" if f.location else ""
     return f"{f.severity}: {f.rule}{where}: {f.message}"
+
+
+def _check(args: argparse.Namespace) -> int:
+    from toolkit.reports.check_html import render_html
+
+    ws = api.open_project(args.project, pack_dir=args.pack)
+    result = api.check(ws, args.files)
+    if args.html:
+        report = [(d.path.name, d.doc_id, d.findings) for d in result.documents]
+        args.html.write_text(render_html(report), encoding="utf-8")
+    if args.json:
+        docs = [{"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version,
+                 "findings": [f.as_dict() for f in d.findings]} for d in result.documents]
+        print(json.dumps({"ok": not has_errors(result.findings), "findings": [f.as_dict() for f in result.findings],
+                          "documents": docs}, ensure_ascii=False, indent=2))
+    else:
+        for d in result.documents:
+            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {'ok' if not d.findings else f'{len(d.findings)} finding(s)'}")
+            for f in d.findings:
+                print("  " + _line(f))
+    return 1 if has_errors(result.findings) else 0
 
 
 def _pack_build(args: argparse.Namespace) -> int:

@@ -91,10 +91,16 @@ def _markup(c: DocCase) -> Iterator[Breach]:
 @doc_rule("amount.words_mismatch")
 def _words(c: DocCase) -> Iterator[Breach]:
     for path, values in c.printed.by_path.items():
-        figures = next((typed(v) for v in values if v.filter == "yuan"), None)
         for v in values:
             if v.filter == "capitals":
-                yield from _one_capital(v, figures)
+                yield from _one_capital(v, _figures(values, v))
+
+
+def _figures(values: list, capital) -> Decimal | None:
+    """Return the figures the capitals stand beside: in the same clause, else the first printed."""
+    same = [typed(v) for v in values if v.filter == "yuan" and v.clause == capital.clause]
+    anywhere = [typed(v) for v in values if v.filter == "yuan"]
+    return (same or anywhere or [None])[0]
 
 
 def _one_capital(v, figures: Decimal | None) -> Iterator[Breach]:

@@ -32,7 +32,7 @@ SOFT = "\x1f"
 BREAK = SOFT
 BREAKS = f"[{HARD}{SOFT}]"
 B = SOFT + "?"
-CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正貳參陸萬億圓〇一二三四五六七八九十两"
+CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正貳參陸萬億圓〇一二三四五六七八九十百千两念毛另"
 _NUM = rf"\d(?:{B}[\d,])*"
 TOKEN_PATTERNS = {
     "yuan": rf"{_NUM}{B}\.{B}\d{B}\d",

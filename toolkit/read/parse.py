@@ -156,7 +156,7 @@ class _Matcher:
         own = self.regex(seg, rest).search(self.stream, self.pos, end) if seg.literal_length >= 4 else None
         nxt = self.next_anchor(rest, end)
         if own and (nxt is None or own.start() <= nxt):
-            self.deviation("inserted", f"before {seg.clause_id or seg.label}", "", self.stream[self.pos:own.start()],
+            self.deviation("inserted", f"after {self.last_clause}", "", self.stream[self.pos:own.start()],
                            self.pos)
             self.pos = own.start()
             return own
