@@ -31,6 +31,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_render.py
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_check.py
 
 templates: $(STAMP)
 	$(LOUPAN) pack build templates/prc-presale

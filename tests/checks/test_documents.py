@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from toolkit import api
-from toolkit.render.pdf import convert, find_soffice
+from toolkit.render.pdf import convert
 
 ROOT = Path(__file__).resolve().parents[2]
 DEAL = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
@@ -221,3 +221,24 @@ def test_an_encrypted_pdf_is_unreadable(ws, soffice, pair, tmp_path):
     with path.open("wb") as f:
         writer.write(f)
     assert [f.rule for f in api.check(ws, [path]).findings] == ["doc.unreadable"]
+
+
+def test_a_document_whose_printed_terms_differ_from_its_provenance_is_flagged(ws, pair):
+    path = pair[0]
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    custom = parts["docProps/custom.xml"].decode()
+    assert '&quot;deal.total&quot;:&quot;7154424&quot;' in custom or '"deal.total":"7154424"' in custom
+    parts["docProps/custom.xml"] = custom.replace("7154424", "7254424").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    assert ("terms.mismatch", "deal.total (document properties)") in findings(ws, path)
+
+
+def test_a_unit_price_edited_in_figures_and_capitals_breaks_the_arithmetic(ws, pair):
+    edit(pair[0], "sub_price_4", "72,442.53", "70,442.53")
+    edit(pair[0], "sub_price_4", "人民币柒万贰仟肆佰肆拾贰元伍角叁分", "人民币柒万零肆佰肆拾贰元伍角叁分")
+    found = findings(ws, pair[0])
+    assert ("amount.arithmetic", "deal.total") in found
+    assert not any(rule == "amount.words_mismatch" for rule, _ in found)

@@ -6,6 +6,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from toolkit.authoring.build import build_docx
@@ -131,3 +132,27 @@ def test_a_schema_without_a_deal_part_is_refused(tmp_path):
     (pack / "schema.yaml").write_text("project: {}\nunit: {}\n", encoding="utf-8")
     with pytest.raises(PackError, match="deal"):
         load_pack(pack)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ deal.total + 1 }}",
+        "{{ deal.total | upper }}",
+        "总价{{ deal.total }}元",
+        "{{ a.name | text }}{{ b.name | text }}",
+        "{% if x %}可选{% endif %}",
+    ],
+)
+def test_a_template_that_cannot_be_read_back_is_refused_when_the_pack_loads(tmp_path, text):
+    pack = _pack_copy(tmp_path)
+    doc = docx.Document(str(pack / "subscription.docx"))
+    doc.add_paragraph(text)
+    doc.save(str(pack / "subscription.docx"))
+    with pytest.raises(PackError, match="subscription.docx"):
+        load_pack(pack)
+
+
+def test_the_compiled_contract_holds_every_clause_of_the_manifest(pack):
+    compiled = pack.compiled["contract"]
+    assert compiled.clause_ids == pack.document("contract").clauses

@@ -1,0 +1,65 @@
+"""The `loupan check` command: exit codes, JSON findings with locations, the HTML report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+
+from toolkit import api
+from toolkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "cuihu"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, ws) -> tuple[Path, Path]:
+    out = tmp_path_factory.mktemp("docs")
+    api.render(ws, deals=[EXAMPLE / "deals" / "CHY-2026-0002.yaml"], docs=["subscription", "contract"], out=out)
+    return out / "CHY-2026-0002-subscription.docx", out / "CHY-2026-0002-contract.docx"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_clean_pair_exits_0(capsys, rendered):
+    code, out, _ = run(capsys, "check", *rendered, "--project", EXAMPLE)
+    assert code == 0
+    assert "CHY-2026-0002-subscription.docx: subscription: ok" in out
+
+
+def test_an_altered_contract_exits_1_with_json_findings_and_an_html_redline(capsys, rendered, tmp_path):
+    altered = tmp_path / "contract.docx"
+    d = docx.Document(str(rendered[1]))
+    for p in d.paragraphs:
+        for run_ in p.runs:
+            run_.text = run_.text.replace("30日内修复", "90日内修复")
+    d.save(str(altered))
+    report = tmp_path / "report.html"
+    code, out, _ = run(capsys, "check", rendered[0], altered, "--project", EXAMPLE, "--json", "--html", report)
+    assert code == 1
+    data = json.loads(out)
+    (f,) = data["findings"]
+    assert {"rule", "severity", "document", "location", "expected", "found", "message"} <= set(f)
+    assert (f["rule"], f["location"], f["document"]) == ("clause.altered", "art11_3", "contract.docx")
+    assert [d["document"] for d in data["documents"]] == ["subscription", "contract"]
+    html = report.read_text(encoding="utf-8")
+    assert "<del>3</del><ins>9</ins>" in html and "art11_3" in html
+
+
+def test_an_unreadable_file_exits_1(capsys, tmp_path):
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.7 broken")
+    code, out, _ = run(capsys, "check", bad, "--project", EXAMPLE)
+    assert code == 1 and "doc.unreadable" in out
+
+
+def test_a_missing_file_is_wrong_usage(capsys, tmp_path):
+    code, _, err = run(capsys, "check", tmp_path / "nothing.docx", "--project", EXAMPLE)
+    assert code == 2 and "nothing.docx" in err
