@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from toolkit.errors import InputFileError
 
 
 class _Loader(yaml.SafeLoader):
@@ -37,3 +40,22 @@ YAMLError = yaml.YAMLError
 def load_yaml(text: str) -> Any:
     """Parse YAML text safely, with YAML 1.2 booleans."""
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+
+
+def problem(exc: yaml.YAMLError) -> str:
+    """Say where a YAML file is broken, in one line."""
+    mark = getattr(exc, "problem_mark", None)
+    text = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{text} at line {mark.line + 1}" if mark else str(text)
+
+
+def read_file(path: Path, error: type[InputFileError]) -> Any:
+    """Read a YAML file; raise `error` naming the file when it is missing, not UTF-8 or not YAML."""
+    try:
+        return load_yaml(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(path=path, expected="an existing file") from None
+    except UnicodeDecodeError:
+        raise error(path=path, expected="UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise error(path=path, expected="valid YAML", found=problem(exc)) from None

@@ -25,24 +25,13 @@ def load_project(project_dir: Path, pack: Pack) -> Project:
     """Load project.yaml and units.csv; raise ProjectError naming the file, row and field."""
     project_dir = Path(project_dir)
     path = project_dir / "project.yaml"
-    raw = _read_yaml_file(path, ProjectError)
+    raw = yamlio.read_file(path, ProjectError)
     data, problems = validate(raw, pack.schema["project"], allow_unknown=True)
     if problems:
         p = problems[0]
         raise ProjectError(path=path, field=p.field, expected=p.message,
                            found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "")
     return project_from_data(data, _units(project_dir / "units.csv", pack))
-
-
-def _read_yaml_file(path: Path, error: type[ProjectError]) -> Any:
-    try:
-        return yamlio.load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error(path=path, expected="an existing file") from None
-    except UnicodeDecodeError:
-        raise error(path=path, expected="UTF-8 text") from None
-    except yamlio.YAMLError as exc:
-        raise error(path=path, expected="valid YAML", found=_yaml_problem(exc)) from None
 
 
 def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
@@ -75,7 +64,7 @@ def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
     except (OSError, UnicodeDecodeError) as exc:
         return None, [_invalid(path, "", f"cannot read the file: {exc.__class__.__name__}")]
     except yamlio.YAMLError as exc:
-        return None, [_invalid(path, "", f"not valid YAML: {_yaml_problem(exc)}")]
+        return None, [_invalid(path, "", f"not valid YAML: {yamlio.problem(exc)}")]
     data, problems = validate(raw, pack.schema["deal"])
     if problems:
         return None, [_invalid(path, p.field, p.message) for p in problems]
@@ -86,8 +75,3 @@ def _invalid(path: Path, field: str, message: str) -> Finding:
     where = f"{path.name}: field '{field}'" if field else path.name
     return Finding(INPUT_INVALID, ERROR, f"{where}: {message}", document=str(path), location=field)
 
-
-def _yaml_problem(exc: yamlio.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"{problem} at line {mark.line + 1}" if mark else str(problem)

@@ -61,12 +61,7 @@ def load_policy(project_dir: Path | None, authority: dict[str, Decimal] | None =
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yamlio.load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(path=path, expected="a policy file") from None
-    except yamlio.YAMLError as exc:
-        raise PolicyError(path=path, expected="valid YAML", found=str(exc).splitlines()[0]) from None
+    data = yamlio.read_file(path, PolicyError)
     if not isinstance(data, dict):
         raise PolicyError(path=path, expected="a mapping")
     return data

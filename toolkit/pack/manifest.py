@@ -87,12 +87,7 @@ def load_pack(root: Path) -> Pack:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yamlio.load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PackError(path=path, expected="a pack file") from None
-    except yamlio.YAMLError as exc:
-        raise PackError(path=path, expected="valid YAML", found=str(exc).splitlines()[0]) from None
+    return yamlio.read_file(path, PackError)
 
 
 def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
