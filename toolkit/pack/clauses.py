@@ -34,6 +34,7 @@ BREAKS = f"[{HARD}{SOFT}]"
 B = SOFT + "?"
 CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正貳參陸萬億圓〇一二三四五六七八九十百千两念毛另"
 _NUM = rf"\d(?:{B}[\d,])*"
+_NAME = f"[^{HARD}{SOFT},;:。、()\"'\\d]"  # a person's name: no digits, no punctuation that ends a phrase
 TOKEN_PATTERNS = {
     "yuan": rf"{_NUM}{B}\.{B}\d{B}\d",
     "capitals": f"人{B}民{B}[币幣](?:{B}[{CAPITAL_CHARS}])+",
@@ -43,6 +44,10 @@ TOKEN_PATTERNS = {
     "wanfen": f"万{B}分{B}之(?:{B}[零一二三四五六七八九十百])+",
     "int": _NUM,
     "text": f"[^{HARD}]+?",
+    "name": f"{_NAME}(?:{B}{_NAME}){{0,29}}?",
+    "idno": f"[0-9A-Za-z](?:{B}[0-9A-Za-z]){{4,29}}",
+    "phone": rf"[0-9+(](?:{B}[0-9+()\-]){{6,19}}",
+    "unit": f"[0-9A-Za-z](?:{B}[0-9A-Za-z])*{B}-(?:{B}[0-9A-Za-z])+",
     "tick": "[■□]",
 }
 
@@ -83,8 +88,8 @@ class Segment:
 
     @property
     def trailing_text(self) -> bool:
-        """Tell whether the segment ends in a free-text variable (it needs the next segment to stop)."""
-        return bool(self.tokens) and self.tokens[-1].filter == "text"
+        """Tell whether the segment ends in a variable of open length (it needs the next segment to stop)."""
+        return bool(self.tokens) and self.tokens[-1].filter in ("text", "name")
 
     @property
     def literal_length(self) -> int:
@@ -98,7 +103,7 @@ class Segment:
         # A segment always starts after a break (a new paragraph, cell or line), so the lead requires one.
         if not first.is_var:
             return BREAKS + soft(first.text[:12])
-        if first.filter != "text":
+        if first.filter not in ("text", "name"):
             return BREAKS + _token_pattern(first, None)
         return f"{BREAKS}[^{HARD}{SOFT}]"
 
@@ -288,14 +293,14 @@ def _variable(path: Path, expr: str, where: str) -> Token:
     if m:
         return Token(path=m.group(1), filter="tick", value=m.group(2))
     raise PackError(path=path, field=where, expected="{{ path | filter }} with a typed filter "
-                    "(yuan, capitals, area, pct, cdate, wanfen, text, int) or {{ (path == 'x') | tick }}",
+                    "(" + ", ".join(k for k in TOKEN_PATTERNS if k != "tick") + ") or {{ (path == 'x') | tick }}",
                     found="{{" + expr + "}}")
 
 
 def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
     """Two free-text variables side by side cannot be told apart when read back."""
     for a, b in zip(tokens, tokens[1:]):
-        if a.filter == "text" and b.filter == "text":
+        if a.filter in ("text", "name") and b.filter in ("text", "name"):
             raise PackError(path=path, field=where, expected="fixed wording between two text variables",
                             found=f"{a.path} then {b.path}")
 

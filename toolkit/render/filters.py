@@ -85,4 +85,6 @@ def tick(value: bool) -> str:
 FILTERS: dict[str, Callable[..., str]] = {
     "yuan": yuan, "capitals": capitals, "area": area, "pct": pct, "cdate": cdate, "wanfen": wanfen,
     "text": text, "int": integer, "tick": tick,
+    # Typed text: printed as it is, read back with a pattern of its own (pack/clauses.py).
+    "name": text, "idno": text, "phone": text, "unit": text,
 }
