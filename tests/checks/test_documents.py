@@ -242,3 +242,39 @@ def test_a_unit_price_edited_in_figures_and_capitals_breaks_the_arithmetic(ws, p
     found = findings(ws, pair[0])
     assert ("amount.arithmetic", "deal.total") in found
     assert not any(rule == "amount.words_mismatch" for rule, _ in found)
+
+
+def _inject(path: Path, xml_before_first_paragraph_end: str) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = xml.replace("</w:p>", xml_before_first_paragraph_end + "</w:p>", 1).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+@pytest.mark.parametrize(
+    ("xml", "label"),
+    [
+        ('<w:commentRangeStart w:id="1"/><w:r><w:t>x</w:t></w:r><w:commentRangeEnd w:id="1"/>', "comment"),
+        ("<w:sdt><w:sdtContent><w:r><w:t>控件</w:t></w:r></w:sdtContent></w:sdt>", "content control"),
+        ('<w:del w:id="5" w:author="x"><w:r><w:delText>删去的字</w:delText></w:r></w:del>', "tracked deletion"),
+        ("<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>", "hidden text"),
+    ],
+)
+def test_markup_a_reader_can_miss_is_reported(ws, pair, xml, label):
+    _inject(pair[0], xml)
+    messages = [f.message for f in api.check(ws, [pair[0]]).findings if f.rule == "doc.markup"]
+    assert any(label in m for m in messages)
+
+
+def test_a_buyer_id_with_a_bad_check_digit_is_caught_on_the_printed_values(ws, pair):
+    edit(pair[0], None, "440305198806124536", "440305198806124535")
+    found = rules(ws, *pair)
+    assert {"id.checksum", "terms.mismatch"} <= found
+
+
+def test_buyer_shares_not_adding_up_are_caught_on_the_printed_values(ws, pair):
+    edit(pair[0], None, "100%", "90%")
+    assert "shares.invalid" in rules(ws, pair[0])
