@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,11 @@ from toolkit.domain.policy import Policy, load_policy
 from toolkit.domain.project import Project
 from toolkit.errors import PdfUnavailableError, UsageError
 from toolkit.findings import Finding
+from toolkit.inbox.names import mask
+from toolkit.inbox.pipeline import InboxConfig, Pipeline
+from toolkit.inbox.watcher import QueueSource, WatchdogSource, Watcher, check_folders
+from toolkit.inbox.worker import CheckWorker
+from toolkit.ledger.store import Ledger, ledger_path
 from toolkit.pack.manifest import Pack, load_pack
 from toolkit.render.batch import RenderedDoc, Renderer, render_text, to_pdf
 from toolkit.render.context import deal_context, project_context
@@ -171,3 +178,68 @@ def check(ws: Workspace, files: Sequence[Path]) -> CheckResult:
             raise UsageError(f"{f}: no such file")
     deal_docs = {d: ws.pack.compiled[d] for d in ws.pack.docs_per("deal")}
     return CheckResult(check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, deal_docs))
+
+
+def inbox_config(project_dir: Path, inbox: Path, filed: Path, **options) -> InboxConfig:
+    """Describe an inbox: where files arrive and where they are filed."""
+    return InboxConfig(Path(project_dir), Path(inbox), Path(filed), **options)
+
+
+@contextlib.contextmanager
+def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | None = None):
+    """Open the ledger and the check worker, finish what was in flight, and close both at the end."""
+    if not (cfg.project_dir / "project.yaml").is_file():
+        raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
+    check_folders(cfg)
+    ledger = Ledger(ledger_path(cfg.project_dir))
+    worker = CheckWorker(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
+    try:
+        worker.start()
+        pipeline = Pipeline(cfg, ledger, worker, log)
+        recovered = pipeline.recover()
+        if recovered:
+            log(f"finished {recovered} file(s) left in flight by the last run")
+        yield Watcher(cfg, pipeline, source or QueueSource(), log)
+    finally:
+        worker.stop()
+        ledger.close()
+
+
+def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
+    """Process what is in the inbox now (each file once it is stable), then return how many were taken."""
+    with _inbox(cfg, log) as watcher:
+        return watcher.run(once=True)
+
+
+def watch(cfg: InboxConfig, *, log: Callable[[str], None] = print, source: QueueSource | None = None,
+          ready: Callable[[Watcher], None] | None = None) -> int:
+    """Watch the inbox until SIGINT or SIGTERM; return how many files were taken."""
+    source = source or WatchdogSource(cfg.inbox, cfg.polling)
+    with _inbox(cfg, log, source) as watcher:
+        stop = lambda *_: setattr(watcher, "stopping", True)  # noqa: E731
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        source.start()
+        try:
+            if ready:
+                ready(watcher)
+            return watcher.run()
+        finally:
+            source.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def inbox_status(project_dir: Path, *, recent: int = 10) -> dict:
+    """Count the files per outcome and list the latest rejections with their reasons (personal data masked)."""
+    path = ledger_path(Path(project_dir))
+    if not path.is_file():
+        return {"ledger": str(path), "counts": {}, "recent_rejections": [], "recent_quarantine": []}
+    ledger = Ledger(path)
+    try:
+        def rows(outcome: str) -> list[dict]:
+            return [{"id": r.id, "file": mask(r.name), "document": r.document, "deal_no": r.deal_no,
+                     "decided_at": r.decided_at, "reasons": r.reasons} for r in ledger.recent(outcome, recent)]
+        return {"ledger": str(path), "counts": ledger.counts(), "recent_rejections": rows("rejected"),
+                "recent_quarantine": rows("quarantine")}
+    finally:
+        ledger.close()

@@ -56,6 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
     c.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
     c.set_defaults(func=_check)
+    for name, helptext in (("watch", "watch an inbox folder until stopped (SIGINT/SIGTERM)"),
+                           ("ingest", "process what is in an inbox folder now, then exit")):
+        w = sub.add_parser(name, help=helptext, description=helptext)
+        w.add_argument("--project", type=Path, required=True, help="project folder (its ledger lives there)")
+        w.add_argument("--inbox", type=Path, required=True, help="the folder signed forms are dropped into")
+        w.add_argument("--filed", type=Path, required=True, help="the filed tree (outside the inbox)")
+        w.add_argument("--stability", type=float, default=2.0, metavar="SECONDS",
+                       help="how long a file must stay unchanged before it is taken (default 2)")
+        w.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                       help="longest check of one file before it is quarantined (default 60)")
+        w.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
+        if name == "watch":
+            w.add_argument("--polling", action="store_true", help="poll instead of file-system events "
+                                                                  "(network shares)")
+            w.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS",
+                           help="rescan the whole inbox this often (default 60)")
+        w.set_defaults(func=_inbox_command, command=name)
+    st = sub.add_parser("status", help="files per outcome and the latest rejections")
+    st.add_argument("--project", type=Path, required=True, help="project folder")
+    st.add_argument("--json", action="store_true", help="print JSON")
+    st.set_defaults(func=_status)
     p = sub.add_parser("pack", help="pack authoring tools").add_subparsers(metavar="ACTION")
     b = p.add_parser("build", help="build a pack's DOCX templates from their sources")
     b.add_argument("pack", type=Path, help="pack folder")
@@ -141,6 +162,39 @@ def _check(args: argparse.Namespace) -> int:
             for f in d.findings:
                 print("  " + _line(f))
     return 1 if has_errors(result.findings) else 0
+
+
+def _inbox_command(args: argparse.Namespace) -> int:
+    options = {"stability": args.stability, "time_limit": args.time_limit, "pack_dir": args.pack}
+    if args.command == "watch":
+        options.update(polling=args.polling, rescan=args.rescan)
+    cfg = api.inbox_config(args.project, args.inbox, args.filed, **options)
+    log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if args.command == "ingest":
+        taken = api.ingest(cfg, log=log)
+    else:
+        taken = api.watch(cfg, log=log, ready=lambda _: log(f"watching {args.inbox} (stop with Ctrl-C)"))
+    log(f"{taken} file(s) taken")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    data = api.inbox_status(args.project)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"ledger: {data['ledger']}")
+    for outcome, count in sorted(data["counts"].items()):
+        print(f"  {outcome}: {count}")
+    for title, key in (("recent rejections", "recent_rejections"), ("recent quarantine", "recent_quarantine")):
+        if data[key]:
+            print(title + ":")
+        for row in data[key]:
+            rules = ", ".join(sorted({r["rule"] for r in row["reasons"]}))
+            print(f"  #{row['id']} {row['file']} ({row['deal_no'] or '-'}): {rules}")
+            for r in row["reasons"][:3]:
+                print(f"      {r['message'][:120]}")
+    return 0
 
 
 def _pack_build(args: argparse.Namespace) -> int:

@@ -1,0 +1,174 @@
+"""The watch loop: scan at start, events as they come, a rescan now and then, files taken when stable.
+
+The clock, the sleep and the event source are injected, so the logic is tested without waiting.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.errors import UsageError
+from toolkit.inbox.names import ignored, mask
+from toolkit.inbox.pipeline import InboxConfig, Pipeline
+from toolkit.inbox.stability import StabilityTracker, looks_complete
+
+
+class QueueSource:
+    """Paths reported by a file-system watcher (or by a test), drained by the loop."""
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[Path] = queue.SimpleQueue()
+
+    def put(self, path: Path) -> None:
+        """Report a path that changed."""
+        self.queue.put(Path(path))
+
+    def drain(self) -> set[Path]:
+        """Return the paths reported since the last call."""
+        out = set()
+        while True:
+            try:
+                out.add(self.queue.get_nowait())
+            except queue.Empty:
+                return out
+
+    def start(self) -> None:
+        """Start watching (nothing to do for a plain queue)."""
+
+    def stop(self) -> None:
+        """Stop watching."""
+
+
+class WatchdogSource(QueueSource):
+    """Events from watchdog: inotify where it works, polling for network shares."""
+
+    def __init__(self, folder: Path, polling: bool):
+        super().__init__()
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        source = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event):  # noqa: D401 - watchdog's hook
+                for attr in ("src_path", "dest_path"):
+                    path = getattr(event, attr, None)
+                    if path and not event.is_directory:
+                        source.put(Path(os.fsdecode(path)))
+
+        self.observer = (PollingObserver(timeout=1) if polling else Observer())
+        self.observer.schedule(Handler(), str(folder), recursive=False)
+
+    def start(self) -> None:
+        """Start the observer thread."""
+        self.observer.start()
+
+    def stop(self) -> None:
+        """Stop the observer thread."""
+        self.observer.stop()
+        self.observer.join(5)
+
+
+@dataclass
+class Watcher:
+    """Takes stable files out of the inbox and hands them to the pipeline."""
+
+    cfg: InboxConfig
+    pipeline: Pipeline
+    source: QueueSource
+    log: Callable[[str], None]
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    tracker: StabilityTracker = field(init=False)
+    stopping: bool = False
+
+    def __post_init__(self) -> None:
+        self.tracker = StabilityTracker(self.cfg.stability, self.cfg.incomplete_grace)
+
+    def run(self, *, once: bool = False) -> int:
+        """Watch until stopped (or, with once, until what is in the inbox now is done); return files taken."""
+        taken = 0
+        self.rescan()
+        next_rescan = self.clock() + self.cfg.rescan
+        while not self.stopping:
+            for path in self.source.drain():
+                self.see(path)
+            if self.clock() >= next_rescan:
+                self.rescan()
+                next_rescan = self.clock() + self.cfg.rescan
+            taken += self.step()
+            if once and not self.tracker.files:
+                break
+            self.sleep(self.cfg.tick)
+        return taken
+
+    def rescan(self) -> None:
+        """Look at every file in the inbox: events can be missed, and a share can drop out."""
+        try:
+            entries = list(os.scandir(self.cfg.inbox))
+        except OSError as exc:
+            self.log(f"cannot list the inbox {self.cfg.inbox}: {exc}; retrying at the next rescan")
+            return
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                self.see(Path(entry.path))
+        try:
+            self.pipeline.recover()  # a file left in the claim area by an error is finished here
+        except Exception as exc:  # noqa: BLE001
+            self.log(mask(f"could not finish a claimed file: {exc.__class__.__name__}: {exc}"))
+
+    def see(self, path: Path) -> None:
+        """Track a file that appeared or changed in the inbox."""
+        if path.parent != self.cfg.inbox or ignored(path.name):
+            return
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            self.tracker.forget(path)
+            return
+        if os.path.isfile(path) and not os.path.islink(path):
+            self.tracker.observe(path, st.st_size, st.st_mtime, self.clock())
+
+    def step(self) -> int:
+        """Take every file that is due; one bad file never stops the others."""
+        taken = 0
+        for path in self.tracker.due(self.clock()):
+            self.see(path)
+            if path not in self.tracker.due(self.clock()):
+                continue  # it changed since
+            if not looks_complete(path) and not self.tracker.waited_out(path, self.clock()):
+                continue  # still being written, or a partial copy: wait a little longer
+            self.tracker.forget(path)
+            taken += self._take(path)
+        return taken
+
+    def _take(self, path: Path) -> int:
+        try:
+            return int(self.pipeline.take(path) is not None)
+        except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one file
+            self.log(mask(f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the "
+                          "claim area and is finished at the next start"))
+            return 0
+
+
+def check_folders(cfg: InboxConfig) -> None:
+    """Check at start that the inbox can be read and emptied and the filed tree written; say what is wrong."""
+    inbox, filed = cfg.inbox.resolve(), cfg.filed.resolve()
+    if not inbox.is_dir():
+        raise UsageError(f"inbox {cfg.inbox}: not a folder")
+    if not os.access(inbox, os.R_OK | os.W_OK | os.X_OK):
+        raise UsageError(f"inbox {cfg.inbox}: the inbox must be readable and writable (files are moved out of it)")
+    if filed == inbox or inbox in filed.parents or filed in inbox.parents:
+        raise UsageError(f"filed tree {cfg.filed}: must lie outside the inbox {cfg.inbox}, and the inbox outside it")
+    try:
+        filed.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"filed tree {cfg.filed}: cannot be created ({exc.strerror})") from None
+    if not os.access(filed, os.W_OK | os.X_OK):
+        raise UsageError(f"filed tree {cfg.filed}: not writable")

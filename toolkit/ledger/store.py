@@ -1,0 +1,186 @@
+"""The ledger: every file the inbox took, its verdict and where it was filed; units moved by accepted forms.
+
+SQLite in WAL mode, one writer (the inbox's processing loop), each step committed before the file moves on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    claim_path TEXT NOT NULL UNIQUE,
+    sha256 TEXT,
+    size INTEGER,
+    received_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed
+    outcome TEXT,                               -- accepted | rejected | quarantine | duplicates
+    document TEXT, deal_no TEXT, unit TEXT,
+    filed_path TEXT, report_path TEXT,
+    duplicate_of INTEGER REFERENCES files(id),
+    reasons TEXT,                               -- JSON list of {rule, severity, message}, personal data masked
+    decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE INDEX IF NOT EXISTS files_deal ON files(deal_no, document, outcome);
+CREATE TABLE IF NOT EXISTS units (
+    code TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    deal_no TEXT,
+    file_id INTEGER REFERENCES files(id),
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS unit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL, status TEXT NOT NULL, deal_no TEXT, file_id INTEGER, at TEXT NOT NULL
+);
+"""
+
+
+def now() -> str:
+    """Return the current time as ISO text (UTC)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One file the inbox took."""
+
+    id: int
+    name: str
+    claim_path: str
+    sha256: str | None
+    state: str
+    outcome: str | None
+    document: str | None
+    deal_no: str | None
+    unit: str | None
+    filed_path: str | None
+    report_path: str | None
+    duplicate_of: int | None
+    reasons: list[dict[str, Any]]
+    received_at: str
+    decided_at: str | None
+
+
+class Ledger:
+    """The SQLite ledger of one project."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _tx(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db.execute(sql, args)
+
+    # -- files ----------------------------------------------------------------------------------
+    def claim(self, name: str, claim_path: Path, size: int) -> int:
+        """Record a claimed file; return its id (the same id when the claim was already recorded)."""
+        row = self.db.execute("SELECT id FROM files WHERE claim_path=?", (str(claim_path),)).fetchone()
+        if row:
+            return int(row["id"])
+        cur = self._tx("INSERT INTO files(name, claim_path, size, received_at) VALUES (?,?,?,?)",
+                       (name, str(claim_path), size, now()))
+        return int(cur.lastrowid)
+
+    def by_claim(self, claim_path: Path) -> FileRow | None:
+        """Return the row of a claimed file."""
+        return self._one("SELECT * FROM files WHERE claim_path=?", (str(claim_path),))
+
+    def get(self, file_id: int) -> FileRow | None:
+        """Return one row."""
+        return self._one("SELECT * FROM files WHERE id=?", (file_id,))
+
+    def first_with_hash(self, sha256: str, other_than: int) -> FileRow | None:
+        """Return the earliest other file with the same content."""
+        return self._one("SELECT * FROM files WHERE sha256=? AND id<>? AND outcome IS NOT NULL "
+                         "AND outcome<>'duplicates' ORDER BY id LIMIT 1", (sha256, other_than))
+
+    def decide(self, file_id: int, **fields: Any) -> None:
+        """Record the verdict and where the file goes (state 'filing'), in one commit."""
+        fields = {**fields, "state": "filing", "decided_at": now()}
+        if "reasons" in fields:
+            fields["reasons"] = json.dumps(fields["reasons"], ensure_ascii=False)
+        cols = ", ".join(f"{k}=?" for k in fields)
+        self._tx(f"UPDATE files SET {cols} WHERE id=?", (*fields.values(), file_id))
+
+    def filed(self, file_id: int) -> None:
+        """Record that the file reached its place."""
+        self._tx("UPDATE files SET state='filed' WHERE id=?", (file_id,))
+
+    def unfinished(self) -> list[FileRow]:
+        """Return the files claimed or being filed when the last run stopped."""
+        return self._all("SELECT * FROM files WHERE state<>'filed' ORDER BY id")
+
+    def accepted(self, deal_no: str, document: str) -> FileRow | None:
+        """Return the latest accepted document of a deal."""
+        return self._one("SELECT * FROM files WHERE deal_no=? AND document=? AND outcome='accepted' AND "
+                         "state='filed' ORDER BY id DESC LIMIT 1", (deal_no, document))
+
+    def counts(self) -> dict[str, int]:
+        """Count the files per outcome (and those still in flight)."""
+        rows = self.db.execute("SELECT COALESCE(outcome, 'in flight') AS o, COUNT(*) AS n FROM files GROUP BY o")
+        return {r["o"]: int(r["n"]) for r in rows}
+
+    def recent(self, outcome: str, limit: int = 10) -> list[FileRow]:
+        """Return the latest files with an outcome."""
+        return self._all("SELECT * FROM files WHERE outcome=? ORDER BY id DESC LIMIT ?", (outcome, limit))
+
+    def all_files(self) -> list[FileRow]:
+        """Return every row."""
+        return self._all("SELECT * FROM files ORDER BY id")
+
+    # -- units ----------------------------------------------------------------------------------
+    def unit(self, code: str) -> dict[str, Any] | None:
+        """Return a unit's status as the ledger holds it (None: the price list's status stands)."""
+        row = self.db.execute("SELECT * FROM units WHERE code=?", (code,)).fetchone()
+        return dict(row) if row else None
+
+    def move_unit(self, code: str, status: str, deal_no: str, file_id: int) -> None:
+        """Set a unit's status and keep the event, in one commit."""
+        at = now()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
+                            "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "
+                            "file_id=excluded.file_id, updated_at=excluded.updated_at",
+                            (code, status, deal_no, file_id, at))
+            self.db.execute("INSERT INTO unit_events(code, status, deal_no, file_id, at) VALUES (?,?,?,?,?)",
+                            (code, status, deal_no, file_id, at))
+
+    # -- rows -----------------------------------------------------------------------------------
+    def _one(self, sql: str, args: tuple) -> FileRow | None:
+        row = self.db.execute(sql, args).fetchone()
+        return _row(row) if row else None
+
+    def _all(self, sql: str, args: tuple = ()) -> list[FileRow]:
+        return [_row(r) for r in self.db.execute(sql, args)]
+
+
+def _row(r: sqlite3.Row) -> FileRow:
+    return FileRow(r["id"], r["name"], r["claim_path"], r["sha256"], r["state"], r["outcome"], r["document"],
+                   r["deal_no"], r["unit"], r["filed_path"], r["report_path"], r["duplicate_of"],
+                   json.loads(r["reasons"]) if r["reasons"] else [], r["received_at"], r["decided_at"])
+
+
+def ledger_path(project_dir: Path) -> Path:
+    """Return where a project's ledger lives."""
+    return Path(project_dir) / ".loupan" / "ledger.sqlite"
