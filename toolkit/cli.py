@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="how long a file must stay unchanged before it is taken (default 2)")
         w.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                        help="longest check of one file before it is quarantined (default 60)")
+        w.add_argument("--incomplete-grace", type=float, default=30.0 if name == "watch" else 5.0,
+                       metavar="SECONDS", help="how long a stable file that does not open as a whole document "
+                                               "is waited for before it is quarantined")
         w.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
         if name == "watch":
             w.add_argument("--polling", action="store_true", help="poll instead of file-system events "
@@ -165,7 +168,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _inbox_command(args: argparse.Namespace) -> int:
-    options = {"stability": args.stability, "time_limit": args.time_limit, "pack_dir": args.pack}
+    options = {"stability": args.stability, "time_limit": args.time_limit, "pack_dir": args.pack,
+               "incomplete_grace": args.incomplete_grace}
     if args.command == "watch":
         options.update(polling=args.polling, rescan=args.rescan)
     cfg = api.inbox_config(args.project, args.inbox, args.filed, **options)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,7 @@ def looks_complete(path: Path) -> bool:
                 return b"%%EOF" in f.read()
             if head.startswith(b"PK"):
                 f.seek(0)
-                zipfile.ZipFile(io.BufferedReader(f)).close()
+                zipfile.ZipFile(f).close()
                 return True
             return bool(head)  # another kind of file: whole as far as can be told (it will be quarantined)
     except (OSError, zipfile.BadZipFile, ValueError):
