@@ -140,9 +140,9 @@ class Pipeline:
                                                               f"filed as {first.filed_path}")], duplicate_of=first)
         verdict = self.worker.check([claim], {})
         if verdict.error:
-            return Judgement("quarantine", [_reason("doc.unreadable", verdict.error)])
+            return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
         verdict = self._with_counterpart(claim, verdict)
-        return self._decide(verdict)
+        return self._decide(verdict, claim.name, name)
 
     def _with_counterpart(self, claim: Path, verdict: Verdict) -> Verdict:
         """Check a contract against the accepted 认购书 on record (and the reverse)."""
@@ -153,9 +153,10 @@ class Pipeline:
         paired = self.worker.check([Path(record.filed_path), claim], {})
         return verdict if paired.error else paired
 
-    def _decide(self, verdict: Verdict) -> Judgement:
+    def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)
-        reasons = [{k: mask(str(f.get(k, ""))) for k in ("rule", "severity", "message", "location")} for f in findings]
+        reasons = [{k: mask(str(f.get(k, "")).replace(claimed_as, name)) for k in ("rule", "severity", "message",
+                                                                                   "location")} for f in findings]
         errors = [f for f in findings if f.get("severity") == "error"]
         if any(f["rule"] == "doc.unreadable" for f in errors):
             outcome = "quarantine"

@@ -6,6 +6,7 @@ the worker killed and a new one started. The worker exits by itself when the inb
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import resource
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Verdict:
 
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints about broken files become verdicts
     from toolkit import api
 
     ws = api.open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
