@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_render.py
 	$(PY) bench/bench_pdf.py
 	$(PY) bench/bench_check.py
+	$(PY) bench/bench_inbox.py
 
 templates: $(STAMP)
 	$(LOUPAN) pack build templates/prc-presale
