@@ -42,7 +42,7 @@ class InboxConfig:
     time_limit: float = 60.0
     max_size: int = MAX_SIZE
     polling: bool = False
-    tick: float = 0.1
+    tick: float = 0.05
 
     @property
     def work(self) -> Path:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,18 +17,24 @@ class _Seen:
     first: float          # when the file was first seen
 
 
+# watchdog holds inotify events back for half a second (to pair the two halves of a rename), so a file is
+# first seen up to that late: the time since its last write, up to this much, counts towards its delay.
+EVENT_LAG = 0.5
+
+
 class StabilityTracker:
     """Track candidate files with an injected clock; say which are ready to be taken."""
 
-    def __init__(self, delay: float, incomplete_grace: float):
-        self.delay, self.grace = delay, incomplete_grace
+    def __init__(self, delay: float, incomplete_grace: float, wall: Callable[[], float] = time.time):
+        self.delay, self.grace, self.wall = delay, incomplete_grace, wall
         self.files: dict[Path, _Seen] = {}
 
     def observe(self, path: Path, size: int, mtime: float, now: float) -> None:
         """Record a file's current size and time; a change restarts its delay."""
         seen = self.files.get(path)
         if seen is None or (seen.size, seen.mtime) != (size, mtime):
-            self.files[path] = _Seen(size, mtime, now, seen.first if seen else now)
+            since = now - min(max(self.wall() - mtime, 0.0), EVENT_LAG)
+            self.files[path] = _Seen(size, mtime, since, seen.first if seen else now)
 
     def forget(self, path: Path) -> None:
         """Stop tracking a file (it was taken, or it went away)."""
