@@ -26,6 +26,7 @@ from toolkit.pack.manifest import Pack, load_pack
 from toolkit.render.batch import RenderedDoc, Renderer, render_text, to_pdf
 from toolkit.render.context import deal_context, project_context
 from toolkit.render.pdf import find_soffice
+from toolkit.script import SCRIPTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PACKS = {"预售": "prc-presale", "现售": "prc-completed"}
@@ -117,18 +118,20 @@ def check_deals(ws: Workspace, paths: Sequence[Path]) -> list[DealCheck]:
 
 
 def render(ws: Workspace, *, deals: Sequence[Path] = (), docs: Sequence[str], out: Path, pdf: bool = False,
-           progress: Progress | None = None) -> RenderResult:
+           progress: Progress | None = None, script: str = "hans") -> RenderResult:
     """Check every deal, render the documents of the clean ones and the project documents asked for."""
     unknown = [d for d in docs if d not in ws.pack.documents]
     if unknown:
         raise UsageError(f"unknown document {unknown[0]!r}: pack {ws.pack.name} has {', '.join(ws.pack.documents)}")
     deal_docs = [d for d in docs if ws.pack.document(d).per == "deal"]
-    result = RenderResult(project_docs=[_render_project_doc(ws, d, out) for d in docs if d not in deal_docs])
+    if script not in SCRIPTS:
+        raise UsageError(f"unknown script {script!r}: use one of {', '.join(SCRIPTS)}")
+    result = RenderResult(project_docs=[_render_project_doc(ws, d, out, script) for d in docs if d not in deal_docs])
     checks = check_deals(ws, deals)
     for i, check in enumerate(checks, start=1):
         outcome = DealOutcome(check)
         if check.ok and deal_docs:
-            outcome.documents = _render_deal(ws, check, deal_docs, out)
+            outcome.documents = _render_deal(ws, check, deal_docs, out, script)
         result.deals.append(outcome)
         if progress:
             progress(i, len(checks), check.deal_no)
@@ -137,18 +140,18 @@ def render(ws: Workspace, *, deals: Sequence[Path] = (), docs: Sequence[str], ou
     return result
 
 
-def _render_deal(ws: Workspace, check: DealCheck, docs: list[str], out: Path) -> list[RenderedDoc]:
+def _render_deal(ws: Workspace, check: DealCheck, docs: list[str], out: Path, script: str) -> list[RenderedDoc]:
     case = check.case
     assert case is not None  # check.ok guarantees it
     ctx = deal_context(ws.project, ws.policy, {}, case.deal, case.unit, case.pricing)
-    return [ws.renderer.render(d, case.deal.deal_no, ctx, out) for d in docs]
+    return [ws.renderer.render(d, case.deal.deal_no, ctx, out, script) for d in docs]
 
 
-def _render_project_doc(ws: Workspace, doc_id: str, out: Path) -> RenderedDoc:
+def _render_project_doc(ws: Workspace, doc_id: str, out: Path, script: str) -> RenderedDoc:
     ctx = project_context(ws.project, ws.policy, {}, ())
     qa = tuple({**item, "a": render_text(item["a"], ctx), "q": render_text(item["q"], ctx)} for item in ws.pack.qa)
     ctx["qa"] = [dict(item) for item in qa]
-    return ws.renderer.render(doc_id, ws.project.code, ctx, out)
+    return ws.renderer.render(doc_id, ws.project.code, ctx, out, script)
 
 
 def _pdf(result: RenderResult, out: Path) -> None:
@@ -171,13 +174,12 @@ class CheckResult:
         return [f for d in self.documents for f in d.findings]
 
 
-def check(ws: Workspace, files: Sequence[Path]) -> CheckResult:
+def check(ws: Workspace, files: Sequence[Path], *, script: str | None = None) -> CheckResult:
     """Check filled or signed documents (DOCX or text PDF); files given together are cross-checked."""
     for f in files:
         if not Path(f).is_file():
             raise UsageError(f"{f}: no such file")
-    deal_docs = {d: ws.pack.compiled[d] for d in ws.pack.docs_per("deal")}
-    return CheckResult(check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, deal_docs))
+    return CheckResult(check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, script))
 
 
 def inbox_config(project_dir: Path, inbox: Path, filed: Path, **options) -> InboxConfig:

@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print one JSON object with the findings")
     r.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
     r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.add_argument("--script", choices=("hans", "hant"), default="hans",
+                   help="simplified (default) or traditional characters (files named ...-hant.docx)")
     r.set_defaults(func=_render)
     c = sub.add_parser("check", help="check filled or signed documents (DOCX, text PDF)",
                        description="Read documents back and check them; files given together are cross-checked.")
@@ -55,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print one JSON object with the findings")
     c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
     c.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
+    c.add_argument("--script", choices=("hans", "hant"), help="the documents' script, when their provenance "
+                                                              "is lost (default: from the provenance, or tried)")
     c.set_defaults(func=_check)
     for name, helptext in (("watch", "watch an inbox folder until stopped (SIGINT/SIGTERM)"),
                            ("ingest", "process what is in an inbox folder now, then exit")):
@@ -94,7 +98,7 @@ def _render(args: argparse.Namespace) -> int:
         if not Path(d).is_file():
             raise UsageError(f"{d}: no such deal file")
     docs = _docs(args.docs, bool(deals))
-    result = api.render(ws, deals=deals, docs=docs, out=args.out, pdf=args.pdf,
+    result = api.render(ws, deals=deals, docs=docs, out=args.out, pdf=args.pdf, script=args.script,
                         progress=None if args.quiet or len(deals) < 10 else _progress)
     for note in result.notes:
         print(f"loupan: {note}", file=sys.stderr)
@@ -150,7 +154,7 @@ def _check(args: argparse.Namespace) -> int:
     from toolkit.reports.check_html import render_html
 
     ws = api.open_project(args.project, pack_dir=args.pack)
-    result = api.check(ws, args.files)
+    result = api.check(ws, args.files, script=args.script)
     if args.html:
         report = [(d.path.name, d.doc_id, d.findings) for d in result.documents]
         args.html.write_text(render_html(report), encoding="utf-8")

@@ -34,6 +34,7 @@ class DocCase:
     project: Project
     policy: Policy
     reference: dict[str, Any]      # what the project says for project-level paths
+    script: str = "hans"
 
 
 DocRule = Callable[[DocCase], Iterator[Breach]]
@@ -138,7 +139,7 @@ def _against_project(c: DocCase) -> Iterator[Breach]:
         if not path.startswith(PROJECT_PATHS) or path not in c.reference:
             continue
         for v in values:
-            want = expected_text(c.reference[path], v.filter)
+            want = expected_text(c.reference[path], v.filter, c.script)
             if normalize(v.text) != want:
                 yield Breach(f"{v.clause}：{path}印为“{v.text}”，项目资料为“{want}”", v.clause, want, v.text)
                 break

@@ -16,11 +16,11 @@ from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import FEN, PlanRow, Pricing, quantize
 from toolkit.domain.project import AVAILABLE, Project
 from toolkit.findings import ERROR, WARNING, Finding
-from toolkit.pack.clauses import CompiledDocument
 from toolkit.pack.manifest import Pack
 from toolkit.read.document import DocumentText, UnreadableError, read_document, terms_property
 from toolkit.read.parse import Parsed, parse
 from toolkit.render.context import base_context
+from toolkit.script import convert
 from toolkit.text import normalize
 
 IDENTIFY_SCORE = 0.6
@@ -48,17 +48,20 @@ class CheckedDocument:
 
 
 def check_documents(paths: list[Path], project: Project, policy: Policy, pack: Pack,
-                    compiled: dict[str, CompiledDocument]) -> list[CheckedDocument]:
+                    script: str | None = None) -> list[CheckedDocument]:
     """Check each file, then cross-check the deal documents given together."""
-    docs = [check_one(Path(p), project, policy, pack, compiled) for p in paths]
-    readable = [d for d in docs if d.printed is not None]
-    for a, b in zip(readable, readable[1:]):
-        b.findings += cross_check(a, b, pack)
+    docs = [check_one(Path(p), project, policy, pack, script) for p in paths]
+    by_deal: dict[str, list[CheckedDocument]] = {}
+    for d in docs:
+        if d.printed is not None:
+            by_deal.setdefault(str(d.printed.typed("doc.number") or ""), []).append(d)
+    for group in by_deal.values():
+        for a, b in zip(group, group[1:]):
+            b.findings += cross_check(a, b, pack)
     return docs
 
 
-def check_one(path: Path, project: Project, policy: Policy, pack: Pack,
-              compiled: dict[str, CompiledDocument]) -> CheckedDocument:
+def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: str | None = None) -> CheckedDocument:
     """Read one file and run every document rule on it."""
     out = CheckedDocument(path)
     try:
@@ -66,7 +69,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack,
     except UnreadableError as exc:
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
-    doc_id, parsed, note = identify(text, pack, compiled)
+    doc_id, parsed, note, script = identify(text, pack, script)
     if doc_id is None:
         out.findings.append(_finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）",
                                      path.name))
@@ -75,26 +78,29 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack,
     out.printed = printed_values(path.name, parsed)
     if note:
         out.findings.append(_finding(policy, "doc.unknown", note, path.name, WARNING))
-    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, reference(project, policy, out.printed))
+    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy,
+                   reference(project, policy, out.printed), script)
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
     return out
 
 
-def identify(text: DocumentText, pack: Pack, compiled: dict[str, CompiledDocument]
-             ) -> tuple[str | None, Parsed | None, str]:
-    """Take the document type from the provenance; failing that, from the wording that matches best."""
+def identify(text: DocumentText, pack: Pack, script: str | None
+             ) -> tuple[str | None, Parsed | None, str, str]:
+    """Take the document type and script from the provenance; failing that, from the best-matching wording."""
     props = text.properties
     doc_id = props.get("document")
-    if doc_id in compiled and props.get("pack") == pack.name:
+    deal_docs = pack.docs_per("deal")
+    if doc_id in deal_docs and props.get("pack") == pack.name:
+        script = props.get("script") or script or "hans"
         note = "" if props.get("pack_version") == pack.version else (
             f"文件由模板包{pack.name} {props.get('pack_version')}生成，按当前版本{pack.version}检查")
-        return doc_id, parse(text.stream, compiled[doc_id], text.location_at), note
-    stream = text.stream
-    scored = [(parse(stream, c, text.location_at), d) for d, c in compiled.items()]
-    parsed, best = max(scored, key=lambda s: s[0].score)
+        return doc_id, parse(text.stream, pack.compiled_for(doc_id, script), text.location_at), note, script
+    scripts = [script] if script else ["hans", "hant"]
+    scored = [(parse(text.stream, pack.compiled_for(d, s), text.location_at), d, s) for d in deal_docs for s in scripts]
+    parsed, best, script = max(scored, key=lambda s: s[0].score)
     if parsed.score < IDENTIFY_SCORE:
-        return None, None, f"与模板文字的最高吻合度为{parsed.score:.0%}"
-    return best, parsed, ""
+        return None, None, f"与模板文字的最高吻合度为{parsed.score:.0%}", script
+    return best, parsed, "", script
 
 
 def reference(project: Project, policy: Policy, printed: Printed) -> dict[str, Any]:
@@ -124,7 +130,7 @@ def printed_deal_rules(c: DocCase) -> list[Finding]:
     unit = c.project.units.get(str(p.typed("unit.code") or ""))
     if unit is None:
         return []
-    deal, pricing = _deal(p, c.project), _pricing(p, unit)
+    deal, pricing = _deal(p, c.project, c.script), _pricing(p, unit)
     out = []
     for rule_id, needs in NEEDS.items():
         if all(_printed(p, n) for n in needs):
@@ -152,23 +158,35 @@ def _printed(p: Printed, path: str) -> bool:
     return bool(p.items(path)) if path in ("buyers", "deal.discounts") else p.typed(path) is not None
 
 
-def _deal(p: Printed, project: Project) -> Deal:
+def _deal(p: Printed, project: Project, script: str) -> Deal:
     buyers = tuple(Buyer(*(str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone",
                                                                               "address")),
                          share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0)) for i in p.items("buyers"))
     rows = [[str(p.typed(f"deal.discounts[{i}].{k}") or "") for k in ("name", "kind", "approved_by", "approval_no")]
             for i in p.items("deal.discounts")]
     rates = [p.typed(f"deal.discounts[{i}].rate_pct") or Decimal(0) for i in p.items("deal.discounts")]
-    extra = next((ExtraDiscount(r, row[2], row[3]) for row, r in zip(rows, rates) if row[1] == "额外优惠"), None)
-    codes = {d.name: d.code for d in project.discounts}  # a document prints a discount's name, rules use codes
+    extra_kind = normalize(convert("额外优惠", script))
+    staff = tuple(project.staff)
+    extra = next((ExtraDiscount(r, _option(row[2], staff, script), row[3]) for row, r in zip(rows, rates)
+                  if row[1] == extra_kind), None)
+    codes = {normalize(convert(d.name, script)): d.code for d in project.discounts}  # printed names -> codes
     return Deal(
         deal_no=str(p.typed("doc.number") or ""), unit=str(p.typed("unit.code") or ""),
         subscribe_date=p.typed("deal.subscribe_date") or dt.date.min,
-        sign_deadline=p.typed("deal.sign_deadline") or dt.date.max, salesperson=str(p.typed("deal.salesperson") or ""),
-        buyers=buyers, payment=Payment(method=str(p.typed("deal.payment_method") or "")),
-        discounts=tuple(codes.get(row[0], row[0]) for row in rows if row[1] != "额外优惠"), extra_discount=extra,
+        sign_deadline=p.typed("deal.sign_deadline") or dt.date.max, salesperson=_option(str(p.typed("deal.salesperson") or ""), staff, script),
+        buyers=buyers, payment=Payment(method=_option(str(p.typed("deal.payment_method") or ""), PAYMENT_METHODS,
+                                                      script)),
+        discounts=tuple(codes.get(row[0], row[0]) for row in rows if row[1] != extra_kind), extra_discount=extra,
         deposit=p.typed("deal.deposit") or Decimal(0),
     )
+
+
+PAYMENT_METHODS = ("一次性付款", "分期付款", "商业贷款", "公积金贷款", "组合贷款")
+
+
+def _option(printed: str, options: tuple[str, ...], script: str) -> str:
+    """Map a printed option (in the document's script) back to the name the rules use."""
+    return next((o for o in options if normalize(convert(o, script)) == printed), printed)
 
 
 def _pricing(p: Printed, unit) -> Pricing:
@@ -214,7 +232,7 @@ def provenance_terms(c: DocCase) -> list[Finding]:
         printed = c.printed.typed(path)
         if printed is None:
             continue
-        want = _recorded(raw, printed)
+        want = _recorded(raw, printed, c.script)
         if want != printed:
             out.append(_finding(c.policy, "terms.mismatch",
                                 f"{path}印为“{printed}”，生成时为“{want}”：文件在生成后被改动", c.name,
@@ -222,12 +240,12 @@ def provenance_terms(c: DocCase) -> list[Finding]:
     return out
 
 
-def _recorded(raw: Any, like: Any) -> Any:
+def _recorded(raw: Any, like: Any, script: str) -> Any:
     if isinstance(like, Decimal):
         return Decimal(str(raw))
     if isinstance(like, dt.date):
         return dt.date.fromisoformat(str(raw))
-    return normalize(str(raw))
+    return normalize(convert(str(raw), script))
 
 
 def _finding(policy: Policy, rule: str, message: str, document: str, severity: str = "", **kw: str) -> Finding:

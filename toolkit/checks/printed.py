@@ -11,7 +11,8 @@ from typing import Any
 
 from toolkit.domain.money import parse_capitals
 from toolkit.read.parse import Parsed, Value
-from toolkit.render.filters import EMPTY, NO_DATE
+from toolkit.render.filters import EMPTY, NO_DATE, filters_for
+from toolkit.script import to_hant
 from toolkit.text import normalize
 
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
@@ -76,7 +77,7 @@ def _decimal(text: str) -> Decimal:
 
 
 def _date(text: str) -> dt.date | None:
-    if text == NO_DATE:
+    if text in (NO_DATE, to_hant(NO_DATE)):
         return None
     m = _DATE.match(text)
     if not m:
@@ -85,7 +86,7 @@ def _date(text: str) -> dt.date | None:
 
 
 def _wanfen(text: str) -> int:
-    digits = text.removeprefix("万分之")
+    digits = text.removeprefix("万分之").removeprefix("萬分之")
     if digits.startswith("十"):
         digits = "一" + digits
     tens, _, ones = digits.partition("十")
@@ -103,8 +104,6 @@ _TYPED = {"yuan": _decimal, "area": _decimal, "pct": _decimal, "int": int, "cdat
           "phone": _text, "unit": _text}
 
 
-def expected_text(value: Any, filter_: str) -> str:
+def expected_text(value: Any, filter_: str, script: str = "hans") -> str:
     """Print a value the way a template filter would, normalised for comparison."""
-    from toolkit.render.filters import FILTERS
-
-    return normalize(FILTERS[filter_](value))
+    return normalize(filters_for(script)[filter_](value))

@@ -6,7 +6,6 @@ from. A construct that cannot be parsed back is a PackError when the pack loads,
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit.errors import PackError
+from toolkit.script import convert
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,8 +40,8 @@ TOKEN_PATTERNS = {
     "capitals": f"人{B}民{B}[币幣](?:{B}[{CAPITAL_CHARS}])+",
     "area": rf"{_NUM}(?:{B}\.(?:{B}\d)+)?",
     "pct": rf"{_NUM}(?:{B}\.(?:{B}\d)+)?",
-    "cdate": rf"\d(?:{B}\d){{3}}{B}年{B}\d(?:{B}\d)?{B}月{B}\d(?:{B}\d)?{B}日|按{B}贷{B}款{B}机{B}构{B}放{B}款",
-    "wanfen": f"万{B}分{B}之(?:{B}[零一二三四五六七八九十百])+",
+    "cdate": rf"\d(?:{B}\d){{3}}{B}年{B}\d(?:{B}\d)?{B}月{B}\d(?:{B}\d)?{B}日|按{B}[贷貸]{B}款{B}[机機]{B}[构構]{B}放{B}款",
+    "wanfen": f"[万萬]{B}分{B}之(?:{B}[零一二三四五六七八九十百])+",
     "int": _NUM,
     "text": f"[^{HARD}]+?",
     "name": f"{_NAME}(?:{B}{_NAME}){{0,29}}?",
@@ -157,15 +157,16 @@ def _token_pattern(token: Token, index: int | None) -> str:
     return f"(?P<v{index}>{body})" if index is not None else f"(?:{body})"
 
 
-def compile_template(path: Path, doc_id: str) -> CompiledDocument:
+def compile_template(path: Path, doc_id: str, script: str = "hans") -> CompiledDocument:
     """Compile a DOCX template into segments; raise PackError for what cannot be parsed back."""
     with zipfile.ZipFile(path) as z:
         body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
         headers = [etree.fromstring(z.read(n)) for n in z.namelist() if re.match(r"word/header\d*\.xml$", n)]
-    builder = _Builder(path)
+    builder = _Builder(path, script)
     for child in body:
         builder.element(child)
-    header = [s for h in headers for s in (_segment(path, _ptext(p), "", "header") for p in h.iter(f"{W}p")) if s]
+    header = [s for h in headers for s in (_segment(path, _ptext(p), "", "header", script)
+                                           for p in h.iter(f"{W}p")) if s]
     nodes = builder.finish()
     ids = tuple(s.clause_id for s in _walk(nodes) if s.clause_id)
     return CompiledDocument(doc_id, nodes, header, ids)
@@ -178,8 +179,8 @@ def _ptext(p: etree._Element) -> str:
 class _Builder:
     """Turn body paragraphs and table rows into a tree of segments, loops and conditions."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, script: str):
+        self.path, self.script = path, script
         self.stack: list[tuple[object, list]] = [(None, [])]
         self.count = 0
 
@@ -199,7 +200,8 @@ class _Builder:
             self.control(text)
             return
         marks = [b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
-        segment = _segment(self.path, text, marks[0] if marks else "", label or f"paragraph {self.count}")
+        segment = _segment(self.path, text, marks[0] if marks else "", label or f"paragraph {self.count}",
+                           self.script)
         if segment:
             self.stack[-1][1].append(segment)
 
@@ -263,15 +265,15 @@ class _Builder:
         return self.stack[0][1]
 
 
-def _segment(path: Path, text: str, clause_id: str, label: str) -> Segment | None:
+def _segment(path: Path, text: str, clause_id: str, label: str, script: str = "hans") -> Segment | None:
     """Split paragraph text into tokens; refuse any expression the checker cannot read back."""
     tokens: list[Token] = []
     pos = 0
     for m in _EXPR.finditer(text):
-        _literal(tokens, text[pos:m.start()])
-        tokens.append(_variable(path, m.group(1), clause_id or label))
+        _literal(tokens, convert(text[pos:m.start()], script))
+        tokens.append(_variable(path, m.group(1), clause_id or label, script))
         pos = m.end()
-    _literal(tokens, text[pos:])
+    _literal(tokens, convert(text[pos:], script))
     if "{%" in text or "{#" in text:
         raise PackError(path=path, field=clause_id or label, expected="no {% %} or {# #} inside a paragraph",
                         found=text[:60])
@@ -285,13 +287,13 @@ def _literal(tokens: list[Token], text: str) -> None:
         tokens.append(Token(text=norm))
 
 
-def _variable(path: Path, expr: str, where: str) -> Token:
+def _variable(path: Path, expr: str, where: str, script: str = "hans") -> Token:
     m = _VAR.match(expr)
     if m and m.group(2) in TOKEN_PATTERNS and m.group(2) != "tick":
         return Token(path=m.group(1), filter=m.group(2))
     m = _TICK.match(expr)
     if m:
-        return Token(path=m.group(1), filter="tick", value=m.group(2))
+        return Token(path=m.group(1), filter="tick", value=normalize(convert(m.group(2), script)))
     raise PackError(path=path, field=where, expected="{{ path | filter }} with a typed filter "
                     "(" + ", ".join(k for k in TOKEN_PATTERNS if k != "tick") + ") or {{ (path == 'x') | tick }}",
                     found="{{" + expr + "}}")
@@ -305,7 +307,3 @@ def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
                             found=f"{a.path} then {b.path}")
 
 
-def compile_bytes(data: bytes, doc_id: str) -> CompiledDocument:
-    """Compile a template given as bytes (used by tests and authoring tools)."""
-    tmp = io.BytesIO(data)
-    return compile_template(tmp, doc_id)  # type: ignore[arg-type]

@@ -61,6 +61,13 @@ class Pack:
                             found=doc_id)
         return self.documents[doc_id]
 
+    def compiled_for(self, doc_id: str, script: str = "hans") -> Any:
+        """Return a document's clause registry in a script (traditional is compiled on first use)."""
+        key = doc_id if script == "hans" else f"{doc_id}@{script}"
+        if key not in self.compiled:
+            self.compiled[key] = compile_template(self.document(doc_id).template, doc_id, script)
+        return self.compiled[key]
+
     def docs_per(self, per: str) -> list[str]:
         """List the documents rendered once per deal, or once per project."""
         return [d.id for d in self.documents.values() if d.per == per]

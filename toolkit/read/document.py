@@ -19,7 +19,7 @@ from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_PART = 50 * 1024 * 1024        # an uncompressed document.xml larger than this is not a sales form
-_FOOTER = re.compile(r"^第\d+页共\d+页$")
+_FOOTER = re.compile(r"^第\d+[页頁]共\d+[页頁]$")
 _MARKUP = {"ins": "tracked insertion", "del": "tracked deletion", "moveFrom": "tracked move",
            "moveTo": "tracked move", "sdt": "content control", "commentRangeStart": "comment",
            "commentReference": "comment"}
@@ -203,7 +203,7 @@ def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
 def _pdf_properties(meta: dict[str, str]) -> dict[str, str]:
     keys = {"/LoupanDocumentId": "document_id", "/LoupanDocument": "document", "/LoupanPack": "pack",
             "/LoupanPackVersion": "pack_version", "/LoupanTemplateSha256": "template_sha256",
-            "/LoupanInputSha256": "input_sha256", "/LoupanTerms": "terms"}
+            "/LoupanInputSha256": "input_sha256", "/LoupanTerms": "terms", "/LoupanScript": "script"}
     return {name: meta[key] for key, name in keys.items() if key in meta}
 
 

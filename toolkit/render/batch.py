@@ -16,6 +16,7 @@ from toolkit.render import pdf as pdf_mod
 from toolkit.render.docx import CompiledTemplate, make_environment
 from toolkit.render.filters import FILTERS
 from toolkit.render.provenance import input_sha256, json_default, pdf_metadata, recorded_terms
+from toolkit.script import convert
 
 
 @dataclass
@@ -37,25 +38,28 @@ class Renderer:
     _compiled: dict[str, CompiledTemplate] = field(default_factory=dict)
     _hashes: dict[str, str] = field(default_factory=dict)
 
-    def template(self, spec: DocumentSpec) -> CompiledTemplate:
-        """Return the compiled template of a document, compiling it on first use."""
-        if spec.id not in self._compiled:
-            self._compiled[spec.id] = CompiledTemplate(spec.template, make_environment())
+    def template(self, spec: DocumentSpec, script: str = "hans") -> CompiledTemplate:
+        """Return the compiled template of a document in a script, compiling it on first use."""
+        key = f"{spec.id}@{script}"
+        if key not in self._compiled:
+            self._compiled[key] = CompiledTemplate(spec.template, make_environment(script), script)
             self._hashes[spec.id] = file_sha256(spec.template)
-        return self._compiled[spec.id]
+        return self._compiled[key]
 
-    def render(self, doc_id: str, number: str, context: dict[str, Any], out_dir: Path) -> RenderedDoc:
-        """Render one document into out_dir as `<number>-<doc_id>.docx`, with its JSON sidecar."""
+    def render(self, doc_id: str, number: str, context: dict[str, Any], out_dir: Path,
+               script: str = "hans") -> RenderedDoc:
+        """Render one document into out_dir as `<number>-<doc_id>.docx` (`-hant` in traditional script)."""
         spec = self.pack.document(doc_id)
-        compiled = self.template(spec)
+        compiled = self.template(spec, script)
         props = self._properties(spec, number, context)
-        context = {**context, "doc": {"title": spec.title, "number": number, "pack": self.pack.name,
+        props["script"] = script
+        context = {**context, "doc": {"title": convert(spec.title, script), "number": number, "pack": self.pack.name,
                                       "version": self.pack.version}}
-        target = out_dir / f"{number}-{doc_id}.docx"
+        target = out_dir / f"{number}-{doc_id}{'' if script == 'hans' else '-' + script}.docx"
         _write_atomic(target, compiled.render(context, props))
         sidecar = {"provenance": props, "input": context}
         _write_atomic(target.with_suffix(".json"), _pretty_json(sidecar).encode("utf-8"))
-        return RenderedDoc(doc_id, target, props, spec.title)
+        return RenderedDoc(doc_id, target, props, convert(spec.title, script))
 
     def _properties(self, spec: DocumentSpec, number: str, context: dict[str, Any]) -> dict[str, str]:
         return {

@@ -20,19 +20,30 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from toolkit.errors import RenderError
-from toolkit.render.filters import FILTERS
+from toolkit.render.filters import filters_for
 from toolkit.render.provenance import add_custom_properties_part, custom_properties_xml
+from toolkit.script import to_hant
 
 DOCUMENT = "word/document.xml"
 _PART = re.compile(r"^word/(header|footer)\d*\.xml$")
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(script: str = "hans") -> jinja2.Environment:
     """Return the sandboxed, strict, escaping environment every pack template runs in."""
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
                                         keep_trailing_newline=True)
-    env.filters.update(FILTERS)
+    env.filters.update(filters_for(script))
     return env
+
+
+_TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)
+
+
+def in_script(xml: str, script: str) -> str:
+    """Write a template's fixed wording in a script, leaving its tags (and their string literals) alone."""
+    if script != "hant":
+        return xml
+    return "".join(part if i % 2 else to_hant(part) for i, part in enumerate(_TAG.split(xml)))
 
 
 @dataclass
@@ -44,14 +55,16 @@ class _Part:
 class CompiledTemplate:
     """A DOCX template compiled once and rendered for many contexts."""
 
-    def __init__(self, path: Path, env: jinja2.Environment | None = None):
-        self.path = Path(path)
-        self.env = env or make_environment()
+    def __init__(self, path: Path, env: jinja2.Environment | None = None, script: str = "hans"):
+        self.path, self.script = Path(path), script
+        self.env = env or make_environment(script)
         raw = self.path.read_bytes()
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             self._infos = [i for i in z.infolist() if i.filename != "docProps/custom.xml"]
             self._blobs = {i.filename: z.read(i.filename) for i in self._infos}
         self._blobs.update(add_custom_properties_part(self._blobs))
+        if script == "hant":  # the traditional-script cut of the CJK fonts
+            self._blobs = {n: b.replace(b"CJK SC", b"CJK TC") if n.endswith(".xml") else b for n, b in self._blobs.items()}
         self._parts = [self._compile(name) for name in self._blobs if name == DOCUMENT or _PART.match(name)]
         self._static = self._static_zip({p.name for p in self._parts})
 
@@ -67,7 +80,7 @@ class CompiledTemplate:
     def _compile(self, name: str) -> _Part:
         tpl = DocxTemplate(io.BytesIO(b""))  # only its XML patching is used, no package is loaded
         xml = self._blobs[name].decode("utf-8")
-        patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+        patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", in_script(tpl.patch_xml(xml), self.script))
         try:
             return _Part(name, self.env.from_string(patched))
         except jinja2.TemplateSyntaxError as exc:

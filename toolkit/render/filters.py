@@ -8,7 +8,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from toolkit.domain.money import format_area, format_yuan, to_capitals
+from toolkit.domain.money import format_area, format_yuan, to_capitals, to_capitals_traditional
+from toolkit.script import to_hant
 
 CN_DIGITS = "零一二三四五六七八九"
 NO_DATE = "按贷款机构放款"
@@ -80,6 +81,19 @@ def integer(value: Any) -> str:
 def tick(value: bool) -> str:
     """Print a ticked or empty check box."""
     return TICKED if value else UNTICKED
+
+
+def filters_for(script: str) -> dict[str, Callable[..., str]]:
+    """Return the filters for a script: in traditional script, text and capitals are written traditionally."""
+    if script != "hant":
+        return FILTERS
+    out = {name: _hant(fn) for name, fn in FILTERS.items()}
+    out["capitals"] = lambda value: to_capitals_traditional(Decimal(str(value)))
+    return out
+
+
+def _hant(fn: Callable[..., str]) -> Callable[..., str]:
+    return lambda *args: to_hant(fn(*args))
 
 
 FILTERS: dict[str, Callable[..., str]] = {

@@ -20,7 +20,7 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _NS = ("http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
        "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
 PREFIX = "loupan."
-KEYS = ("document_id", "document", "pack", "pack_version", "template_sha256", "input_sha256", "rendered_at", "terms")
+KEYS = ("document_id", "document", "pack", "pack_version", "template_sha256", "input_sha256", "rendered_at", "terms", "script")
 
 
 def json_default(value: Any) -> Any:
