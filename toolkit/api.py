@@ -245,3 +245,48 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> dict:
                 "recent_quarantine": rows("quarantine")}
     finally:
         ledger.close()
+
+
+def pack_lint(pack_dir: Path) -> list[Finding]:
+    """Lint a pack: templates, tags, variables, clause ids, reversibility."""
+    from toolkit.authoring.lint import lint_pack
+
+    return lint_pack(Path(pack_dir))
+
+
+def pack_test(pack_dir: Path, *, update: bool = False):
+    """Render the pack's samples and compare each clause with its baseline (or store them with update)."""
+    from toolkit.authoring.baseline import test_pack
+
+    return test_pack(Path(pack_dir), update=update, render=_render_samples)
+
+
+def _render_samples(pack_dir: Path, samples: dict, out: Path) -> dict[str, dict[str, Path]]:
+    project = (pack_dir / samples["project"]).resolve()
+    ws = open_project(project, pack_dir=pack_dir)
+    rendered: dict[str, dict[str, Path]] = {}
+    for deal in samples.get("deals", []):
+        path = project / deal
+        result = render(ws, deals=[path], docs=ws.pack.docs_per("deal"), out=out / path.stem)
+        if not result.documents:
+            raise UsageError(f"sample deal {path} does not render: {[f.message for f in result.findings]}")
+        rendered[path.stem] = {d.document: d.docx for d in result.documents}
+    project_docs = ws.pack.docs_per("project")
+    if project_docs:
+        result = render(ws, docs=project_docs, out=out / "project")
+        rendered["project"] = {d.document: d.docx for d in result.documents}
+    return rendered
+
+
+def pack_diff(old: str, new: str):
+    """Compare the clause wording of two packs, or of two versions of one (PACK@VERSION)."""
+    from toolkit.authoring.diff import diff_packs, resolve
+
+    return diff_packs(resolve(old), resolve(new))
+
+
+def pack_release(pack_dir: Path) -> Path:
+    """Keep the pack's current version under releases/ so its documents can still be checked."""
+    from toolkit.authoring.release import release_pack
+
+    return release_pack(Path(pack_dir))

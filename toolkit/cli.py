@@ -88,6 +88,22 @@ def _parser() -> argparse.ArgumentParser:
     b = p.add_parser("build", help="build a pack's DOCX templates from their sources")
     b.add_argument("pack", type=Path, help="pack folder")
     b.set_defaults(func=_pack_build)
+    lint = p.add_parser("lint", help="lint a pack's templates (tags, variables, clause ids, tracked changes)")
+    lint.add_argument("pack", type=Path, help="pack folder")
+    lint.add_argument("--json", action="store_true", help="print JSON")
+    lint.set_defaults(func=_pack_lint)
+    test = p.add_parser("test", help="render the pack's samples and compare each clause with its baseline")
+    test.add_argument("pack", type=Path, help="pack folder")
+    test.add_argument("--update", action="store_true", help="accept the rendered text as the new baselines")
+    test.set_defaults(func=_pack_test)
+    diff = p.add_parser("diff", help="clauses changed, added or removed between two packs or versions")
+    diff.add_argument("old", help="pack folder, or PACK@VERSION for a released version")
+    diff.add_argument("new", help="pack folder, or PACK@VERSION")
+    diff.add_argument("--out", type=Path, help="write the report: .html or .docx")
+    diff.set_defaults(func=_pack_diff)
+    rel = p.add_parser("release", help="keep the current version under PACK/releases/VERSION/")
+    rel.add_argument("pack", type=Path, help="pack folder")
+    rel.set_defaults(func=_pack_release)
     return parser
 
 
@@ -202,6 +218,51 @@ def _status(args: argparse.Namespace) -> int:
             print(f"  #{row['id']} {row['file']} ({row['deal_no'] or '-'}): {rules}")
             for r in row["reasons"][:3]:
                 print(f"      {r['message'][:120]}")
+    return 0
+
+
+def _pack_lint(args: argparse.Namespace) -> int:
+    findings = api.pack_lint(args.pack)
+    if args.json:
+        print(json.dumps({"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]},
+                         ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            shown = f" | {f.found}" if f.found else ""
+            print(f"{f.document}: {f.location}: {f.severity}: {f.rule}: {f.message}{shown}")
+        print(f"{len(findings)} finding(s)" if findings else "lint clean")
+    return 1 if has_errors(findings) else 0
+
+
+def _pack_test(args: argparse.Namespace) -> int:
+    result = api.pack_test(args.pack, update=args.update)
+    for path in result.written:
+        print(f"wrote {path}")
+    for f in result.findings:
+        print(f"{f.severity}: {f.message}")
+    if not args.update:
+        print(f"{result.compared} clause(s) compared, {len(result.findings)} difference(s)")
+    return 1 if result.findings else 0
+
+
+def _pack_diff(args: argparse.Namespace) -> int:
+    from toolkit.authoring.diff import docx_report, html_report
+
+    old, new, changes = api.pack_diff(args.old, args.new)
+    for c in changes:
+        print(f"{c.kind}: {c.document} {c.clause}")
+    if args.out:
+        if args.out.suffix.lower() == ".docx":
+            docx_report(old, new, changes, args.out)
+        else:
+            args.out.write_text(html_report(old, new, changes), encoding="utf-8")
+        print(f"wrote {args.out}")
+    print(f"{len(changes)} clause(s) differ between {old.name} {old.version} and {new.name} {new.version}")
+    return 0
+
+
+def _pack_release(args: argparse.Namespace) -> int:
+    print(f"released to {api.pack_release(args.pack)}")
     return 0
 
 

@@ -92,9 +92,12 @@ def identify(text: DocumentText, pack: Pack, script: str | None
     deal_docs = pack.docs_per("deal")
     if doc_id in deal_docs and props.get("pack") == pack.name:
         script = props.get("script") or script or "hans"
-        note = "" if props.get("pack_version") == pack.version else (
-            f"文件由模板包{pack.name} {props.get('pack_version')}生成，按当前版本{pack.version}检查")
-        return doc_id, parse(text.stream, pack.compiled_for(doc_id, script), text.location_at), note, script
+        version = props.get("pack_version", pack.version)
+        source = pack if version == pack.version else pack.release(version)
+        note = "" if source is not None else (
+            f"文件由模板包{pack.name} {version}生成，该版本未存档（releases/），按当前版本{pack.version}检查")
+        source = source or pack
+        return doc_id, parse(text.stream, source.compiled_for(doc_id, script), text.location_at), note, script
     scripts = [script] if script else ["hans", "hant"]
     scored = [(parse(text.stream, pack.compiled_for(d, s), text.location_at), d, s) for d in deal_docs for s in scripts]
     parsed, best, script = max(scored, key=lambda s: s[0].score)

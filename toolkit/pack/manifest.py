@@ -68,6 +68,14 @@ class Pack:
             self.compiled[key] = compile_template(self.document(doc_id).template, doc_id, script)
         return self.compiled[key]
 
+    def release(self, version: str) -> Pack | None:
+        """Return an earlier released version of this pack (PACK/releases/VERSION), or None."""
+        key = f"@release:{version}"
+        if key not in self.compiled:
+            folder = self.root / "releases" / version
+            self.compiled[key] = load_pack(folder) if (folder / "pack.yaml").is_file() else None
+        return self.compiled[key]
+
     def docs_per(self, per: str) -> list[str]:
         """List the documents rendered once per deal, or once per project."""
         return [d.id for d in self.documents.values() if d.per == per]

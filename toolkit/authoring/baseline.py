@@ -1,0 +1,69 @@
+"""`loupan pack test`: render the pack's samples and compare every clause with its stored baseline."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import yamlio
+from toolkit.authoring.clause_text import clause_texts
+from toolkit.checks.doc_rules import redline, show
+from toolkit.errors import PackError
+from toolkit.findings import ERROR, Finding
+
+
+@dataclass
+class BaselineResult:
+    """What `pack test` found: differences, and the baselines written with --update."""
+
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    compared: int = 0
+
+
+def test_pack(pack_dir: Path, *, update: bool = False, render=None) -> BaselineResult:
+    """Render the samples of pack.yaml and compare (or, with update, store) each clause's text."""
+    samples = _samples(pack_dir)
+    result = BaselineResult()
+    with tempfile.TemporaryDirectory(prefix="loupan-pack-test-") as tmp:
+        for sample, docs in render(pack_dir, samples, Path(tmp)).items():
+            for doc_id, path in docs.items():
+                _compare(pack_dir / "baselines" / sample / f"{doc_id}.yaml", clause_texts(path), doc_id, update, result)
+    return result
+
+
+def _samples(pack_dir: Path) -> dict:
+    data = yamlio.read_file(pack_dir / "pack.yaml", PackError) or {}
+    samples = data.get("samples")
+    if not samples or "project" not in samples:
+        raise PackError(path=pack_dir / "pack.yaml", field="samples", expected="a sample project and its deals")
+    return samples
+
+
+def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, result: BaselineResult) -> None:
+    if update:
+        baseline.parent.mkdir(parents=True, exist_ok=True)
+        baseline.write_text(_dump(texts), encoding="utf-8")
+        result.written.append(baseline)
+        return
+    if not baseline.is_file():
+        result.findings.append(Finding("pack.baseline", ERROR, f"no baseline {baseline}: run `loupan pack test "
+                                       "--update` after review", document=str(baseline)))
+        return
+    stored = yamlio.load_yaml(baseline.read_text(encoding="utf-8")) or {}
+    result.compared += len(stored)
+    for clause in dict.fromkeys([*stored, *texts]):
+        old, new = stored.get(clause), texts.get(clause)
+        if old != new:
+            what = "added" if old is None else "removed" if new is None else "changed"
+            result.findings.append(Finding("pack.baseline", ERROR, f"{doc_id} {clause} {what}: "
+                                           f"{show(redline(old or '', new or ''))}", document=str(baseline),
+                                           location=clause, expected=old or "", found=new or "",
+                                           extra={"redline": redline(old or "", new or "")}))
+
+
+def _dump(texts: dict[str, str]) -> str:
+    import yaml
+
+    return yaml.safe_dump(texts, allow_unicode=True, sort_keys=False, width=1000)

@@ -1,0 +1,205 @@
+"""`loupan pack lint`: what Word does to a template (split tags, curly quotes, tracked changes) and what a
+pack can get wrong (syntax, undeclared or unused variables, clause ids, wording that cannot be read back).
+Each finding names the file, the paragraph and shows its text.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from toolkit import yamlio
+from toolkit.errors import PackError
+from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
+from toolkit.pack.manifest import load_pack
+from toolkit.read.document import read_docx
+from toolkit.render.docx import make_environment
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_STRUCTURAL = re.compile(r"\{%(p|tr|tc|r)(\S)")
+_CURLY = "“”‘’„″′"
+_IDENT = re.compile(r"\b([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)")
+_KEYWORDS = {"if", "elif", "else", "endif", "for", "endfor", "in", "not", "and", "or", "is", "p", "tr", "tc", "r",
+             "true", "false", "none", "True", "False", "None"}
+PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml$")
+
+
+def lint_pack(pack_dir: Path) -> list[Finding]:
+    """Lint every template of a pack; an unloadable pack is itself a finding."""
+    pack_dir = Path(pack_dir)
+    findings: list[Finding] = []
+    try:
+        pack = load_pack(pack_dir)
+    except PackError as exc:
+        return [Finding("lint.pack", ERROR, str(exc), document=str(exc.path), location=exc.field or "")]
+    declared = _declared(pack_dir)
+    used: dict[str, set[str]] = {"deal": set(), "project": set()}
+    for spec in pack.documents.values():
+        findings += lint_template(spec.template, spec.clauses)
+        paths = _used_paths(spec.template, spec.id)
+        used[spec.per] |= paths
+        findings += _undeclared(spec.template, paths, declared.get(spec.per))
+    findings += _unused(pack_dir, declared, used)
+    return findings
+
+
+def lint_template(path: Path, clauses: tuple[str, ...]) -> list[Finding]:
+    """Lint one DOCX template against the clause ids the manifest gives it."""
+    findings = _markup(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist() if PARTS.match(n)}
+    for name, xml in parts.items():
+        findings += _paragraphs(path, name, xml)
+        findings += _syntax(path, name, xml.decode("utf-8"))
+    findings += _clause_ids(path, parts.get("word/document.xml", b""), clauses)
+    findings += _reversible(path)
+    return findings
+
+
+def _finding(rule: str, severity: str, path: Path, where: str, message: str, text: str = "") -> Finding:
+    return Finding(rule, severity, message, document=path.name, location=where, found=text[:120])
+
+
+def _markup(path: Path) -> list[Finding]:
+    doc = read_docx(path, path.read_bytes())
+    return [_finding("lint.markup", ERROR, path, tag, f"{label} left in the template: accept or remove it in Word",
+                     text) for label, tag, text in doc.markup]
+
+
+def _paragraphs(path: Path, part: str, xml: bytes) -> list[Finding]:
+    out = []
+    root = etree.fromstring(xml)
+    for n, p in enumerate(root.iter(f"{W}p"), start=1):
+        runs = [t.text or "" for t in p.iter(f"{W}t")]
+        text = "".join(runs)
+        if "{" not in text:
+            continue
+        where = f"{part} paragraph {n}"
+        out += _tag_rules(path, where, text) + _split(path, where, runs, text)
+    return out
+
+
+def _tag_rules(path: Path, where: str, text: str) -> list[Finding]:
+    out = []
+    for tag in _TAG.findall(text):
+        if any(q in tag for q in _CURLY):
+            out.append(_finding("lint.curly_quote", ERROR, path, where, "curly quotes inside a tag (Word's "
+                                "autocorrect): use straight quotes", text))
+    for m in _STRUCTURAL.finditer(text):
+        if m.group(2) not in " \t":
+            out.append(_finding("lint.tag", ERROR, path, where, f"no space after {{%{m.group(1)}", text))
+    stripped = text.strip()
+    if re.search(r"\{%(p|tr|tc)\s", stripped) and not re.fullmatch(r"\{%(p|tr|tc)\s.*?%\}", stripped):
+        out.append(_finding("lint.tag", ERROR, path, where, "a {%p %}/{%tr %}/{%tc %} tag must stand alone in its "
+                            "paragraph", text))
+    return out
+
+
+def _split(path: Path, where: str, runs: list[str], text: str) -> list[Finding]:
+    """A tag whose characters sit in more than one run: Word split it (spell check, an edit, formatting)."""
+    bounds, pos = [], 0
+    for r in runs:
+        bounds.append((pos, pos + len(r)))
+        pos += len(r)
+    out = []
+    for m in _TAG.finditer(text):
+        if not any(a <= m.start() and m.end() <= b for a, b in bounds):
+            out.append(_finding("lint.split_tag", WARNING, path, where, f"tag {m.group(0)[:40]} is split across "
+                                "runs: retype it in one go, or clear its formatting", text))
+    return out
+
+
+def _syntax(path: Path, part: str, xml: str) -> list[Finding]:
+    patched = DocxTemplate(None).patch_xml(xml)  # type: ignore[arg-type]
+    try:
+        make_environment().parse(patched)
+    except jinja2.TemplateSyntaxError as exc:
+        line = patched.splitlines()[exc.lineno - 1] if exc.lineno else ""
+        context = re.sub(r"<[^>]+>", "", line)[:120]
+        return [_finding("lint.syntax", ERROR, path, part, f"Jinja syntax: {exc.message}", context)]
+    return []
+
+
+def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Finding]:
+    if not xml:
+        return []
+    root = etree.fromstring(xml)
+    marks = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
+    out = [_finding("lint.clause_duplicate", ERROR, path, name, f"clause id {name} is used {n} times")
+           for name, n in Counter(marks).items() if n > 1]
+    out += [_finding("lint.clause_missing", ERROR, path, c, f"clause {c} is in pack.yaml but not in the template")
+            for c in declared if c not in marks]
+    out += [_finding("lint.clause_unknown", ERROR, path, m, f"clause id {m} is in the template but not in pack.yaml")
+            for m in dict.fromkeys(marks) if m not in declared]
+    return out
+
+
+def _reversible(path: Path) -> list[Finding]:
+    try:
+        compile_template(path, path.stem)
+    except PackError as exc:
+        return [_finding("lint.irreversible", ERROR, path, exc.field or "", f"cannot be read back: {exc.expected}",
+                         exc.found)]
+    return []
+
+
+def _declared(pack_dir: Path) -> dict[str, set[str]]:
+    path = pack_dir / "context.yaml"
+    if not path.is_file():
+        return {}
+    data = yamlio.read_file(path, PackError) or {}
+    return {kind: set(paths or []) for kind, paths in data.items()}
+
+
+def _used_paths(path: Path, doc_id: str) -> set[str]:
+    """Return the context paths a template reads (loop items as `name[]`), from its compiled form and tags."""
+    try:
+        compiled = compile_template(path, doc_id)
+    except PackError:
+        return set()
+    used: set[str] = set()
+    _walk(compiled.nodes + compiled.header, {}, used)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    for cond in re.findall(r"\{%-?\s*(?:p|tr)?\s*(?:if|elif)\s(.*?)%\}", re.sub(r"<[^>]+>", "", xml)):
+        used |= {i for i in _IDENT.findall(re.sub(r"'[^']*'|\"[^\"]*\"", "", cond)) if i not in _KEYWORDS}
+    return used
+
+
+def _walk(nodes: list, loops: dict[str, str], used: set[str]) -> None:
+    for node in nodes:
+        if isinstance(node, Segment):
+            used |= {_resolve(t.path, loops) for t in node.tokens if t.is_var}
+        elif isinstance(node, Loop):
+            iterable = _resolve(node.iterable, loops)
+            _walk(node.body, {**loops, node.var: iterable + "[]"}, used)
+        elif isinstance(node, Cond):
+            for branch in node.branches:
+                _walk(branch, loops, used)
+
+
+def _resolve(path: str, loops: dict[str, str]) -> str:
+    head, _, tail = path.partition(".")
+    return (loops[head] + ("." + tail if tail else "")) if head in loops else path
+
+
+def _undeclared(path: Path, used: set[str], declared: set[str] | None) -> list[Finding]:
+    if declared is None:
+        return []
+    prefixes = {d.rsplit(".", 1)[0] for d in declared} | {d.split("[]")[0] for d in declared}
+    return [_finding("lint.undeclared", ERROR, path, p, f"{p} is used but not declared in context.yaml")
+            for p in sorted(used) if p not in declared and p not in prefixes]
+
+
+def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[str]]) -> list[Finding]:
+    where = pack_dir / "context.yaml"
+    return [Finding("lint.unused", WARNING, f"{p} is declared for {kind} documents but no template uses it",
+                    document=where.name, location=p)
+            for kind, paths in declared.items() for p in sorted(paths - used.get(kind, set()))]
