@@ -96,9 +96,9 @@ def _permit(c: DealCase) -> Iterator[Breach]:
     building, on = c.unit.building, c.deal.subscribe_date
     if c.project.permit_for(building, on):
         return
-    later = c.project.any_permit_for(building)
-    found = f"许可证{later.no}发证日期{later.issued}" if later else "无预售许可证"
-    yield Breach(f"房号{c.unit.code}所在{building}号楼在认购日期{on}未取得预售许可证（{found}）", "unit",
+    later, label = c.project.any_permit_for(building), c.project.permit_label
+    found = f"{label}{later.no}发证日期{later.issued}" if later else f"无{label}"
+    yield Breach(f"房号{c.unit.code}所在{building}号楼在认购日期{on}未取得{label}（{found}）", "unit",
                  f"a pre-sale permit for building {building} issued on or before {on}", found)
 
 

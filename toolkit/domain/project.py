@@ -31,7 +31,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class Permit:
-    """A pre-sale permit (预售许可证) and the buildings it covers."""
+    """What a sale rests on, with the buildings it covers: a pre-sale permit (预售), a title certificate (现售)."""
 
     no: str
     issued: dt.date
@@ -73,6 +73,11 @@ class Project:
     staff: dict[str, str]
     authority: dict[str, Decimal]
 
+    @property
+    def permit_label(self) -> str:
+        """Name what a sale of this project rests on."""
+        return "预售许可证" if self.data["project"]["sale_type"] == "预售" else "不动产权证书"
+
     def permit_for(self, building: str, on: dt.date) -> Permit | None:
         """Return the permit covering a building issued on or before a date."""
         for permit in self.permits:
@@ -93,7 +98,7 @@ def project_from_data(data: dict[str, Any], unit_rows: list[dict[str, Any]]) -> 
         data=data,
         units={row["code"]: Unit(**row) for row in unit_rows},
         permits=tuple(Permit(p["no"], p["issued"], p["authority"], tuple(p["buildings"]))
-                      for p in data["presale_permits"]),
+                      for p in data.get("presale_permits") or data.get("title_certificates") or ()),
         discounts=tuple(_discount(d) for d in data["pricing"]["published_discounts"]),
         staff={s["name"]: s["role"] for s in data["staff"]},
         authority=dict(data["authority"]),

@@ -86,6 +86,7 @@ def load_pack(root: Path) -> Pack:
     root = Path(root)
     manifest_path = root / "pack.yaml"
     data = _read_yaml(manifest_path)
+    base = _base(root, manifest_path, data)
     for key in ("name", "version", "documents", "schema"):
         if key not in data:
             raise PackError(path=manifest_path, field=key, expected="a value")
@@ -95,8 +96,10 @@ def load_pack(root: Path) -> Pack:
     docs = {doc_id: _document(root, doc_id, spec) for doc_id, spec in data["documents"].items()}
     return Pack(
         name=str(data["name"]), version=str(data["version"]), title=str(data.get("title", data["name"])),
-        root=root, documents=docs, shared_terms=_shared_terms(manifest_path, data.get("shared_terms", [])),
-        schema=_schema(root / data["schema"]), qa=_qa(root, data.get("qa")),
+        root=root, documents=docs,
+        shared_terms=_shared_terms(manifest_path, data["shared_terms"]) if "shared_terms" in data else (
+            base.shared_terms if base else ()),
+        schema=_schema(root / data["schema"], base), qa=_qa(root, data.get("qa")) or (base.qa if base else ()),
         compiled={d.id: compile_template(d.template, d.id) for d in docs.values()},
     )
 
@@ -138,8 +141,18 @@ def _shared_terms(where: Path, items: list[dict[str, str]]) -> tuple[SharedTerm,
         raise PackError(path=where, field="shared_terms", expected="entries with id, label and path") from None
 
 
-def _schema(path: Path) -> dict[str, Any]:
-    schema = _read_yaml(path)
+def _base(root: Path, manifest: Path, data: dict[str, Any]) -> Pack | None:
+    """Load the pack this one extends: it inherits the schema parts, shared terms and Q&A it does not set."""
+    if not data.get("extends"):
+        return None
+    base = (root / str(data["extends"])).resolve()
+    if base == root.resolve() or not (base / "pack.yaml").is_file():
+        raise PackError(path=manifest, field="extends", expected="the folder of another pack", found=str(base))
+    return load_pack(base)
+
+
+def _schema(path: Path, base: Pack | None = None) -> dict[str, Any]:
+    schema = {**(base.schema if base else {}), **(_read_yaml(path) or {})}
     for part in SCHEMA_PARTS:
         if not isinstance(schema, dict) or not isinstance(schema.get(part), dict):
             raise PackError(path=path, field=part, expected="a cerberus schema mapping")

@@ -31,12 +31,14 @@ def clean(value: Any) -> Any:
 def base_context(project: Project, policy: Policy, doc: dict[str, str]) -> dict[str, Any]:
     """Return what every document sees: the project, seller, land, escrow, terms and policy."""
     d = project.data
+    extra = {"lease": {"status": d["lease_status"]}} if "lease_status" in d else {}
     return {
+        **extra,
         "doc": doc,
         "project": d["project"],
         "seller": d["seller"],
         "land": d["land"],
-        "escrow": d["escrow_account"],
+        "escrow": d.get("escrow_account") or d["seller_account"],  # pre-sale escrow, or the seller's account
         "terms": d["contract_terms"],
         "sub": d["subscription"],
         "policy": {"deposit_limit_pct": policy.deposit_limit_pct, "area_tolerance_pct": policy.area_tolerance_pct,
