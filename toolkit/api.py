@@ -271,6 +271,9 @@ def _render_samples(pack_dir: Path, samples: dict, out: Path) -> dict[str, dict[
         if not result.documents:
             raise UsageError(f"sample deal {path} does not render: {[f.message for f in result.findings]}")
         rendered[path.stem] = {d.document: d.docx for d in result.documents}
+        roundtrip = check(ws, [d.docx for d in result.documents]).findings
+        if roundtrip:  # a pack whose own documents do not read back clean cannot be released
+            rendered.setdefault("_findings", {})[path.stem] = roundtrip
     project_docs = ws.pack.docs_per("project")
     if project_docs:
         result = render(ws, docs=project_docs, out=out / "project")

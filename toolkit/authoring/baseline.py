@@ -27,7 +27,12 @@ def test_pack(pack_dir: Path, *, update: bool = False, render=None) -> BaselineR
     samples = _samples(pack_dir)
     result = BaselineResult()
     with tempfile.TemporaryDirectory(prefix="loupan-pack-test-") as tmp:
-        for sample, docs in render(pack_dir, samples, Path(tmp)).items():
+        rendered = render(pack_dir, samples, Path(tmp))
+        for sample, findings in rendered.pop("_findings", {}).items():
+            result.findings += [Finding("pack.roundtrip", ERROR, f"sample {sample}: the rendered document does not "
+                                        f"read back clean: {f.rule} {f.location}: {f.message}", document=f.document,
+                                        location=f.location) for f in findings]
+        for sample, docs in rendered.items():
             for doc_id, path in docs.items():
                 _compare(pack_dir / "baselines" / sample / f"{doc_id}.yaml", clause_texts(path), doc_id, update, result)
     return result

@@ -32,22 +32,34 @@ PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml$")
 
 
 def lint_pack(pack_dir: Path) -> list[Finding]:
-    """Lint every template of a pack; an unloadable pack is itself a finding."""
+    """Lint every template of a pack, each on its own, then the pack as a whole."""
     pack_dir = Path(pack_dir)
-    findings: list[Finding] = []
     try:
-        pack = load_pack(pack_dir)
-    except PackError as exc:
-        return [Finding("lint.pack", ERROR, str(exc), document=str(exc.path), location=exc.field or "")]
-    declared = _declared(pack_dir)
+        documents = yamlio.read_file(pack_dir / "pack.yaml", PackError)["documents"]
+        declared = _declared(pack_dir)
+    except (PackError, KeyError, TypeError) as exc:
+        return [Finding("lint.pack", ERROR, str(exc), document=str(pack_dir / "pack.yaml"))]
+    findings = _manifest(pack_dir)
     used: dict[str, set[str]] = {"deal": set(), "project": set()}
-    for spec in pack.documents.values():
-        findings += lint_template(spec.template, spec.clauses)
-        paths = _used_paths(spec.template, spec.id)
-        used[spec.per] |= paths
-        findings += _undeclared(spec.template, paths, declared.get(spec.per))
-    findings += _unused(pack_dir, declared, used)
-    return findings
+    for doc_id, spec in documents.items():
+        template = pack_dir / str(spec.get("template", ""))
+        if not template.is_file():
+            continue  # the manifest finding names it
+        findings += lint_template(template, tuple(spec.get("clauses") or ()))
+        paths = _used_paths(template, doc_id)
+        used.setdefault(spec.get("per", "deal"), set()).update(paths)
+        findings += _undeclared(template, paths, declared.get(spec.get("per", "deal")))
+    return findings + _unused(pack_dir, declared, used)
+
+
+def _manifest(pack_dir: Path) -> list[Finding]:
+    """Report what makes the pack fail to load, unless it is a template's own fault (reported per template)."""
+    try:
+        load_pack(pack_dir)
+    except PackError as exc:
+        if exc.path.suffix != ".docx":
+            return [Finding("lint.pack", ERROR, str(exc), document=exc.path.name, location=exc.field or "")]
+    return []
 
 
 def lint_template(path: Path, clauses: tuple[str, ...]) -> list[Finding]:
@@ -168,6 +180,9 @@ def _used_paths(path: Path, doc_id: str) -> set[str]:
     _walk(compiled.nodes + compiled.header, {}, used)
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode("utf-8")
+        others = [z.read(n).decode("utf-8") for n in z.namelist() if PARTS.match(n) and "document" not in n]
+    for other in others:  # footers and footnotes are not read back, but their variables count
+        used |= set(re.findall(r"\{\{\s*([A-Za-z_][\w.]*)", re.sub(r"<[^>]+>", "", other)))
     for cond in re.findall(r"\{%-?\s*(?:p|tr)?\s*(?:if|elif)\s(.*?)%\}", re.sub(r"<[^>]+>", "", xml)):
         used |= {i for i in _IDENT.findall(re.sub(r"'[^']*'|\"[^\"]*\"", "", cond)) if i not in _KEYWORDS}
     return used

@@ -1,0 +1,29 @@
+"""Fixtures for legal's tools: writable copies of the shipped packs and of the example projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def packs(tmp_path) -> Path:
+    """Copy templates/ and examples/ side by side, so the packs' relative sample paths still hold."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates", ignore=shutil.ignore_patterns("releases"))
+    shutil.copytree(ROOT / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns(".loupan"))
+    return tmp_path / "templates"
+
+
+def edit_source(pack: Path, doc: str, old: str, new: str) -> None:
+    """Change a document's wording in its source and rebuild the pack's templates."""
+    from toolkit.authoring.pack_build import build_pack
+
+    source = pack / "src" / f"{doc}.txt"
+    text = source.read_text(encoding="utf-8")
+    assert old in text, old
+    source.write_text(text.replace(old, new, 1), encoding="utf-8")
+    build_pack(pack)
