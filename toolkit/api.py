@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from toolkit import yamlio
 from toolkit.checks.documents import CheckedDocument, check_documents
 from toolkit.checks.inputs import load_project
 from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
+from toolkit.domain.ids import mask_id
 from toolkit.domain.policy import Policy, load_policy
 from toolkit.domain.project import Project
 from toolkit.errors import PdfUnavailableError, UsageError
@@ -24,7 +27,7 @@ from toolkit.inbox.worker import CheckWorker
 from toolkit.ledger.store import Ledger, ledger_path
 from toolkit.pack.manifest import Pack, load_pack
 from toolkit.render.batch import RenderedDoc, Renderer, render_text, to_pdf
-from toolkit.render.context import deal_context, project_context
+from toolkit.render.context import change_context, deal_context, project_context
 from toolkit.render.pdf import find_soffice
 from toolkit.script import SCRIPTS
 
@@ -293,3 +296,165 @@ def pack_release(pack_dir: Path) -> Path:
     from toolkit.authoring.release import release_pack
 
     return release_pack(Path(pack_dir))
+
+
+# -- sales control (销控) -------------------------------------------------------------------------------
+def sales(ws: Workspace):
+    """Open the project's sales control on its ledger (the caller closes it with `.ledger.close()`)."""
+    from toolkit.ledger.sales import Sales
+
+    return Sales(Ledger(ledger_path(ws.project_dir)), {c: u.status for c, u in ws.project.units.items()})
+
+
+@contextlib.contextmanager
+def _sales(ws: Workspace):
+    s = sales(ws)
+    try:
+        yield s
+    finally:
+        s.ledger.close()
+
+
+def unit_show(ws: Workspace, code: str) -> dict:
+    """Return a unit's status, price, deal, documents, changes and history."""
+    unit = ws.project.units.get(code)
+    if unit is None:
+        raise UsageError(f"no unit {code} in the price list of {ws.project.code}")
+    with _sales(ws) as s:
+        state = s.unit(code)
+        deal = s.deal(state.deal_no) if state.deal_no else None
+        docs = [{"id": r.id, "file": mask(r.name), "document": r.document, "outcome": r.outcome,
+                 "filed_as": r.filed_path} for r in s.ledger.all_files() if r.unit == code]
+        changes = [dict(r) for r in s.db.execute("SELECT no, kind, status, date FROM changes WHERE unit=? OR "
+                                                 "payload LIKE ? ORDER BY no", (code, f'%"new_unit": "{code}"%'))]
+        return {"code": code, "status": state.status, "pending": state.pending, "needs_pricing": state.needs_pricing,
+                "price": {"list_unit_price": str(unit.list_unit_price), "building_area": str(unit.building_area),
+                          "list_total": str((unit.list_unit_price * unit.building_area).quantize(Decimal("0.01")))},
+                "deal": _masked_deal(deal), "documents": docs, "changes": changes, "history": s.history(code)}
+
+
+def _masked_deal(deal: dict | None) -> dict | None:
+    if deal is None:
+        return None
+    return {**deal, "buyers": [{"name": b["name"], "id_no": mask_id(b["id_no"]), "share_pct": b["share_pct"]}
+                               for b in deal["buyers"]]}
+
+
+def deal_subscribe(ws: Workspace, deal_file: Path) -> None:
+    """Record a signed 认购 in the ledger: every deal rule, and the unit free in the ledger."""
+    from toolkit.control.changes import subscribe
+
+    with _sales(ws) as s:
+        subscribe(s, check_deal(Path(deal_file), ws.project, ws.pack, ws.policy))
+
+
+def deal_sign(ws: Workspace, deal_no: str) -> None:
+    """Record the contract of a subscribed deal."""
+    from toolkit.control.changes import sign
+
+    with _sales(ws) as s:
+        sign(s, deal_no)
+
+
+def change(ws: Workspace, kind: str, *, out: Path | None = None, deal_file: Path | None = None,
+           deal_no: str | None = None, **options):
+    """Record a 换房 (room), 退房 (refund), 更名 (rename) or 价格变更 (price); render its form when it has one."""
+    from toolkit.control import changes as flows
+
+    options.setdefault("date", dt.date.today())
+    with _sales(ws) as s:
+        if kind == "refund":
+            result = flows.refund(s, ws.project, ws.policy, deal_no, **options)
+        else:
+            if deal_file is None:
+                raise UsageError(f"{kind} needs --deal FILE: the deal as amended")
+            amended = check_deal(Path(deal_file), ws.project, ws.pack, ws.policy)
+            result = getattr(flows, kind)(s, ws.project, ws.policy, amended, **options)
+        form = _change_form(ws, s, result.no, out)
+    return result, form
+
+
+def change_approve(ws: Workspace, no: str, *, approved_by: str, approval_no: str = "", out: Path | None = None):
+    """Approve a requested change and carry it out."""
+    from toolkit.control.changes import approve
+
+    with _sales(ws) as s:
+        result = approve(s, ws.project, ws.policy, no, approved_by=approved_by, approval_no=approval_no)
+        return result, _change_form(ws, s, no, out)
+
+
+def _change_form(ws: Workspace, s, no: str, out: Path | None) -> RenderedDoc | None:
+    change_ = s.change(no)
+    doc_id = f"change_{change_['kind']}"
+    if out is None or doc_id not in ws.pack.documents:
+        return None
+    ctx = change_context(ws.project, ws.policy, change_, s.deal(change_["deal_no"]), s.paid(change_["deal_no"]))
+    return ws.renderer.render(doc_id, no, ctx, Path(out))
+
+
+def unit_action(ws: Workspace, action: str, code: str, *, approved_by: str) -> None:
+    """价格审核 (reprice), 销控 (hold) or 解除销控 (release) a unit."""
+    from toolkit.control import changes as flows
+
+    with _sales(ws) as s:
+        if action == "reprice":
+            flows.reprice(s, ws.project, ws.policy, code, approved_by=approved_by)
+        else:
+            flows.hold(s, ws.project, ws.policy, code, approved_by=approved_by, release=action == "release")
+
+
+def money_receipt(ws: Workspace, **receipt) -> dict:
+    """Record a receipt after the cashier's checks."""
+    from toolkit.control.money import add_receipt
+
+    with _sales(ws) as s:
+        return add_receipt(s, ws.project, ws.policy, **receipt)
+
+
+def money_import(ws: Workspace, path: Path):
+    """Import receipts from an XLSX sheet; return how many were taken and the refused rows."""
+    from toolkit.control.money import import_receipts
+
+    with _sales(ws) as s:
+        return import_receipts(s, ws.project, ws.policy, Path(path))
+
+
+def money_deposit(ws: Workspace, *, date: str, kind: str, amount, account: str, reference: str = "") -> None:
+    """Record a cash deposit (现金存款) or a bank credit (银行入账)."""
+    if kind not in ("现金存款", "银行入账"):
+        raise UsageError(f"deposit kind must be 现金存款 or 银行入账, not {kind!r}")
+    with _sales(ws) as s:
+        s.add_deposit(date, kind, Decimal(str(amount)), account, reference)
+
+
+def report_daily(ws: Workspace, *, date: str, out: Path, pdf: bool = True):
+    """Write the daily sales and cash report (XLSX, and PDF when LibreOffice is there)."""
+    from toolkit.reports import daily as report
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with _sales(ws) as s:
+        d = report.daily(s, date)
+    stem = out / f"{ws.project.code}-daily-{date}"
+    files = [report.write_xlsx(d, ws.project.name, stem.with_suffix(".xlsx"))]
+    docx_path = report.write_docx(d, ws.project.name, stem.with_suffix(".docx"))
+    files.append(docx_path)
+    if pdf and find_soffice():
+        from toolkit.render.pdf import convert as to_pdf_files
+
+        files += to_pdf_files([docx_path], out)
+    return d, files
+
+
+def board(ws: Workspace, *, out: Path, date: str | None = None) -> list[Path]:
+    """Write the 销控表 as an HTML page and a PNG."""
+    from toolkit.reports import board as wall
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    date = date or dt.date.today().isoformat()
+    with _sales(ws) as s:
+        states = s.all_units()
+    page = out / f"{ws.project.code}-board.html"
+    page.write_text(wall.html(ws.project, states, date), encoding="utf-8")
+    return [page, wall.png(ws.project, states, date, out / f"{ws.project.code}-board.png")]

@@ -24,13 +24,19 @@ def pack():
     return load_pack(PACK)
 
 
-def test_the_default_pack_has_the_four_documents(pack):
-    assert set(pack.documents) == {"contract", "subscription", "procedure", "handbook"}
+def test_the_default_pack_has_the_four_documents_and_the_change_forms(pack):
+    assert set(pack.documents) == {"contract", "subscription", "procedure", "handbook", "change_room",
+                                   "change_refund", "change_rename", "change_price"}
+    assert pack.docs_per("change") == ["change_room", "change_refund", "change_rename", "change_price"]
     assert pack.docs_per("deal") == ["contract", "subscription"]
     assert pack.version.count(".") == 2
 
 
-@pytest.mark.parametrize("doc", ["contract", "subscription", "procedure", "handbook"])
+ALL_DOCS = ["contract", "subscription", "procedure", "handbook", "change_room", "change_refund", "change_rename",
+            "change_price"]
+
+
+@pytest.mark.parametrize("doc", ALL_DOCS)
 def test_each_committed_template_is_the_build_of_its_source(pack, tmp_path, doc):
     spec = pack.document(doc)
     rebuilt = tmp_path / "rebuilt.docx"
@@ -38,7 +44,7 @@ def test_each_committed_template_is_the_build_of_its_source(pack, tmp_path, doc)
     assert rebuilt.read_bytes() == spec.template.read_bytes(), "run `make templates` and commit the result"
 
 
-@pytest.mark.parametrize("doc", ["contract", "subscription", "procedure", "handbook"])
+@pytest.mark.parametrize("doc", ALL_DOCS)
 def test_manifest_clause_ids_are_the_source_ids_and_the_template_bookmarks(pack, doc):
     spec = pack.document(doc)
     assert list(spec.clauses) == clause_ids(parse_source(spec.source))

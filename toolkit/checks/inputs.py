@@ -31,17 +31,40 @@ def load_project(project_dir: Path, pack: Pack) -> Project:
         p = problems[0]
         raise ProjectError(path=path, field=p.field, expected=p.message,
                            found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "")
-    return project_from_data(data, _units(project_dir / "units.csv", pack))
+    return project_from_data(data, _units(price_list(project_dir), pack))
+
+
+def price_list(project_dir: Path) -> Path:
+    """Return the project's price list: units.csv, or units.xlsx with the same columns."""
+    csv_path, xlsx_path = project_dir / "units.csv", project_dir / "units.xlsx"
+    return csv_path if csv_path.is_file() or not xlsx_path.is_file() else xlsx_path
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    if path.suffix == ".xlsx":
+        return _xlsx_rows(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return list(csv.DictReader(f))
+    except FileNotFoundError:
+        raise ProjectError(path=path, expected="the price list (units.csv or units.xlsx)") from None
+    except UnicodeDecodeError:
+        raise ProjectError(path=path, expected="UTF-8 text") from None
+
+
+def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        rows = list(load_workbook(path, read_only=True, data_only=True).active.iter_rows(values_only=True))
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ProjectError(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
+    header = [str(c or "").strip() for c in rows[0]] if rows else []
+    return [{h: ("" if v is None else str(v)) for h, v in zip(header, row)} for row in rows[1:] if any(row)]
 
 
 def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-    except FileNotFoundError:
-        raise ProjectError(path=path, expected="the price list (units.csv)") from None
-    except UnicodeDecodeError:
-        raise ProjectError(path=path, expected="UTF-8 text") from None
+    rows = _read_rows(path)
     out, seen = [], set()
     for line, row in enumerate(rows, start=2):
         data, problems = validate(row, pack.schema["unit"])

@@ -14,7 +14,7 @@ from toolkit.pack.clauses import compile_template
 
 CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-PER_KINDS = ("deal", "project")
+PER_KINDS = ("deal", "project", "change")
 SCHEMA_PARTS = ("project", "unit", "deal")
 
 

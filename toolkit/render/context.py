@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import asdict
@@ -129,3 +130,38 @@ def _prices(project: Project) -> dict[str, Decimal]:
     totals = [u.list_unit_price * u.building_area for u in units]
     return {"unit_min": min(u.list_unit_price for u in units), "unit_max": max(u.list_unit_price for u in units),
             "total_min": min(totals).quantize(Decimal("0.01")), "total_max": max(totals).quantize(Decimal("0.01"))}
+
+
+CHANGE_NAMES = {"room": "换房", "refund": "退房", "rename": "更名", "price": "价格及付款方式变更"}
+
+
+def change_context(project: Project, policy: Policy, change: dict[str, Any], deal: dict[str, Any],
+                   paid: Decimal) -> dict[str, Any]:
+    """Return the context of a change form (换房, 退房, 更名, 价格变更) from the ledger's records."""
+    p = change["payload"]
+    unit = project.units[change["unit"]]
+    ctx = base_context(project, policy, {})
+    ctx.update({
+        "deal": {"no": deal["deal_no"], "subscribe_date": dt.date.fromisoformat(deal["subscribe_date"]),
+                 "total": Decimal(str(p.get("old_total", deal["total"]))), "deposit": Decimal(deal["deposit"]),
+                 "payment_method": p.get("old_method", deal["payment_method"]), "paid": paid},
+        "unit": {"code": unit.code, "building_area": unit.building_area},
+        "buyers": p.get("old_buyers") or deal["buyers"],
+        "change": _change(change, p),
+    })
+    return clean(ctx)
+
+
+def _change(change: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+    money = ("new_total", "carried_over", "difference", "refund", "forfeited", "old_total", "new_area")
+    out = {k: (Decimal(str(v)) if k in money else v) for k, v in p.items() if k not in ("deal", "old_buyers")}
+    if "difference" in out:  # a form prints the size of the difference and says which way it goes
+        diff = out["difference"]
+        out["difference_direction"] = "新房号较高，认购人应补缴" if diff > 0 else "新房号较低，应扣减" if diff < 0 else "相同，"
+        out["difference"] = abs(diff)
+    out.update({"no": change["no"], "date": dt.date.fromisoformat(change["date"]),
+                "kind": CHANGE_NAMES[change["kind"]], "reason": p.get("reason", ""),
+                "requested_by": change.get("requested_by") or p.get("requested_by", ""),
+                "approved_by": change.get("approved_by") or "", "approver_role": p.get("approver_role", ""),
+                "approval_no": change.get("approval_no") or p.get("approval_no", "")})
+    return out

@@ -1,0 +1,109 @@
+"""Receipts and the cashier's checks: payer, escrow account, number sequence, deposit receipts, daily cash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from toolkit.domain.policy import Policy
+from toolkit.domain.project import Project
+from toolkit.errors import InputFileError
+from toolkit.findings import ERROR, Finding
+from toolkit.ledger.sales import Refused, Sales
+
+COLUMNS = ("no", "date", "payer", "unit", "kind", "amount", "channel", "account", "cashier")
+_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dict[str, Any]:
+    """Check a receipt against the deal on record and the project's accounts, then record it."""
+    r = _clean(r)
+    rules = policy.data["receipts"]
+    if r["kind"] not in rules["kinds"]:
+        raise Refused("input.invalid", f"款项类型须为{'、'.join(rules['kinds'])}之一，收到“{r['kind']}”")
+    if r["channel"] not in rules["channels"]:
+        raise Refused("input.invalid", f"收款方式须为{'、'.join(rules['channels'])}之一，收到“{r['channel']}”")
+    unit = sales.unit(r["unit"])
+    if unit.deal_no is None:
+        raise Refused("receipt.payer", f"房号{r['unit']}没有成交记录，不能收款")
+    buyers = [b["name"] for b in sales.deal(unit.deal_no)["buyers"]]
+    if r["payer"] not in buyers:
+        raise Refused("receipt.payer", f"付款人{r['payer']}不是房号{r['unit']}的买受人（{'、'.join(buyers)}）")
+    escrow = project.data.get("escrow_account", {}).get("number")
+    if escrow and r["kind"] in rules["to_escrow"] and r["account"] != escrow:
+        raise Refused("receipt.escrow", f"预售房款须存入监管账户{escrow}，收据记载的账户为{r['account']}")
+    sales.add_receipt(**r, deal_no=unit.deal_no)
+    return r | {"deal_no": unit.deal_no}
+
+
+def _clean(r: dict[str, Any]) -> dict[str, Any]:
+    try:
+        amount = Decimal(str(r["amount"]).replace(",", ""))
+    except (InvalidOperation, KeyError):
+        raise Refused("input.invalid", f"金额须为数字，收到“{r.get('amount')}”") from None
+    if amount <= 0:
+        raise Refused("input.invalid", f"金额须大于零，收到{amount}")
+    date = r["date"] if isinstance(r["date"], str) else r["date"].isoformat()
+    dt.date.fromisoformat(date)
+    return {**{k: str(r.get(k) or "").strip() for k in COLUMNS}, "amount": amount, "date": date}
+
+
+def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) -> tuple[int, list[Finding]]:
+    """Import receipts from an XLSX sheet with the columns of COLUMNS; each refused row is a finding."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).active
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputFileError(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [str(c or "").strip() for c in rows[0]] if rows else []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputFileError(path=path, field=missing[0], expected=f"a header row with {', '.join(COLUMNS)}")
+    done, findings = 0, []
+    for line, row in enumerate(rows[1:], start=2):
+        record = dict(zip(header, row))
+        try:
+            add_receipt(sales, project, policy, **record)
+            done += 1
+        except (Refused, ValueError) as exc:
+            rule = getattr(exc, "rule", "input.invalid")
+            findings.append(Finding(rule, ERROR, f"{path.name} line {line}: {exc}", document=path.name,
+                                    location=f"line {line}"))
+    return done, findings
+
+
+def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
+    """Receipt numbers must run without gaps within each prefix."""
+    by_prefix: dict[str, list[int]] = {}
+    for r in receipts:
+        m = _NUMBER.match(r["no"])
+        if m:
+            by_prefix.setdefault(m.group(1), []).append(int(m.group(2)))
+    out = []
+    for prefix, numbers in by_prefix.items():
+        numbers.sort()
+        gaps = [n for n in range(numbers[0], numbers[-1] + 1) if n not in set(numbers)]
+        if gaps:
+            width = len(_NUMBER.match(receipts[0]["no"]).group(2))
+            missing = ", ".join(f"{prefix}{n:0{width}d}" for n in gaps[:10])
+            out.append(Finding("receipt.sequence", ERROR, f"收据号不连续，缺少：{missing}", location=prefix,
+                               expected="continuous numbers", found=missing))
+    return out
+
+
+def deposit_findings(sales: Sales, date: str) -> list[Finding]:
+    """Every deal subscribed on or before the date must have its deposit (定金) receipt."""
+    out = []
+    deals = sales.db.execute("SELECT deal_no, unit FROM deals WHERE subscribe_date<=? AND status IN ('已认购','已签约')",
+                             (date,)).fetchall()
+    for d in deals:
+        kinds = {r["kind"] for r in sales.receipts(deal_no=d["deal_no"]) if r["status"] == "有效"}
+        if "定金" not in kinds:
+            out.append(Finding("receipt.missing_deposit", ERROR, f"{d['deal_no']}（{d['unit']}）已认购但没有定金收据",
+                               location=d["deal_no"]))
+    return out
