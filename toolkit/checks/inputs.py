@@ -56,9 +56,13 @@ def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
     from openpyxl import load_workbook
 
     try:
-        rows = list(load_workbook(path, read_only=True, data_only=True).active.iter_rows(values_only=True))
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ProjectError(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
+    try:
+        rows = list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
     header = [str(c or "").strip() for c in rows[0]] if rows else []
     return [{h: ("" if v is None else str(v)) for h, v in zip(header, row)} for row in rows[1:] if any(row)]
 

@@ -56,10 +56,13 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
     from openpyxl import load_workbook
 
     try:
-        sheet = load_workbook(path, read_only=True, data_only=True).active
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputFileError(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
-    rows = list(sheet.iter_rows(values_only=True))
+    try:
+        rows = list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
     header = [str(c or "").strip() for c in rows[0]] if rows else []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
