@@ -158,8 +158,8 @@ def test_a_price_change_is_priced_anew_within_authority(office, tmp_path):
     result, _ = api.change(ws, "price", deal_file=one_off, approved_by="王强", date=DAY, out=project / "out")
     # 74,660 × 98.76 = 7,373,421.60; × 0.97 × 0.99 × 0.99 (extra 1%) = 7,009,889.79… → 7,009,890
     assert (result.figures["old_total"], result.figures["new_total"]) == (D("7154424"), D("7009890"))
-    greedy = amend(one_off, tmp_path / "greedy.yaml", extra_discount={"rate_pct": 3, "approved_by": "周敏",
-                                                                       "approval_no": "X"})
+    greedy = amend(deal(project, 1), tmp_path / "greedy.yaml", extra_discount={"rate_pct": 2, "approved_by": "周敏",
+                                                                                "approval_no": "X"})
     refused("authority.discount", api.change, ws, "price", deal_file=greedy, approved_by="王强", date=DAY)
 
 
