@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.authoring.conftest import ROOT, edit_source
 from toolkit import api, yamlio
@@ -112,9 +113,9 @@ def test_the_command_exits_1_on_errors_and_prints_json(packs, capsys):
 
 
 @pytest.mark.parametrize(("pack", "project"), [("prc-presale", "cuihu"), ("prc-completed", "cuihu-completed")])
-def test_every_declared_context_path_is_one_the_toolkit_builds(pack, project):
-    ws = api.open_project(ROOT / "examples" / project, pack_dir=ROOT / "templates" / pack)
-    built: dict[str, set[str]] = {"deal": set(), "project": set()}
+def test_every_declared_context_path_is_one_the_toolkit_builds(pack, project, packs):
+    ws = api.open_project(packs.parent / "examples" / project, pack_dir=ROOT / "templates" / pack)
+    built: dict[str, set[str]] = {"deal": set(), "project": set(), "change": _change_paths(ws)}
     doc = {"title": "", "number": "", "pack": "", "version": ""}
     for c in api.check_deals(ws, api.deal_files(ws)):
         _flat(deal_context(ws.project, ws.policy, doc, c.case.deal, c.case.unit, c.case.pricing), "", built["deal"])
@@ -133,3 +134,35 @@ def _flat(value, prefix: str, out: set[str]) -> None:
             _flat(item, prefix + "[]", out)
     else:
         out.add(prefix)
+
+
+def _change_paths(ws) -> set[str]:
+    """Carry out one change of each kind on the example ledger and collect the paths of their forms' context."""
+    import datetime as dt
+
+    from toolkit.render.context import change_context
+
+    deals = api.deal_files(ws)
+    day = dt.date(2026, 11, 20)
+    for path in deals:
+        api.deal_subscribe(ws, path)
+    tmp = ws.project_dir / "amended"
+    tmp.mkdir()
+    data = yamlio.load_yaml(deals[1].read_text(encoding="utf-8"))
+    moved = tmp / "moved.yaml"
+    moved.write_text(yaml.safe_dump({**data, "unit": "2-2301"}, allow_unicode=True), encoding="utf-8")
+    results = [api.change(ws, "room", deal_file=moved, approved_by="吴芳", date=day)[0],
+               api.change(ws, "refund", deal_no=yamlio.load_yaml(deals[2].read_text(encoding="utf-8"))["deal_no"],
+                          reason_code="双方均无过错", approved_by="吴芳", date=day, payee="x", account="y")[0],
+               api.change(ws, "rename", deal_file=deals[0], relationship="配偶", approved_by="吴芳", date=day)[0],
+               api.change(ws, "price", deal_file=deals[0], approved_by="吴芳", date=day)[0]]
+    paths: set[str] = set()
+    s = api.sales(ws)
+    try:
+        for r in results:
+            change = s.change(r.no)
+            ctx = change_context(ws.project, ws.policy, change, s.deal(change["deal_no"]), s.paid(change["deal_no"]))
+            _flat({**ctx, "doc": {"number": ""}}, "", paths)
+    finally:
+        s.ledger.close()
+    return paths
