@@ -135,3 +135,18 @@ def test_the_inbox_never_overwrites_a_filed_document(documents, inbox_env):
     assert first.read_bytes() == before
     assert len(list((filed_dir / "accepted").glob("*__CHY-2026-0002-contract.docx"))) == 2
     assert os.listdir(inbox) == []
+
+
+def test_an_accepted_subscription_becomes_a_deal_that_sales_control_can_change(documents, inbox_env):
+    import datetime as dt
+
+    cfg, inbox, filed_dir = inbox_env
+    drop(documents, inbox, "CHY-2026-0003-subscription.docx")
+    api.ingest(cfg, log=lambda _: None)
+    ws = api.open_project(cfg.project_dir)
+    shown = api.unit_show(ws, "3-1503")
+    assert shown["status"] == "已认购" and shown["deal"]["total"] == "8782444.00"
+    assert shown["deal"]["buyers"][0]["name"] == "黄丽" and shown["documents"][0]["outcome"] == "accepted"
+    result, _ = api.change(ws, "refund", deal_no="CHY-2026-0003", reason_code="双方均无过错", approved_by="王强",
+                           date=dt.date(2026, 11, 25))
+    assert result.status == "executed" and api.unit_show(ws, "3-1503")["needs_pricing"]

@@ -66,6 +66,7 @@ class Judgement:
     deal_no: str = ""
     unit: str = ""
     duplicate_of: FileRow | None = None
+    terms: dict[str, Any] | None = None
 
 
 class Pipeline:
@@ -119,6 +120,7 @@ class Pipeline:
         report = self._reports(target, file_id, name, sha, judgement)
         if judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER:
             self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
+            self._record_deal(judgement)
         self.ledger.decide(file_id, sha256=sha, outcome=judgement.outcome, filed_path=str(target),
                            report_path=str(report), reasons=judgement.reasons, document=judgement.document or None,
                            deal_no=judgement.deal_no or None, unit=judgement.unit or None,
@@ -127,6 +129,22 @@ class Pipeline:
         self.ledger.filed(file_id)
         self.log(mask(f"{judgement.outcome}: {name} -> {target.relative_to(self.cfg.filed)}"
                       + (f" ({', '.join(sorted({r['rule'] for r in judgement.reasons}))})" if judgement.reasons else "")))
+
+    def _record_deal(self, j: Judgement) -> None:
+        """Keep the deal of an accepted 认购书 (or contract) in the ledger, as sales control knows deals."""
+        t = j.terms or {}
+        if not t.get("total") or not t.get("subscribe_date") and j.document == "subscription":
+            return
+        from toolkit.ledger.sales import Sales
+
+        sales = Sales(self.ledger, {})
+        status = UNIT_AFTER[j.document]
+        known = sales.db.execute("SELECT 1 FROM deals WHERE deal_no=?", (j.deal_no,)).fetchone()
+        fields = {"status": status} if known else {
+            "status": status, "unit": j.unit, "buyers": t["buyers"], "total": t["total"], "deposit": t["deposit"],
+            "payment_method": t["payment_method"], "subscribe_date": t.get("subscribe_date") or ""}
+        with sales.transaction():
+            sales.save_deal(j.deal_no, **fields)
 
     # -- the verdict --------------------------------------------------------------------------------
     def judge(self, claim: Path, name: str, file_id: int, sha: str) -> Judgement:
@@ -162,16 +180,22 @@ class Pipeline:
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
-        return Judgement(outcome, reasons, verdict.document, verdict.deal_no, verdict.unit)
+        return Judgement(outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, terms=verdict.terms)
 
     def _unit_findings(self, verdict: Verdict) -> list[dict[str, Any]]:
-        """A unit subscribed or contracted for another deal on record cannot be subscribed again."""
+        """A unit held by another deal, locked by a change or waiting for re-pricing cannot be sold."""
         held = self.ledger.unit(verdict.unit) if verdict.unit else None
-        if not held or held["deal_no"] == verdict.deal_no or verdict.document not in UNIT_AFTER:
+        if not held or verdict.document not in UNIT_AFTER:
             return []
-        f = Finding("unit.unavailable", "error", f"房号{verdict.unit}已由{held['deal_no']}{held['status']}（台账）",
-                    location="unit.code", expected="待售", found=held["status"])
-        return [f.as_dict()]
+        if held.get("pending"):
+            return [_found("unit.locked", f"房号{verdict.unit}有{held['pending']}申请正在审批（台账）")]
+        if held["deal_no"] == verdict.deal_no:
+            return []
+        if held.get("needs_pricing"):
+            return [_found("unit.needs_pricing", f"房号{verdict.unit}退房或换房后尚未完成价格审核（台账）")]
+        if held["status"] != "待售":
+            return [_found("unit.unavailable", f"房号{verdict.unit}已由{held['deal_no']}{held['status']}（台账）")]
+        return []
 
     # -- the report -----------------------------------------------------------------------------
     def _reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> Path:
@@ -204,6 +228,10 @@ def _unsafe(path: Path, name: str, max_size: int) -> str:
     if kind != suffix:
         return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
     return ""
+
+
+def _found(rule: str, message: str) -> dict[str, Any]:
+    return Finding(rule, "error", message, location="unit.code").as_dict()
 
 
 def _reason(rule: str, message: str) -> dict[str, str]:
