@@ -17,6 +17,7 @@ from toolkit.errors import ProjectError
 from toolkit.findings import ERROR, Finding
 from toolkit.pack.manifest import Pack
 from toolkit.pack.schema import validate
+from toolkit.tables import xlsx_rows
 
 INPUT_INVALID = "input.invalid"
 
@@ -53,18 +54,7 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ProjectError(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
-    try:
-        rows = list(book.active.iter_rows(values_only=True))
-    finally:
-        book.close()
-    header = [str(c or "").strip() for c in rows[0]] if rows else []
-    return [{h: ("" if v is None else str(v)) for h, v in zip(header, row)} for row in rows[1:] if any(row)]
+    return [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in xlsx_rows(path, ProjectError)]
 
 
 def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:

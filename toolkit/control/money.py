@@ -13,6 +13,7 @@ from toolkit.domain.project import Project
 from toolkit.errors import InputFileError
 from toolkit.findings import ERROR, Finding
 from toolkit.ledger.sales import Refused, Sales
+from toolkit.tables import xlsx_rows
 
 COLUMNS = ("no", "date", "payer", "unit", "kind", "amount", "channel", "account", "cashier")
 _NUMBER = re.compile(r"^(.*?)(\d+)$")
@@ -53,23 +54,13 @@ def _clean(r: dict[str, Any]) -> dict[str, Any]:
 
 def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) -> tuple[int, list[Finding]]:
     """Import receipts from an XLSX sheet with the columns of COLUMNS; each refused row is a finding."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputFileError(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
-    try:
-        rows = list(book.active.iter_rows(values_only=True))
-    finally:
-        book.close()
-    header = [str(c or "").strip() for c in rows[0]] if rows else []
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise InputFileError(path=path, field=missing[0], expected=f"a header row with {', '.join(COLUMNS)}")
+    records = xlsx_rows(path)
+    missing = [c for c in COLUMNS if records and c not in records[0]]
+    if missing or not records:
+        raise InputFileError(path=path, field=(missing or ["no"])[0], expected=f"a header row with {', '.join(COLUMNS)}"
+                             " and at least one receipt")
     done, findings = 0, []
-    for line, row in enumerate(rows[1:], start=2):
-        record = dict(zip(header, row))
+    for line, record in enumerate(records, start=2):
         try:
             add_receipt(sales, project, policy, **record)
             done += 1
