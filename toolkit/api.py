@@ -423,8 +423,12 @@ def money_deposit(ws: Workspace, *, date: str, kind: str, amount, account: str, 
     """Record a cash deposit (现金存款) or a bank credit (银行入账)."""
     if kind not in ("现金存款", "银行入账"):
         raise UsageError(f"deposit kind must be 现金存款 or 银行入账, not {kind!r}")
+    try:
+        value = Decimal(str(amount).replace(",", ""))
+    except ArithmeticError:
+        raise UsageError(f"--amount: expected a number of yuan, found {amount!r}") from None
     with _sales(ws) as s:
-        s.add_deposit(date, kind, Decimal(str(amount)), account, reference)
+        s.add_deposit(date, kind, value, account, reference)
 
 
 def report_daily(ws: Workspace, *, date: str, out: Path, pdf: bool = True):

@@ -316,6 +316,15 @@ def _money_commands(sub) -> None:
     dep.set_defaults(func=_money_deposit)
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date: expected a date such as 2026-11-20, found {text!r}") from None
+
+
 def _refused(call) -> int:
     from toolkit.ledger.sales import Refused
 
@@ -364,7 +373,7 @@ def _change(args: argparse.Namespace) -> int:
 
     ws = api.open_project(args.project)
     options = {"reason": args.reason, "requested_by": args.requested_by, "approved_by": args.approved_by,
-               "approval_no": args.approval_no, "date": dt.date.fromisoformat(args.date) if args.date else dt.date.today()}
+               "approval_no": args.approval_no, "date": _date(args.date) if args.date else dt.date.today()}
     if args.kind == "refund":
         options.update(deal_no=args.deal_no, reason_code=args.reason_code, payee=args.payee, account=args.account)
     else:
@@ -412,13 +421,13 @@ def _money_import(args: argparse.Namespace) -> int:
 
 def _money_deposit(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project)
-    api.money_deposit(ws, date=args.date, kind=args.kind, amount=args.amount, account=args.account,
-                      reference=args.reference)
+    api.money_deposit(ws, date=_date(args.date).isoformat(), kind=args.kind, amount=args.amount,
+                      account=args.account, reference=args.reference)
     return 0
 
 
 def _report_daily(args: argparse.Namespace) -> int:
-    d, files = api.report_daily(api.open_project(args.project), date=args.date, out=args.out)
+    d, files = api.report_daily(api.open_project(args.project), date=_date(args.date).isoformat(), out=args.out)
     for name, v in d.sales.items():
         print(f"{name}: {v['count']} 笔 {v['amount']}")
     for f in d.findings:

@@ -120,3 +120,18 @@ def test_the_board_shows_each_units_status(office, tmp_path):
         assert img.size[0] > 800 and img.size[1] > 500
         colours = {c for _, c in img.getcolors(1 << 20)}
     assert (244, 166, 192) in colours and (123, 198, 126) in colours   # 已认购 and 待售 cells drawn
+
+
+def test_bad_command_input_gets_a_clear_message_not_a_traceback(office, capsys):
+    from toolkit.cli import main
+
+    ws, project = office
+    p = str(project)
+    assert main(["money", "receipt", "--no", "SJ1", "--date", "20/11/2026", "--payer", "张伟", "--unit", "1-1801",
+                 "--kind", "定金", "--amount", "1", "--channel", "现金", "--account", ESCROW, "--project", p]) == 1
+    assert main(["money", "deposit", "--date", "2026-11-20", "--kind", "现金存款", "--amount", "lots", "--account",
+                 ESCROW, "--project", p]) == 2
+    assert main(["report", "daily", "--date", "yesterday", "--project", p]) == 2
+    assert main(["change", "refund", "--deal-no", "CHY-2026-0404", "--reason-code", "买受人原因", "--project", p]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "refused: input.invalid" in err and "--amount" in err and "--date" in err

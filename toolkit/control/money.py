@@ -47,8 +47,12 @@ def _clean(r: dict[str, Any]) -> dict[str, Any]:
         raise Refused("input.invalid", f"金额须为数字，收到“{r.get('amount')}”") from None
     if amount <= 0:
         raise Refused("input.invalid", f"金额须大于零，收到{amount}")
-    date = r["date"] if isinstance(r["date"], str) else r["date"].isoformat()
-    dt.date.fromisoformat(date)
+    date = r.get("date") if isinstance(r.get("date"), str) else getattr(r.get("date"), "isoformat", lambda: "")()
+    try:
+        dt.date.fromisoformat(str(date)[:10])
+    except ValueError:
+        raise Refused("input.invalid", f"日期须为2026-11-20这样的格式，收到“{date}”") from None
+    date = str(date)[:10]
     return {**{k: str(r.get(k) or "").strip() for k in COLUMNS}, "amount": amount, "date": date}
 
 
