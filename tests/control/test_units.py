@@ -178,3 +178,16 @@ def test_unit_show_and_a_price_list_in_xlsx(office):
     api.deal_subscribe(xlsx_ws, deal(project, 1))
     shown = api.unit_show(xlsx_ws, "1-1801")
     assert shown["status"] == "已认购" and shown["deal"]["buyers"][0]["id_no"] == "440305********4536"
+
+
+def test_a_contracted_deal_can_be_refunded_and_its_unit_re_priced(office):
+    ws, project = office
+    api.deal_subscribe(ws, deal(project, 1))
+    api.deal_sign(ws, "CHY-2026-0001")
+    result, form = api.change(ws, "refund", deal_no="CHY-2026-0001", reason_code="出卖人原因", approved_by="王强",
+                              date=DAY, out=project / "out")
+    assert result.status == "executed" and form.docx.is_file()
+    assert (state(ws, "1-1801").status, state(ws, "1-1801").needs_pricing) == ("待售", True)
+    assert api.unit_show(ws, "1-1801")["deal"] is None
+    history = [e["status"] for e in api.unit_show(ws, "1-1801")["history"]]
+    assert history == ["已认购", "已签约", "待售（待价格审核）"]

@@ -159,6 +159,9 @@ def _change(change: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         diff = out["difference"]
         out["difference_direction"] = "新房号较高，认购人应补缴" if diff > 0 else "新房号较低，应扣减" if diff < 0 else "相同，"
         out["difference"] = abs(diff)
+    if change["kind"] == "refund":  # who gets the money back may be decided after the request
+        out.setdefault("payee", "")
+        out.setdefault("account", "")
     out.update({"no": change["no"], "date": dt.date.fromisoformat(change["date"]),
                 "kind": CHANGE_NAMES[change["kind"]], "reason": p.get("reason", ""),
                 "requested_by": change.get("requested_by") or p.get("requested_by", ""),
