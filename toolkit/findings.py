@@ -23,6 +23,11 @@ class Finding:
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def line(self) -> str:
+        """Write the finding on one line for a terminal."""
+        where = f" [{self.location}]" if self.location else ""
+        return f"{self.severity}: {self.rule}{where}: {self.message}"
+
     def as_dict(self) -> dict[str, Any]:
         """Return the finding as a JSON-ready dict, leaving out empty fields."""
         return {k: v for k, v in asdict(self).items() if v not in ("", {}, None)}
