@@ -121,3 +121,20 @@ def test_every_command_has_help(capsys):
             main(argv)
         assert exc.value.code == 0
         assert "usage" in capsys.readouterr().out
+
+
+def test_every_command_has_help_and_is_in_the_readme(capsys):
+    import argparse
+
+    from toolkit.cli import _parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser = _parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, sub in commands.items():
+        assert sub.format_help().strip()
+        assert f"loupan {name}" in readme, f"`loupan {name}` is not documented in the README"
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        for action in nested:
+            for child in action.choices:
+                assert f"loupan {name} {child}" in readme or f"{name} {child}" in readme or child in readme
