@@ -114,6 +114,7 @@ def test_the_board_shows_each_units_status(office, tmp_path):
     assert statuses.count("已认购") == 4 and statuses.count("已签约") == 2 and statuses.count("销控") == 1
     assert html.count("dashed") == 2 + 1  # 2-2302 and 3-1503 wait for re-pricing (and the legend)
     assert "已认购 CHY-2026-0002" in html
+    assert html.count("data-permit='0'") == 68  # building 4 (17 floors × 4) has no pre-sale permit
     from PIL import Image
 
     with Image.open(png) as img:

@@ -29,7 +29,9 @@ def html(project: Project, states: dict[str, UnitState], date: str) -> str:
     legend = "".join(f"<span class='k' style='background:{c}'>{escape(s)}</span>" for s, c in COLOURS.items())
     legend += f"<span class='k' style='outline:3px solid {PENDING}'>变更审批中</span>"
     legend += f"<span class='k' style='outline:3px dashed {REPRICE}'>待价格审核</span>"
-    blocks = "".join(_building(b, floors, states) for b, floors in grid(project).items())
+    legend += f"<span class='k' style='opacity:.4'>{escape(project.permit_label)}未取得，不得销售</span>"
+    blocks = "".join(_building(b, floors, states, project.any_permit_for(b) is not None)
+                     for b, floors in grid(project).items())
     return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>销控表</title><style>"
             "body{font-family:'Noto Sans CJK SC',sans-serif;margin:1.5em}.b{display:inline-block;vertical-align:top;"
             "margin-right:2em}table{border-collapse:collapse}td{border:1px solid #555;width:64px;height:22px;"
@@ -38,20 +40,22 @@ def html(project: Project, states: dict[str, UnitState], date: str) -> str:
             f"<h1>{escape(project.name)} 销控表 <small>{escape(date)}</small></h1><p>{legend}</p>{blocks}</body></html>")
 
 
-def _building(name: str, floors: dict[int, list[str]], states: dict[str, UnitState]) -> str:
-    rows = "".join(f"<tr><th>{floor}F</th>" + "".join(_cell(states[c]) for c in codes) + "</tr>"
+def _building(name: str, floors: dict[int, list[str]], states: dict[str, UnitState], permitted: bool) -> str:
+    rows = "".join(f"<tr><th>{floor}F</th>" + "".join(_cell(states[c], permitted) for c in codes) + "</tr>"
                    for floor, codes in floors.items())
-    return f"<div class='b'><h2>{escape(name)}号楼</h2><table>{rows}</table></div>"
+    note = "" if permitted else "<small>（未取得许可，不得销售）</small>"
+    return f"<div class='b'><h2>{escape(name)}号楼{note}</h2><table>{rows}</table></div>"
 
 
-def _cell(u: UnitState) -> str:
-    style = f"background:{COLOURS.get(u.status, '#fff')}"
+def _cell(u: UnitState, permitted: bool = True) -> str:
+    style = f"background:{COLOURS.get(u.status, '#fff')}" + ("" if permitted else ";opacity:.4")
     if u.pending:
         style += f";outline:3px solid {PENDING}"
     elif u.needs_pricing:
         style += f";outline:3px dashed {REPRICE}"
     title = escape(u.status + (f" {u.deal_no}" if u.deal_no else "") + (f" {u.pending}审批中" if u.pending else ""))
-    return f"<td style='{style}' title='{title}' data-status='{escape(u.status)}'>{escape(u.code.split('-')[-1])}</td>"
+    return (f"<td style='{style}' title='{title}' data-status='{escape(u.status)}' data-permit='{int(permitted)}'>"
+            f"{escape(u.code.split('-')[-1])}</td>")
 
 
 def png(project: Project, states: dict[str, UnitState], date: str, target: Path) -> Path:
@@ -70,19 +74,21 @@ def png(project: Project, states: dict[str, UnitState], date: str, target: Path)
     _legend(draw, font, GAP, HEAD_H + 4)
     for i, (building, by_floor) in enumerate(layout.items()):
         x0 = GAP + i * ((rooms + 1) * CELL_W + GAP)
-        draw.text((x0, HEAD_H * 2 + 2), f"{building}号楼", fill="black", font=font)
+        permitted = project.any_permit_for(building) is not None
+        label = f"{building}号楼" + ("" if permitted else f"（{project.permit_label}未取得）")
+        draw.text((x0, HEAD_H * 2 + 2), label, fill="black" if permitted else "#b00020", font=font)
         for j, (floor, codes) in enumerate(by_floor.items()):
             y = HEAD_H * 3 + j * CELL_H
             draw.text((x0 + 4, y + 5), f"{floor}F", fill="black", font=font)
             for k, code in enumerate(codes):
-                _unit(draw, font, states[code], x0 + (k + 1) * CELL_W, y)
+                _unit(draw, font, states[code], x0 + (k + 1) * CELL_W, y, permitted)
     img.save(target)
     return target
 
 
-def _unit(draw, font, u: UnitState, x: int, y: int) -> None:
+def _unit(draw, font, u: UnitState, x: int, y: int, permitted: bool = True) -> None:
     box = (x, y, x + CELL_W - 4, y + CELL_H - 3)
-    draw.rectangle(box, fill=COLOURS.get(u.status, "white"), outline="#444")
+    draw.rectangle(box, fill=COLOURS.get(u.status, "white") if permitted else "#e6e6e6", outline="#444")
     if u.pending or u.needs_pricing:
         draw.rectangle(box, outline=PENDING if u.pending else REPRICE, width=3)
     draw.text((x + 8, y + 4), u.code.split("-")[-1], fill="black", font=font)
