@@ -171,26 +171,22 @@ def _change(args: argparse.Namespace) -> int:
     if args.kind == "rename":
         options["relationship"] = args.relationship
 
-    def run() -> None:
-        result, form = api.change(ws, args.kind, out=args.out, **options)
-        print(f"{result.no}: {result.kind} {result.status}")
-        for key in ("refund", "forfeited", "deposit_outcome", "carried_over", "new_total", "difference"):
-            if key in result.figures:
-                print(f"  {key}: {result.figures[key]}")
-        if form:
-            print(f"wrote {form.docx}")
-    return _refused(run)
+    return _refused(lambda: _print_change(*api.change(ws, args.kind, out=args.out, **options)))
 
 
 def _change_approve(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project)
+    return _refused(lambda: _print_change(*api.change_approve(ws, args.no, approved_by=args.by,
+                                                               approval_no=args.approval_no, out=args.out)))
 
-    def run() -> None:
-        result, form = api.change_approve(ws, args.no, approved_by=args.by, approval_no=args.approval_no, out=args.out)
-        print(f"{result.no}: {result.kind} executed")
-        if form:
-            print(f"wrote {form.docx}")
-    return _refused(run)
+
+def _print_change(result, form) -> None:
+    print(f"{result.no}: {result.kind} {result.status}")
+    for key in ("refund", "forfeited", "deposit_outcome", "carried_over", "new_total", "difference"):
+        if key in result.figures:
+            print(f"  {key}: {result.figures[key]}")
+    if form:
+        print(f"wrote {form.docx}")
 
 
 def _money_receipt(args: argparse.Namespace) -> int:

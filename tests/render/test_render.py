@@ -17,8 +17,9 @@ from toolkit.authoring.source import conditional_clause_ids, parse_source
 from toolkit.domain.money import parse_capitals
 from toolkit.errors import RenderError
 from toolkit.pack.manifest import file_sha256
+from toolkit.read.document import read_document
 from toolkit.render.docx import CompiledTemplate
-from toolkit.render.provenance import input_sha256, read_docx_properties
+from toolkit.render.provenance import input_sha256
 
 ROOT = Path(__file__).resolve().parents[2]
 DEAL1 = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
@@ -97,7 +98,7 @@ def test_the_handbook_draws_facts_from_the_project_and_the_qa_bank(ws, rendered)
 def test_provenance_is_in_the_docx_properties_and_the_sidecar(ws, rendered):
     out, _ = rendered
     path = out / "CHY-2026-0001-contract.docx"
-    props = read_docx_properties(path.read_bytes())
+    props = read_document(path).properties
     assert props["document_id"] == "CHY-2026-0001-contract"
     assert (props["pack"], props["pack_version"]) == ("prc-presale", ws.pack.version)
     assert props["template_sha256"] == file_sha256(ws.pack.document("contract").template)

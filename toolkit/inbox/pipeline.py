@@ -74,6 +74,7 @@ class Pipeline:
 
     def __init__(self, cfg: InboxConfig, ledger: Ledger, worker: CheckWorker, log: Callable[[str], None]):
         self.cfg, self.ledger, self.worker, self.log = cfg, ledger, worker, log
+        self._sales_view = None
         for outcome in OUTCOMES:
             (cfg.filed / outcome).mkdir(parents=True, exist_ok=True)
         cfg.work.mkdir(parents=True, exist_ok=True)
@@ -130,14 +131,20 @@ class Pipeline:
         self.log(mask(f"{judgement.outcome}: {name} -> {target.relative_to(self.cfg.filed)}"
                       + (f" ({', '.join(sorted({r['rule'] for r in judgement.reasons}))})" if judgement.reasons else "")))
 
+    def _sales(self):
+        """Open sales control on the inbox's ledger once (its schema is checked when it opens)."""
+        from toolkit.ledger.sales import Sales
+
+        if self._sales_view is None:
+            self._sales_view = Sales(self.ledger, {})
+        return self._sales_view
+
     def _record_deal(self, j: Judgement) -> None:
         """Keep the deal of an accepted 认购书 (or contract) in the ledger, as sales control knows deals."""
         t = j.terms or {}
         if not t.get("total") or not t.get("subscribe_date") and j.document == "subscription":
             return
-        from toolkit.ledger.sales import Sales
-
-        sales = Sales(self.ledger, {})
+        sales = self._sales()
         status = UNIT_AFTER[j.document]
         known = sales.db.execute("SELECT 1 FROM deals WHERE deal_no=?", (j.deal_no,)).fetchone()
         fields = {"status": status} if known else {

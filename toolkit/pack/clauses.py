@@ -29,7 +29,6 @@ _FOR = re.compile(r"^\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_][\w.]*)\s*$")
 # meet a SOFT break between any two characters; a free-text value never crosses a HARD one.
 HARD = "\x1e"
 SOFT = "\x1f"
-BREAK = SOFT
 BREAKS = f"[{HARD}{SOFT}]"
 B = SOFT + "?"
 CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正貳參陸萬億圓〇一二三四五六七八九十百千两念毛另"
@@ -134,9 +133,6 @@ class CompiledDocument:
     header: list[Segment]
     clause_ids: tuple[str, ...]
 
-    def segments(self) -> list[Segment]:
-        """Return every segment, depth first."""
-        return list(_walk(self.nodes))
 
 
 def _walk(nodes: list):

@@ -104,14 +104,3 @@ class CompiledTemplate:
         except jinja2.TemplateError as exc:
             raise RenderError(f"{self.path.name} ({part.name}): {exc}") from None
         return re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")
-
-    def variables(self) -> set[str]:
-        """Return the top-level names the template reads, in every part."""
-        from jinja2 import meta
-
-        names: set[str] = set()
-        for name in self._blobs:
-            if name == DOCUMENT or _PART.match(name):
-                tpl = DocxTemplate(io.BytesIO(b""))
-                names |= meta.find_undeclared_variables(self.env.parse(tpl.patch_xml(self._blobs[name].decode())))
-        return names

@@ -20,7 +20,6 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _NS = ("http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
        "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
 PREFIX = "loupan."
-KEYS = ("document_id", "document", "pack", "pack_version", "template_sha256", "input_sha256", "rendered_at", "terms", "script")
 
 
 def json_default(value: Any) -> Any:
@@ -64,21 +63,6 @@ def add_custom_properties_part(blobs: dict[str, bytes]) -> dict[str, bytes]:
                             f'<Relationship Id="rIdLoupanCustom" Type="{_REL}" Target="docProps/custom.xml"/>'
                             "</Relationships>")
     return {"[Content_Types].xml": types.encode("utf-8"), "_rels/.rels": rels.encode("utf-8")}
-
-
-def read_docx_properties(data: bytes) -> dict[str, str]:
-    """Read the toolkit's provenance back from DOCX bytes; empty when there is none."""
-    import io
-    import re
-    import zipfile
-    from xml.sax.saxutils import unescape
-
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        if CUSTOM not in z.namelist():
-            return {}
-        xml = z.read(CUSTOM).decode("utf-8")
-    pattern = r'name="' + re.escape(PREFIX) + r'([^"]+)"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>'
-    return {k: unescape(v) for k, v in re.findall(pattern, xml, flags=re.S)}
 
 
 def pdf_metadata(props: dict[str, str], title: str) -> dict[str, str]:
