@@ -35,8 +35,13 @@ def main() -> None:
     ws = api.open_project(EXAMPLE)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        result = api.render(ws, deals=[EXAMPLE / "deals" / "CHY-2026-0001.yaml"], docs=["subscription", "contract"],
-                            out=out, pdf=find_soffice() is not None)
+        result = api.render(
+            ws,
+            deals=[EXAMPLE / "deals" / "CHY-2026-0001.yaml"],
+            docs=["subscription", "contract"],
+            out=out,
+            pdf=find_soffice() is not None,
+        )
         docx_pair = [d.docx for d in result.documents]
         assert api.check(ws, docx_pair).findings == [], "the clean pair must check clean"
         t_docx = median_ms(lambda: api.check(ws, docx_pair))
@@ -48,8 +53,10 @@ def main() -> None:
         assert api.check(ws, pdf_pair).findings == [], "the clean PDF pair must check clean"
         t_extract = median_ms(lambda: [[p.extract_text() for p in PdfReader(f).pages] for f in pdf_pair])
         t_pdf = median_ms(lambda: api.check(ws, pdf_pair))
-        print(f"check PDF pair: {t_pdf:.0f} ms; pypdf text extraction alone {t_extract:.0f} ms; "
-              f"ratio {t_pdf / t_extract:.2f} (budget 1.5)")
+        print(
+            f"check PDF pair: {t_pdf:.0f} ms; pypdf text extraction alone {t_extract:.0f} ms; "
+            f"ratio {t_pdf / t_extract:.2f} (budget 1.5)"
+        )
 
 
 if __name__ == "__main__":

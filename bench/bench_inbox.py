@@ -61,8 +61,13 @@ def children(pid: int) -> list[int]:
 
 
 def reports(filed: Path) -> int:
-    return sum(1 for o in ("accepted", "rejected", "quarantine", "duplicates") if (filed / o).is_dir()
-               for p in (filed / o).iterdir() if p.name.endswith(".report.json"))
+    return sum(
+        1
+        for o in ("accepted", "rejected", "quarantine", "duplicates")
+        if (filed / o).is_dir()
+        for p in (filed / o).iterdir()
+        if p.name.endswith(".report.json")
+    )
 
 
 def main() -> None:
@@ -74,9 +79,24 @@ def main() -> None:
         ws = api.open_project(project)
         api.render(ws, deals=api.deal_files(ws), docs=["subscription", "contract"], out=tmp / "docs")
         sources = [p.read_bytes() for p in sorted((tmp / "docs").glob("*.docx"))]
-        proc = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "watch", "--project", str(project), "--inbox",
-                                 str(inbox), "--filed", str(filed), "--stability", str(STABILITY)],
-                                stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "toolkit.cli",
+                "watch",
+                "--project",
+                str(project),
+                "--inbox",
+                str(inbox),
+                "--filed",
+                str(filed),
+                "--stability",
+                str(STABILITY),
+            ],
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         try:
             time.sleep(4)  # the watcher opens the project and starts its worker
             latency(inbox, filed, sources)
@@ -95,8 +115,10 @@ def latency(inbox: Path, filed: Path, sources: list[bytes]) -> None:
         while reports(filed) == before:
             time.sleep(0.01)
         times.append(time.monotonic() - written)
-    print(f"inbox latency, last write to verdict: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
-          f"(stability {STABILITY:.1f} s; target <= {STABILITY + 0.5:.1f} s)")
+    print(
+        f"inbox latency, last write to verdict: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+        f"(stability {STABILITY:.1f} s; target <= {STABILITY + 0.5:.1f} s)"
+    )
 
 
 def throughput(pid: int, inbox: Path, filed: Path, sources: list[bytes]) -> None:
@@ -114,9 +136,11 @@ def throughput(pid: int, inbox: Path, filed: Path, sources: list[bytes]) -> None
         time.sleep(0.5)
     elapsed = time.monotonic() - start
     quarter = max(len(samples) // 4, 1)
-    print(f"inbox drop of {N_DROP} files: {elapsed:.1f} s, {N_DROP / elapsed:.1f} files/s; memory (watcher + "
-          f"worker) first quarter avg {statistics.mean(samples[:quarter]) / 1024:.0f} MB, last quarter avg "
-          f"{statistics.mean(samples[-quarter:]) / 1024:.0f} MB, max {max(samples) / 1024:.0f} MB")
+    print(
+        f"inbox drop of {N_DROP} files: {elapsed:.1f} s, {N_DROP / elapsed:.1f} files/s; memory (watcher + "
+        f"worker) first quarter avg {statistics.mean(samples[:quarter]) / 1024:.0f} MB, last quarter avg "
+        f"{statistics.mean(samples[-quarter:]) / 1024:.0f} MB, max {max(samples) / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

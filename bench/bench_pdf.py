@@ -27,8 +27,21 @@ def one_start_per_document(files: list[Path], out: Path) -> float:
     start = time.perf_counter()
     for i, f in enumerate(files):
         profile = (out / f"profile-{i}").as_uri()
-        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(out), str(f)], capture_output=True, check=True)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(f),
+            ],
+            capture_output=True,
+            check=True,
+        )
     return time.perf_counter() - start
 
 
@@ -55,8 +68,10 @@ def main() -> None:
         t_batch = batched(files, _mk(tmp / "batch"))
         same_pages = pages(tmp / "single") == pages(tmp / "batch")
     n = len(files)
-    print(f"pdf {n} documents: one LibreOffice start each {t_single / n:.2f} s/doc, batched "
-          f"{t_batch / n:.2f} s/doc, speed-up {t_single / t_batch:.1f}x (target >= 3x); same page count: {same_pages}")
+    print(
+        f"pdf {n} documents: one LibreOffice start each {t_single / n:.2f} s/doc, batched "
+        f"{t_batch / n:.2f} s/doc, speed-up {t_single / t_batch:.1f}x (target >= 3x); same page count: {same_pages}"
+    )
 
 
 def _mk(path: Path) -> Path:

@@ -46,8 +46,10 @@ def baseline(template: Path, items: list[tuple[str, dict]], out: Path, pack) -> 
     env = make_environment()
     start = time.perf_counter()
     for number, ctx in items:
-        ctx = {**ctx, "doc": {"title": pack.document(DOC).title, "number": number, "pack": pack.name,
-                              "version": pack.version}}
+        ctx = {
+            **ctx,
+            "doc": {"title": pack.document(DOC).title, "number": number, "pack": pack.name, "version": pack.version},
+        }
         tpl = DocxTemplate(str(template))
         tpl.render(ctx, jinja_env=env, autoescape=True)
         tpl.save(str(out / f"{number}-{DOC}.docx"))
@@ -69,11 +71,14 @@ def main() -> None:
         (tmp / "base").mkdir()
         t_base = baseline(ws.pack.document(DOC).template, items, tmp / "base", ws.pack)
         t_batch = batch(ws, items, tmp / "batch")
-        same = sum(text_of(tmp / "base" / f"{n}-{DOC}.docx") == text_of(tmp / "batch" / f"{n}-{DOC}.docx")
-                   for n, _ in items)
+        same = sum(
+            text_of(tmp / "base" / f"{n}-{DOC}.docx") == text_of(tmp / "batch" / f"{n}-{DOC}.docx") for n, _ in items
+        )
     per_base, per_batch = t_base / N * 1000, t_batch / N * 1000
-    print(f"render {N} {DOC}s: docxtpl {per_base:.1f} ms/doc, batch renderer {per_batch:.1f} ms/doc, "
-          f"speed-up {per_base / per_batch:.1f}x (target >= 10x); same text: {same}/{N}")
+    print(
+        f"render {N} {DOC}s: docxtpl {per_base:.1f} ms/doc, batch renderer {per_batch:.1f} ms/doc, "
+        f"speed-up {per_base / per_batch:.1f}x (target >= 10x); same text: {same}/{N}"
+    )
     if same != N:
         sys.exit("the batch renderer's text differs from docxtpl's")
 

@@ -44,5 +44,7 @@ def soffice() -> str:
         return found
     if os.environ.get("LOUPAN_REQUIRE_PDF") == "1":
         pytest.fail("LibreOffice (soffice) is required here (LOUPAN_REQUIRE_PDF=1) but is not installed")
-    pytest.skip("LibreOffice is not installed: PDF tests need it (apt-get install libreoffice-writer-nogui); "
-                "CI sets LOUPAN_REQUIRE_PDF=1, where this fails instead")
+    pytest.skip(
+        "LibreOffice is not installed: PDF tests need it (apt-get install libreoffice-writer-nogui); "
+        "CI sets LOUPAN_REQUIRE_PDF=1, where this fails instead"
+    )

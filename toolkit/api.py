@@ -120,8 +120,16 @@ def check_deals(ws: Workspace, paths: Sequence[Path]) -> list[DealCheck]:
     return checks
 
 
-def render(ws: Workspace, *, deals: Sequence[Path] = (), docs: Sequence[str], out: Path, pdf: bool = False,
-           progress: Progress | None = None, script: str = "hans") -> RenderResult:
+def render(
+    ws: Workspace,
+    *,
+    deals: Sequence[Path] = (),
+    docs: Sequence[str],
+    out: Path,
+    pdf: bool = False,
+    progress: Progress | None = None,
+    script: str = "hans",
+) -> RenderResult:
     """Check every deal, render the documents of the clean ones and the project documents asked for."""
     unknown = [d for d in docs if d not in ws.pack.documents]
     if unknown:
@@ -216,8 +224,13 @@ def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
         return watcher.run(once=True)
 
 
-def watch(cfg: InboxConfig, *, log: Callable[[str], None] = print, source: QueueSource | None = None,
-          ready: Callable[[Watcher], None] | None = None) -> int:
+def watch(
+    cfg: InboxConfig,
+    *,
+    log: Callable[[str], None] = print,
+    source: QueueSource | None = None,
+    ready: Callable[[Watcher], None] | None = None,
+) -> int:
     """Watch the inbox until SIGINT or SIGTERM; return how many files were taken."""
     source = source or WatchdogSource(cfg.inbox, cfg.polling)
     with _inbox(cfg, log, source) as watcher:
@@ -241,11 +254,26 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> dict:
         return {"ledger": str(path), "counts": {}, "recent_rejections": [], "recent_quarantine": []}
     ledger = Ledger(path)
     try:
+
         def rows(outcome: str) -> list[dict]:
-            return [{"id": r.id, "file": mask(r.name), "document": r.document, "deal_no": r.deal_no,
-                     "decided_at": r.decided_at, "reasons": r.reasons} for r in ledger.recent(outcome, recent)]
-        return {"ledger": str(path), "counts": ledger.counts(), "recent_rejections": rows("rejected"),
-                "recent_quarantine": rows("quarantine")}
+            return [
+                {
+                    "id": r.id,
+                    "file": mask(r.name),
+                    "document": r.document,
+                    "deal_no": r.deal_no,
+                    "decided_at": r.decided_at,
+                    "reasons": r.reasons,
+                }
+                for r in ledger.recent(outcome, recent)
+            ]
+
+        return {
+            "ledger": str(path),
+            "counts": ledger.counts(),
+            "recent_rejections": rows("rejected"),
+            "recent_quarantine": rows("quarantine"),
+        }
     finally:
         ledger.close()
 
@@ -323,21 +351,44 @@ def unit_show(ws: Workspace, code: str) -> dict:
     with _sales(ws) as s:
         state = s.unit(code)
         deal = s.deal(state.deal_no) if state.deal_no else None
-        docs = [{"id": r.id, "file": mask(r.name), "document": r.document, "outcome": r.outcome,
-                 "filed_as": r.filed_path} for r in s.ledger.all_files() if r.unit == code]
-        changes = [dict(r) for r in s.db.execute("SELECT no, kind, status, date FROM changes WHERE unit=? OR "
-                                                 "payload LIKE ? ORDER BY no", (code, f'%"new_unit": "{code}"%'))]
-        return {"code": code, "status": state.status, "pending": state.pending, "needs_pricing": state.needs_pricing,
-                "price": {"list_unit_price": str(unit.list_unit_price), "building_area": str(unit.building_area),
-                          "list_total": str((unit.list_unit_price * unit.building_area).quantize(Decimal("0.01")))},
-                "deal": _masked_deal(deal), "documents": docs, "changes": changes, "history": s.history(code)}
+        docs = [
+            {"id": r.id, "file": mask(r.name), "document": r.document, "outcome": r.outcome, "filed_as": r.filed_path}
+            for r in s.ledger.all_files()
+            if r.unit == code
+        ]
+        changes = [
+            dict(r)
+            for r in s.db.execute(
+                "SELECT no, kind, status, date FROM changes WHERE unit=? OR payload LIKE ? ORDER BY no",
+                (code, f'%"new_unit": "{code}"%'),
+            )
+        ]
+        return {
+            "code": code,
+            "status": state.status,
+            "pending": state.pending,
+            "needs_pricing": state.needs_pricing,
+            "price": {
+                "list_unit_price": str(unit.list_unit_price),
+                "building_area": str(unit.building_area),
+                "list_total": str((unit.list_unit_price * unit.building_area).quantize(Decimal("0.01"))),
+            },
+            "deal": _masked_deal(deal),
+            "documents": docs,
+            "changes": changes,
+            "history": s.history(code),
+        }
 
 
 def _masked_deal(deal: dict | None) -> dict | None:
     if deal is None:
         return None
-    return {**deal, "buyers": [{"name": b["name"], "id_no": mask_id(b["id_no"]), "share_pct": b["share_pct"]}
-                               for b in deal["buyers"]]}
+    return {
+        **deal,
+        "buyers": [
+            {"name": b["name"], "id_no": mask_id(b["id_no"]), "share_pct": b["share_pct"]} for b in deal["buyers"]
+        ],
+    }
 
 
 def deal_subscribe(ws: Workspace, deal_file: Path) -> None:
@@ -356,8 +407,15 @@ def deal_sign(ws: Workspace, deal_no: str) -> None:
         sign(s, deal_no)
 
 
-def change(ws: Workspace, kind: str, *, out: Path | None = None, deal_file: Path | None = None,
-           deal_no: str | None = None, **options):
+def change(
+    ws: Workspace,
+    kind: str,
+    *,
+    out: Path | None = None,
+    deal_file: Path | None = None,
+    deal_no: str | None = None,
+    **options,
+):
     """Record a 换房 (room), 退房 (refund), 更名 (rename) or 价格变更 (price); render its form when it has one."""
     from toolkit.control import changes as flows
 

@@ -35,51 +35,87 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
     sub = parser.add_subparsers(metavar="COMMAND")
-    r = sub.add_parser("render", help="check deals and render their documents (DOCX, PDF)",
-                       description="Check each deal, then render the documents of the clean ones.")
+    r = sub.add_parser(
+        "render",
+        help="check deals and render their documents (DOCX, PDF)",
+        description="Check each deal, then render the documents of the clean ones.",
+    )
     r.add_argument("--project", type=Path, required=True, help="project folder (project.yaml, units.csv)")
     which = r.add_mutually_exclusive_group()
     which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
     which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
-    r.add_argument("--docs", help="documents to render, comma-separated (default: subscription,contract for "
-                                  "deals, procedure,handbook otherwise)")
+    r.add_argument(
+        "--docs",
+        help="documents to render, comma-separated (default: subscription,contract for "
+        "deals, procedure,handbook otherwise)",
+    )
     r.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     r.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
     r.add_argument("--json", action="store_true", help="print one JSON object with the findings")
     r.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
     r.add_argument("--quiet", action="store_true", help="no progress lines")
-    r.add_argument("--script", choices=("hans", "hant"), default="hans",
-                   help="simplified (default) or traditional characters (files named ...-hant.docx)")
+    r.add_argument(
+        "--script",
+        choices=("hans", "hant"),
+        default="hans",
+        help="simplified (default) or traditional characters (files named ...-hant.docx)",
+    )
     r.set_defaults(func=_render)
-    c = sub.add_parser("check", help="check filled or signed documents (DOCX, text PDF)",
-                       description="Read documents back and check them; files given together are cross-checked.")
+    c = sub.add_parser(
+        "check",
+        help="check filled or signed documents (DOCX, text PDF)",
+        description="Read documents back and check them; files given together are cross-checked.",
+    )
     c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
     c.add_argument("--project", type=Path, required=True, help="project folder (project.yaml, units.csv)")
     c.add_argument("--json", action="store_true", help="print one JSON object with the findings")
     c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
     c.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
-    c.add_argument("--script", choices=("hans", "hant"), help="the documents' script, when their provenance "
-                                                              "is lost (default: from the provenance, or tried)")
+    c.add_argument(
+        "--script",
+        choices=("hans", "hant"),
+        help="the documents' script, when their provenance is lost (default: from the provenance, or tried)",
+    )
     c.set_defaults(func=_check)
-    for name, helptext in (("watch", "watch an inbox folder until stopped (SIGINT/SIGTERM)"),
-                           ("ingest", "process what is in an inbox folder now, then exit")):
+    for name, helptext in (
+        ("watch", "watch an inbox folder until stopped (SIGINT/SIGTERM)"),
+        ("ingest", "process what is in an inbox folder now, then exit"),
+    ):
         w = sub.add_parser(name, help=helptext, description=helptext)
         w.add_argument("--project", type=Path, required=True, help="project folder (its ledger lives there)")
         w.add_argument("--inbox", type=Path, required=True, help="the folder signed forms are dropped into")
         w.add_argument("--filed", type=Path, required=True, help="the filed tree (outside the inbox)")
-        w.add_argument("--stability", type=float, default=2.0, metavar="SECONDS",
-                       help="how long a file must stay unchanged before it is taken (default 2)")
-        w.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
-                       help="longest check of one file before it is quarantined (default 60)")
-        w.add_argument("--incomplete-grace", type=float, default=30.0 if name == "watch" else 5.0,
-                       metavar="SECONDS", help="how long a stable file that does not open as a whole document "
-                                               "is waited for before it is quarantined")
+        w.add_argument(
+            "--stability",
+            type=float,
+            default=2.0,
+            metavar="SECONDS",
+            help="how long a file must stay unchanged before it is taken (default 2)",
+        )
+        w.add_argument(
+            "--time-limit",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="longest check of one file before it is quarantined (default 60)",
+        )
+        w.add_argument(
+            "--incomplete-grace",
+            type=float,
+            default=30.0 if name == "watch" else 5.0,
+            metavar="SECONDS",
+            help="how long a stable file that does not open as a whole document is waited for before it is quarantined",
+        )
         w.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
         if name == "watch":
-            w.add_argument("--polling", action="store_true", help="poll instead of file-system events "
-                                                                  "(network shares)")
-            w.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS",
-                           help="rescan the whole inbox this often (default 60)")
+            w.add_argument("--polling", action="store_true", help="poll instead of file-system events (network shares)")
+            w.add_argument(
+                "--rescan",
+                type=float,
+                default=60.0,
+                metavar="SECONDS",
+                help="rescan the whole inbox this often (default 60)",
+            )
         w.set_defaults(func=_inbox_command, command=name)
     st = sub.add_parser("status", help="files per outcome and the latest rejections")
     st.add_argument("--project", type=Path, required=True, help="project folder")
@@ -116,8 +152,15 @@ def _render(args: argparse.Namespace) -> int:
         if not Path(d).is_file():
             raise UsageError(f"{d}: no such deal file")
     docs = _docs(args.docs, bool(deals))
-    result = api.render(ws, deals=deals, docs=docs, out=args.out, pdf=args.pdf, script=args.script,
-                        progress=None if args.quiet or len(deals) < 10 else _progress)
+    result = api.render(
+        ws,
+        deals=deals,
+        docs=docs,
+        out=args.out,
+        pdf=args.pdf,
+        script=args.script,
+        progress=None if args.quiet or len(deals) < 10 else _progress,
+    )
     for note in result.notes:
         print(f"loupan: {note}", file=sys.stderr)
     if args.json:
@@ -141,9 +184,16 @@ def _json(result: api.RenderResult) -> dict[str, Any]:
     return {
         "ok": not has_errors(result.findings),
         "findings": [f.as_dict() for f in result.findings],
-        "deals": [{"deal_no": d.check.deal_no, "file": str(d.check.path), "rendered": bool(d.documents),
-                   "findings": [f.as_dict() for f in d.findings],
-                   "outputs": _outputs(d.documents)} for d in result.deals],
+        "deals": [
+            {
+                "deal_no": d.check.deal_no,
+                "file": str(d.check.path),
+                "rendered": bool(d.documents),
+                "findings": [f.as_dict() for f in d.findings],
+                "outputs": _outputs(d.documents),
+            }
+            for d in result.deals
+        ],
         "outputs": _outputs(result.documents),
         "notes": result.notes,
     }
@@ -163,7 +213,6 @@ def _print_text(result: api.RenderResult) -> None:
         print(f"wrote {path}")
 
 
-
 def _check(args: argparse.Namespace) -> int:
     from toolkit.reports.check_html import render_html
 
@@ -173,21 +222,44 @@ def _check(args: argparse.Namespace) -> int:
         report = [(d.path.name, d.doc_id, d.findings) for d in result.documents]
         args.html.write_text(render_html(report), encoding="utf-8")
     if args.json:
-        docs = [{"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version,
-                 "findings": [f.as_dict() for f in d.findings]} for d in result.documents]
-        print(json.dumps({"ok": not has_errors(result.findings), "findings": [f.as_dict() for f in result.findings],
-                          "documents": docs}, ensure_ascii=False, indent=2))
+        docs = [
+            {
+                "file": str(d.path),
+                "document": d.doc_id,
+                "pack": d.pack,
+                "pack_version": d.version,
+                "findings": [f.as_dict() for f in d.findings],
+            }
+            for d in result.documents
+        ]
+        print(
+            json.dumps(
+                {
+                    "ok": not has_errors(result.findings),
+                    "findings": [f.as_dict() for f in result.findings],
+                    "documents": docs,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for d in result.documents:
-            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {'ok' if not d.findings else f'{len(d.findings)} finding(s)'}")
+            print(
+                f"{d.path.name}: {d.doc_id or 'unknown'}: {'ok' if not d.findings else f'{len(d.findings)} finding(s)'}"
+            )
             for f in d.findings:
                 print("  " + f.line())
     return 1 if has_errors(result.findings) else 0
 
 
 def _inbox_command(args: argparse.Namespace) -> int:
-    options = {"stability": args.stability, "time_limit": args.time_limit, "pack_dir": args.pack,
-               "incomplete_grace": args.incomplete_grace}
+    options = {
+        "stability": args.stability,
+        "time_limit": args.time_limit,
+        "pack_dir": args.pack,
+        "incomplete_grace": args.incomplete_grace,
+    }
     if args.command == "watch":
         options.update(polling=args.polling, rescan=args.rescan)
     cfg = api.inbox_config(args.project, args.inbox, args.filed, **options)
@@ -222,8 +294,13 @@ def _status(args: argparse.Namespace) -> int:
 def _pack_lint(args: argparse.Namespace) -> int:
     findings = api.pack_lint(args.pack)
     if args.json:
-        print(json.dumps({"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for f in findings:
             shown = f" | {f.found}" if f.found else ""

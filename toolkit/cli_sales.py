@@ -20,8 +20,11 @@ def sales_commands(sub) -> None:
     show.add_argument("--project", type=Path, required=True)
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_unit_show)
-    for name, helptext in (("hold", "hold a free unit back from sale (销控)"), ("release", "release a held unit"),
-                           ("reprice", "价格审核: a unit back from a refund or room change may be sold again")):
+    for name, helptext in (
+        ("hold", "hold a free unit back from sale (销控)"),
+        ("release", "release a held unit"),
+        ("reprice", "价格审核: a unit back from a refund or room change may be sold again"),
+    ):
         a = actions.add_parser(name, help=helptext)
         a.add_argument("code")
         a.add_argument("--project", type=Path, required=True)
@@ -54,16 +57,21 @@ def sales_commands(sub) -> None:
 def _change_commands(sub) -> None:
     ch = sub.add_parser("change", help="换房 (room), 退房 (refund), 更名 (rename), 价格变更 (price), approve")
     kinds = ch.add_subparsers(metavar="KIND")
-    for kind, helptext in (("room", "换房: --deal is the deal file with the new unit"),
-                           ("refund", "退房: --deal-no and --reason-code"),
-                           ("rename", "更名: --deal is the deal file with the new buyers, --relationship"),
-                           ("price", "价格/付款方式变更: --deal is the deal file with the new terms")):
+    for kind, helptext in (
+        ("room", "换房: --deal is the deal file with the new unit"),
+        ("refund", "退房: --deal-no and --reason-code"),
+        ("rename", "更名: --deal is the deal file with the new buyers, --relationship"),
+        ("price", "价格/付款方式变更: --deal is the deal file with the new terms"),
+    ):
         c = kinds.add_parser(kind, help=helptext)
         c.add_argument("--project", type=Path, required=True)
         if kind == "refund":
             c.add_argument("--deal-no", required=True)
-            c.add_argument("--reason-code", required=True, help="买受人原因 | 出卖人原因 | 双方均无过错 | "
-                                                                "贷款未获批准（非双方原因）")
+            c.add_argument(
+                "--reason-code",
+                required=True,
+                help="买受人原因 | 出卖人原因 | 双方均无过错 | 贷款未获批准（非双方原因）",
+            )
             c.add_argument("--payee", default="", help="the original payer who gets the money back")
             c.add_argument("--account", default="", help="the payee's bank account")
         else:
@@ -131,7 +139,9 @@ def _unit_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return 0
-    flags = (f"（{data['pending']}审批中）" if data["pending"] else "") + ("（待价格审核）" if data["needs_pricing"] else "")
+    flags = (f"（{data['pending']}审批中）" if data["pending"] else "") + (
+        "（待价格审核）" if data["needs_pricing"] else ""
+    )
     print(f"{data['code']}: {data['status']}{flags}; 标价总价 {data['price']['list_total']}")
     if data["deal"]:
         d = data["deal"]
@@ -162,8 +172,13 @@ def _change(args: argparse.Namespace) -> int:
     import datetime as dt
 
     ws = api.open_project(args.project)
-    options = {"reason": args.reason, "requested_by": args.requested_by, "approved_by": args.approved_by,
-               "approval_no": args.approval_no, "date": _date(args.date) if args.date else dt.date.today()}
+    options = {
+        "reason": args.reason,
+        "requested_by": args.requested_by,
+        "approved_by": args.approved_by,
+        "approval_no": args.approval_no,
+        "date": _date(args.date) if args.date else dt.date.today(),
+    }
     if args.kind == "refund":
         options.update(deal_no=args.deal_no, reason_code=args.reason_code, payee=args.payee, account=args.account)
     else:
@@ -176,8 +191,11 @@ def _change(args: argparse.Namespace) -> int:
 
 def _change_approve(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project)
-    return _refused(lambda: _print_change(*api.change_approve(ws, args.no, approved_by=args.by,
-                                                               approval_no=args.approval_no, out=args.out)))
+    return _refused(
+        lambda: _print_change(
+            *api.change_approve(ws, args.no, approved_by=args.by, approval_no=args.approval_no, out=args.out)
+        )
+    )
 
 
 def _print_change(result, form) -> None:
@@ -191,8 +209,9 @@ def _print_change(result, form) -> None:
 
 def _money_receipt(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project)
-    fields = {k: getattr(args, k) for k in ("no", "date", "payer", "unit", "kind", "amount", "channel", "account",
-                                            "cashier")}
+    fields = {
+        k: getattr(args, k) for k in ("no", "date", "payer", "unit", "kind", "amount", "channel", "account", "cashier")
+    }
     return _refused(lambda: print(f"recorded {api.money_receipt(ws, **fields)['no']}"))
 
 
@@ -207,8 +226,14 @@ def _money_import(args: argparse.Namespace) -> int:
 
 def _money_deposit(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project)
-    api.money_deposit(ws, date=_date(args.date).isoformat(), kind=args.kind, amount=args.amount,
-                      account=args.account, reference=args.reference)
+    api.money_deposit(
+        ws,
+        date=_date(args.date).isoformat(),
+        kind=args.kind,
+        amount=args.amount,
+        account=args.account,
+        reference=args.reference,
+    )
     return 0
 
 

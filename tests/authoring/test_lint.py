@@ -38,16 +38,24 @@ def _rules(pack: Path) -> dict[str, list]:
 
 def test_a_tag_split_across_runs_is_found_with_its_paragraph(packs):
     pack = packs / "prc-presale"
-    _rewrite(pack / "subscription.docx", lambda xml: xml.replace(
-        "{{ doc.number | text }}", '{{ doc.num</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>ber | text }}', 1))
+    _rewrite(
+        pack / "subscription.docx",
+        lambda xml: xml.replace(
+            "{{ doc.number | text }}", "{{ doc.num</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>ber | text }}", 1
+        ),
+    )
     (f,) = _rules(pack)["lint.split_tag"]
     assert f.document == "subscription.docx" and "paragraph" in f.location and "认购书编号" in f.found
 
 
 def test_an_undeclared_variable_is_an_error(packs):
     pack = packs / "prc-presale"
-    edit_source(pack, "subscription", "认购书编号：{{ doc.number | text }}",
-                "认购书编号：{{ doc.number | text }}（{{ deal.secret_code | text }}）")
+    edit_source(
+        pack,
+        "subscription",
+        "认购书编号：{{ doc.number | text }}",
+        "认购书编号：{{ doc.number | text }}（{{ deal.secret_code | text }}）",
+    )
     (f,) = _rules(pack)["lint.undeclared"]
     assert f.location == "deal.secret_code" and f.severity == "error"
 
@@ -151,11 +159,21 @@ def _change_paths(ws) -> set[str]:
     data = yamlio.load_yaml(deals[1].read_text(encoding="utf-8"))
     moved = tmp / "moved.yaml"
     moved.write_text(yaml.safe_dump({**data, "unit": "2-2301"}, allow_unicode=True), encoding="utf-8")
-    results = [api.change(ws, "room", deal_file=moved, approved_by="吴芳", date=day)[0],
-               api.change(ws, "refund", deal_no=yamlio.load_yaml(deals[2].read_text(encoding="utf-8"))["deal_no"],
-                          reason_code="双方均无过错", approved_by="吴芳", date=day, payee="x", account="y")[0],
-               api.change(ws, "rename", deal_file=deals[0], relationship="配偶", approved_by="吴芳", date=day)[0],
-               api.change(ws, "price", deal_file=deals[0], approved_by="吴芳", date=day)[0]]
+    results = [
+        api.change(ws, "room", deal_file=moved, approved_by="吴芳", date=day)[0],
+        api.change(
+            ws,
+            "refund",
+            deal_no=yamlio.load_yaml(deals[2].read_text(encoding="utf-8"))["deal_no"],
+            reason_code="双方均无过错",
+            approved_by="吴芳",
+            date=day,
+            payee="x",
+            account="y",
+        )[0],
+        api.change(ws, "rename", deal_file=deals[0], relationship="配偶", approved_by="吴芳", date=day)[0],
+        api.change(ws, "price", deal_file=deals[0], approved_by="吴芳", date=day)[0],
+    ]
     paths: set[str] = set()
     s = api.sales(ws)
     try:

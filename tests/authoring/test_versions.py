@@ -36,14 +36,20 @@ def test_pack_diff_shows_exactly_the_clauses_changed(packs, tmp_path, capsys):
     import shutil
 
     shutil.copytree(old, new)
-    (new / "pack.yaml").write_text((new / "pack.yaml").read_text(encoding="utf-8").replace(
-        "version: 1.0.0", "version: 1.1.0").replace("  project: ../../examples/cuihu", "  project: "
-                                                    + str(packs.parent / "examples" / "cuihu")), encoding="utf-8")
+    (new / "pack.yaml").write_text(
+        (new / "pack.yaml")
+        .read_text(encoding="utf-8")
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("  project: ../../examples/cuihu", "  project: " + str(packs.parent / "examples" / "cuihu")),
+        encoding="utf-8",
+    )
     edit_source(new, "contract", "30日内修复完毕", "15日内修复完毕")
     edit_source(new, "subscription", "[sub_intro_2] 本认购书为双方", "[sub_intro_2] 本认购书系双方")
     _, _, changes = api.pack_diff(str(old), str(new))
-    assert {(c.document, c.clause, c.kind) for c in changes} == {("contract", "art11_3", "changed"),
-                                                                ("subscription", "sub_intro_2", "changed")}
+    assert {(c.document, c.clause, c.kind) for c in changes} == {
+        ("contract", "art11_3", "changed"),
+        ("subscription", "sub_intro_2", "changed"),
+    }
     art = next(c for c in changes if c.clause == "art11_3")
     assert ["-", "30"] in art.redline and ["+", "15"] in art.redline
     for report in ("diff.html", "diff.docx"):
@@ -67,8 +73,9 @@ def test_a_document_of_a_released_version_checks_against_that_version(packs, tmp
     old_docs = api.render(old_ws, deals=[deal], docs=["contract"], out=tmp_path / "old").documents
     # legal releases 1.1.0 with new wording
     manifest = pack / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.1.0"),
-                        encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.1.0"), encoding="utf-8"
+    )
     edit_source(pack, "contract", "30日内修复完毕", "15日内修复完毕")
     ws = api.open_project(project, pack_dir=pack)
     assert ws.pack.version == "1.1.0"
@@ -83,8 +90,9 @@ def test_a_document_of_an_unknown_version_is_checked_against_the_current_one_wit
     pack = packs / "prc-presale"
     project = packs.parent / "examples" / "cuihu"
     ws = api.open_project(project, pack_dir=pack)
-    (doc,) = api.render(ws, deals=[project / "deals" / "CHY-2026-0002.yaml"], docs=["subscription"],
-                        out=tmp_path).documents
+    (doc,) = api.render(
+        ws, deals=[project / "deals" / "CHY-2026-0002.yaml"], docs=["subscription"], out=tmp_path
+    ).documents
     with zipfile.ZipFile(doc.docx) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     parts["docProps/custom.xml"] = parts["docProps/custom.xml"].replace(b">1.0.0<", b">0.9.0<")

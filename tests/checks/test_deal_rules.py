@@ -99,7 +99,8 @@ def test_price_above_the_filed_price_is_refused(project_copy):
     units = project_copy / "units.csv"
     text = units.read_text(encoding="utf-8").replace(
         "1-1801,1,18,1801,3室2厅2卫,南,98.76,79.32,19.44,74660,79140,70927",
-        "1-1801,1,18,1801,3室2厅2卫,南,98.76,79.32,19.44,74660,70000,60000")
+        "1-1801,1,18,1801,3室2厅2卫,南,98.76,79.32,19.44,74660,70000,60000",
+    )
     units.write_text(text, encoding="utf-8")
     ws = api.open_project(project_copy)
     assert "price.above_filed" in _rules(ws, project_copy / "deals" / "CHY-2026-0001.yaml")
@@ -107,8 +108,9 @@ def test_price_above_the_filed_price_is_refused(project_copy):
 
 def test_a_seller_credit_code_with_a_bad_check_digit_is_reported(project_copy):
     path = project_copy / "project.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("91440300MA5G8K2X1D", "91440300MA5G8K2X1E"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("91440300MA5G8K2X1D", "91440300MA5G8K2X1E"), encoding="utf-8"
+    )
     ws = api.open_project(project_copy)
     (check,) = api.check_deals(ws, [project_copy / "deals" / "CHY-2026-0001.yaml"])
     assert ("id.checksum", "seller.uscc") in {(f.rule, f.location) for f in check.findings}

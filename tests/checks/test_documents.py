@@ -54,8 +54,11 @@ def paragraph(d, clause: str):
 def edit(path: Path, clause: str | None, old: str, new: str) -> None:
     """Replace text inside one clause (or anywhere when clause is None), as a person would in Word."""
     d = docx.Document(str(path))
-    targets = [paragraph(d, clause)] if clause else d.paragraphs + [p for t in d.tables for r in t.rows
-                                                                  for c in r.cells for p in c.paragraphs]
+    targets = (
+        [paragraph(d, clause)]
+        if clause
+        else d.paragraphs + [p for t in d.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    )
     done = False
     for p in targets:
         for run in p.runs:
@@ -149,8 +152,7 @@ def test_tracked_changes_are_reported(ws, pair):
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     xml = parts["word/document.xml"].decode()
-    ins = ('<w:ins w:id="900" w:author="x" w:date="2026-11-26T00:00:00Z"><w:r><w:t>另行约定。</w:t></w:r></w:ins>'
-           "</w:p>")
+    ins = '<w:ins w:id="900" w:author="x" w:date="2026-11-26T00:00:00Z"><w:r><w:t>另行约定。</w:t></w:r></w:ins></w:p>'
     parts["word/document.xml"] = xml.replace("</w:p>", ins, 1).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in parts.items():
@@ -228,7 +230,7 @@ def test_a_document_whose_printed_terms_differ_from_its_provenance_is_flagged(ws
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     custom = parts["docProps/custom.xml"].decode()
-    assert '&quot;deal.total&quot;:&quot;7154424&quot;' in custom or '"deal.total":"7154424"' in custom
+    assert "&quot;deal.total&quot;:&quot;7154424&quot;" in custom or '"deal.total":"7154424"' in custom
     parts["docProps/custom.xml"] = custom.replace("7154424", "7254424").encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in parts.items():

@@ -41,8 +41,11 @@ def test_each_malformed_field_is_named(ws, tmp_path, text, field):
 
 
 def test_a_wrong_buyer_field_names_its_path(ws, tmp_path, example):
-    text = (example / "deals" / "CHY-2026-0001.yaml").read_text(encoding="utf-8").replace("share_pct: 100",
-                                                                                          "share_pct: all")
+    text = (
+        (example / "deals" / "CHY-2026-0001.yaml")
+        .read_text(encoding="utf-8")
+        .replace("share_pct: 100", "share_pct: all")
+    )
     check = _findings(ws, tmp_path, text)
     assert "buyers[0].share_pct" in {f.location for f in check.findings}
 
@@ -50,8 +53,10 @@ def test_a_wrong_buyer_field_names_its_path(ws, tmp_path, example):
 def test_an_unknown_unit_and_salesperson_are_input_invalid(ws, tmp_path, example):
     text = (example / "deals" / "CHY-2026-0001.yaml").read_text(encoding="utf-8")
     check = _findings(ws, tmp_path, text.replace("unit: 1-1801", "unit: 9-9999").replace("李娜", "无名氏"))
-    assert {(f.rule, f.location) for f in check.findings} == {("input.invalid", "unit"),
-                                                             ("input.invalid", "salesperson")}
+    assert {(f.rule, f.location) for f in check.findings} == {
+        ("input.invalid", "unit"),
+        ("input.invalid", "salesperson"),
+    }
 
 
 def test_a_broken_price_list_names_file_line_and_field(project_copy):
@@ -66,8 +71,9 @@ def test_a_broken_price_list_names_file_line_and_field(project_copy):
 
 def test_a_broken_project_file_names_the_field(project_copy):
     path = project_copy / "project.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("standard_deposit: 50000", "standard_deposit: x"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("standard_deposit: 50000", "standard_deposit: x"), encoding="utf-8"
+    )
     with pytest.raises(ProjectError) as err:
         api.open_project(project_copy)
     assert "project.yaml" in str(err.value) and "subscription.standard_deposit" in str(err.value)

@@ -22,17 +22,36 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_a_clean_deal_exits_0_and_writes_its_documents(capsys, tmp_path):
-    code, out, _ = run(capsys, "render", "--project", str(EXAMPLE), "--deal",
-                       str(EXAMPLE / "deals" / "CHY-2026-0002.yaml"), "--out", str(tmp_path))
+    code, out, _ = run(
+        capsys,
+        "render",
+        "--project",
+        str(EXAMPLE),
+        "--deal",
+        str(EXAMPLE / "deals" / "CHY-2026-0002.yaml"),
+        "--out",
+        str(tmp_path),
+    )
     assert code == 0
-    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["CHY-2026-0002-contract.docx",
-                                                             "CHY-2026-0002-subscription.docx"]
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == [
+        "CHY-2026-0002-contract.docx",
+        "CHY-2026-0002-subscription.docx",
+    ]
     assert "CHY-2026-0002: rendered" in out
 
 
 def test_an_invalid_deal_exits_1_prints_its_findings_and_writes_nothing(capsys, tmp_path):
-    code, out, _ = run(capsys, "render", "--project", str(EXAMPLE), "--deal",
-                       str(INVALID / "shares-and-deadline.yaml"), "--out", str(tmp_path / "o"), "--json")
+    code, out, _ = run(
+        capsys,
+        "render",
+        "--project",
+        str(EXAMPLE),
+        "--deal",
+        str(INVALID / "shares-and-deadline.yaml"),
+        "--out",
+        str(tmp_path / "o"),
+        "--json",
+    )
     assert code == 1
     data = json.loads(out)
     rules = {f["rule"] for f in data["findings"]}
@@ -42,9 +61,19 @@ def test_an_invalid_deal_exits_1_prints_its_findings_and_writes_nothing(capsys, 
 
 
 def test_json_of_a_clean_deal_has_an_empty_findings_list(capsys, tmp_path):
-    code, out, _ = run(capsys, "render", "--project", str(EXAMPLE), "--deal",
-                       str(EXAMPLE / "deals" / "CHY-2026-0001.yaml"), "--out", str(tmp_path), "--json",
-                       "--docs", "subscription")
+    code, out, _ = run(
+        capsys,
+        "render",
+        "--project",
+        str(EXAMPLE),
+        "--deal",
+        str(EXAMPLE / "deals" / "CHY-2026-0001.yaml"),
+        "--out",
+        str(tmp_path),
+        "--json",
+        "--docs",
+        "subscription",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["findings"] == [] and data["outputs"] == [str(tmp_path / "CHY-2026-0001-subscription.docx")]
@@ -55,8 +84,9 @@ def test_a_batch_renders_the_clean_deals_skips_the_others_and_exits_1(capsys, tm
     shutil.copytree(EXAMPLE, project)
     shutil.copy(INVALID / "below-floor.yaml", project / "deals")
     (project / "deals" / "broken.yaml").write_text("deal_no: [\n", encoding="utf-8")
-    code, out, _ = run(capsys, "render", "--project", str(project), "--all-deals", "--out", str(tmp_path / "o"),
-                       "--json")
+    code, out, _ = run(
+        capsys, "render", "--project", str(project), "--all-deals", "--out", str(tmp_path / "o"), "--json"
+    )
     assert code == 1
     deals = {d["file"].rsplit("/", 1)[-1]: d for d in json.loads(out)["deals"]}
     assert len(deals) == 5
@@ -72,15 +102,25 @@ def test_long_batches_show_progress_on_stderr(capsys, tmp_path):
         text = (EXAMPLE / "deals" / "CHY-2026-0001.yaml").read_text(encoding="utf-8")
         text = text.replace("CHY-2026-0001", f"CHY-2026-01{i:02d}")
         (project / "deals" / f"extra-{i}.yaml").write_text(text, encoding="utf-8")
-    code, _, err = run(capsys, "render", "--project", str(project), "--all-deals", "--docs", "subscription",
-                       "--out", str(tmp_path / "o"))
+    code, _, err = run(
+        capsys,
+        "render",
+        "--project",
+        str(project),
+        "--all-deals",
+        "--docs",
+        "subscription",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert code == 0
     assert "[13/13]" in err
 
 
 def test_project_documents_are_named_by_the_project_code(capsys, tmp_path):
-    code, _, _ = run(capsys, "render", "--project", str(EXAMPLE), "--docs", "procedure,handbook", "--out",
-                     str(tmp_path))
+    code, _, _ = run(
+        capsys, "render", "--project", str(EXAMPLE), "--docs", "procedure,handbook", "--out", str(tmp_path)
+    )
     assert code == 0
     assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["CHY-handbook.docx", "CHY-procedure.docx"]
 

@@ -48,5 +48,15 @@ def state(ws, code: str):
 
 
 def receipt(ws, no: str, payer: str, unit: str, kind: str, amount, channel: str = "转账", account: str = ESCROW):
-    return api.money_receipt(ws, no=no, date=DAY.isoformat(), payer=payer, unit=unit, kind=kind, amount=amount,
-                             channel=channel, account=account, cashier="钱晓")
+    return api.money_receipt(
+        ws,
+        no=no,
+        date=DAY.isoformat(),
+        payer=payer,
+        unit=unit,
+        kind=kind,
+        amount=amount,
+        channel=channel,
+        account=account,
+        cashier="钱晓",
+    )

@@ -34,7 +34,7 @@ def test_the_daily_report_totals(office, tmp_path):
     # subscriptions at their current terms: 7,154,424 + 7,090,181 (after the room change) + 8,782,444
     assert d.sales["认购"] == {"count": 3, "amount": D("23027049")}
     assert d.sales["换房"] == {"count": 1, "amount": D("7090181")}
-    assert d.sales["退房"] == {"count": 1, "amount": D("0")}   # 买受人原因: the 80,000 deposit is forfeited
+    assert d.sales["退房"] == {"count": 1, "amount": D("0")}  # 买受人原因: the 80,000 deposit is forfeited
     assert d.sales["签约"]["count"] == 0
     # 424 units: 5 not free in the price list; today 1-1801 and 2-2301 subscribed, 2-2302 and 3-1503 back on sale
     assert d.statuses == {"待售": 417, "已认购": 4, "已签约": 2, "销控": 1}
@@ -49,10 +49,11 @@ def test_the_daily_report_totals(office, tmp_path):
 def test_the_cash_report_flags_what_does_not_reconcile(office, tmp_path):
     ws, project = office
     script_the_day(ws, project, tmp_path, cash_deposited=40000)
-    receipt(ws, "SJ0006", "张伟", "1-1801", "房款", 1000)              # SJ0005 is missing
-    extra = amend(project / "deals" / "CHY-2026-0002.yaml", tmp_path / "extra.yaml", deal_no="CHY-2026-0010",
-                  unit="2-2304")
-    api.deal_subscribe(ws, extra)                                    # subscribed, no deposit receipt
+    receipt(ws, "SJ0006", "张伟", "1-1801", "房款", 1000)  # SJ0005 is missing
+    extra = amend(
+        project / "deals" / "CHY-2026-0002.yaml", tmp_path / "extra.yaml", deal_no="CHY-2026-0010", unit="2-2304"
+    )
+    api.deal_subscribe(ws, extra)  # subscribed, no deposit receipt
     d, _ = api.report_daily(ws, date=DAY.isoformat(), out=tmp_path / "out", pdf=False)
     rules = {f.rule for f in d.findings}
     assert rules == {"cash.unreconciled", "receipt.sequence", "receipt.missing_deposit"}
@@ -79,11 +80,24 @@ def test_receipts_are_checked_when_recorded(office):
         ({"amount": "-5"}, "input.invalid"),
     ]
     for change, rule in cases:
-        fields = {"no": "SJ0100", "payer": "张伟", "unit": "1-1801", "kind": "定金", "amount": 50000,
-                  "account": ESCROW} | change
+        fields = {
+            "no": "SJ0100",
+            "payer": "张伟",
+            "unit": "1-1801",
+            "kind": "定金",
+            "amount": 50000,
+            "account": ESCROW,
+        } | change
         with pytest.raises(Refused) as exc:
-            receipt(ws, fields["no"], fields["payer"], fields["unit"], fields["kind"], fields["amount"],
-                    account=fields["account"])
+            receipt(
+                ws,
+                fields["no"],
+                fields["payer"],
+                fields["unit"],
+                fields["kind"],
+                fields["amount"],
+                account=fields["account"],
+            )
         assert exc.value.rule == rule
     receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
     with pytest.raises(Refused, match="已登记"):
@@ -120,7 +134,7 @@ def test_the_board_shows_each_units_status(office, tmp_path):
     with Image.open(png) as img:
         assert img.size[0] > 800 and img.size[1] > 500
         colours = {c for _, c in img.getcolors(1 << 20)}
-    assert (244, 166, 192) in colours and (123, 198, 126) in colours   # 已认购 and 待售 cells drawn
+    assert (244, 166, 192) in colours and (123, 198, 126) in colours  # 已认购 and 待售 cells drawn
 
 
 def test_bad_command_input_gets_a_clear_message_not_a_traceback(office, capsys):
@@ -128,10 +142,52 @@ def test_bad_command_input_gets_a_clear_message_not_a_traceback(office, capsys):
 
     ws, project = office
     p = str(project)
-    assert main(["money", "receipt", "--no", "SJ1", "--date", "20/11/2026", "--payer", "张伟", "--unit", "1-1801",
-                 "--kind", "定金", "--amount", "1", "--channel", "现金", "--account", ESCROW, "--project", p]) == 1
-    assert main(["money", "deposit", "--date", "2026-11-20", "--kind", "现金存款", "--amount", "lots", "--account",
-                 ESCROW, "--project", p]) == 2
+    assert (
+        main(
+            [
+                "money",
+                "receipt",
+                "--no",
+                "SJ1",
+                "--date",
+                "20/11/2026",
+                "--payer",
+                "张伟",
+                "--unit",
+                "1-1801",
+                "--kind",
+                "定金",
+                "--amount",
+                "1",
+                "--channel",
+                "现金",
+                "--account",
+                ESCROW,
+                "--project",
+                p,
+            ]
+        )
+        == 1
+    )
+    assert (
+        main(
+            [
+                "money",
+                "deposit",
+                "--date",
+                "2026-11-20",
+                "--kind",
+                "现金存款",
+                "--amount",
+                "lots",
+                "--account",
+                ESCROW,
+                "--project",
+                p,
+            ]
+        )
+        == 2
+    )
     assert main(["report", "daily", "--date", "yesterday", "--project", p]) == 2
     assert main(["change", "refund", "--deal-no", "CHY-2026-0404", "--reason-code", "买受人原因", "--project", p]) == 1
     err = capsys.readouterr().err

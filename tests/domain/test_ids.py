@@ -15,8 +15,13 @@ from toolkit.domain.ids import (
     uscc_check_char,
 )
 
-VALID_IDS = ["440305198806124536", "110101199003072017", "440306199211302840", "310115198505216173",
-             "11010119900307002X"]
+VALID_IDS = [
+    "440305198806124536",
+    "110101199003072017",
+    "440306199211302840",
+    "310115198505216173",
+    "11010119900307002X",
+]
 
 
 @pytest.mark.parametrize("number", VALID_IDS)
@@ -28,23 +33,26 @@ def test_lowercase_x_is_accepted() -> None:
     assert check_resident_id("11010119900307002x") is None
 
 
-@pytest.mark.parametrize("number, reason", [
-    ("440305198806124535", "校验位错误：应为 6"),
-    ("110101199003072018", "校验位错误：应为 7"),
-    ("11010119900307002X"[:-1] + "0", "校验位错误：应为 X"),
-    ("440305198806124536"[:-1] + "X", "校验位错误：应为 6"),
-    ("44030519880612453", "length 17, expected 18"),
-    ("4403051988061245366", "length 19, expected 18"),
-    ("", "length 0, expected 18"),
-    ("44030519881332453X", "birth date 19881332 is not a date"),
-    ("440305198802304536", "birth date 19880230 is not a date"),
-    ("440305198800124536", "birth date 19880012 is not a date"),
-    ("440305209901014536", "birth date 20990101 is in the future"),
-    ("44030519880612453A", "check character 'A' must be 0-9 or X"),
-    ("4403051988061245X6", "character 'X' at position 17 is not a digit"),
-    ("440305 98806124536", "character ' ' at position 7 is not a digit"),
-    ("４40305198806124536", "character '４' at position 1 is not a digit"),
-])
+@pytest.mark.parametrize(
+    "number, reason",
+    [
+        ("440305198806124535", "校验位错误：应为 6"),
+        ("110101199003072018", "校验位错误：应为 7"),
+        ("11010119900307002X"[:-1] + "0", "校验位错误：应为 X"),
+        ("440305198806124536"[:-1] + "X", "校验位错误：应为 6"),
+        ("44030519880612453", "length 17, expected 18"),
+        ("4403051988061245366", "length 19, expected 18"),
+        ("", "length 0, expected 18"),
+        ("44030519881332453X", "birth date 19881332 is not a date"),
+        ("440305198802304536", "birth date 19880230 is not a date"),
+        ("440305198800124536", "birth date 19880012 is not a date"),
+        ("440305209901014536", "birth date 20990101 is in the future"),
+        ("44030519880612453A", "check character 'A' must be 0-9 or X"),
+        ("4403051988061245X6", "character 'X' at position 17 is not a digit"),
+        ("440305 98806124536", "character ' ' at position 7 is not a digit"),
+        ("４40305198806124536", "character '４' at position 1 is not a digit"),
+    ],
+)
 def test_invalid_resident_ids(number: str, reason: str) -> None:
     assert check_resident_id(number) == reason
 
@@ -64,9 +72,15 @@ def test_resident_id_check_char(number: str) -> None:
     assert resident_id_check_char(number[:17]) == number[17]
 
 
-@pytest.mark.parametrize("first17", [
-    "1101011990030720", "110101199003072017", "11010119900307201X", "１1010119900307201",
-])
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "1101011990030720",
+        "110101199003072017",
+        "11010119900307201X",
+        "１1010119900307201",
+    ],
+)
 def test_resident_id_check_char_needs_17_digits(first17: str) -> None:
     with pytest.raises(ValueError):
         resident_id_check_char(first17)
@@ -77,17 +91,20 @@ def test_uscc_valid() -> None:
     assert uscc_check_char("91440300MA5G8K2X1") == "D"
 
 
-@pytest.mark.parametrize("code, reason", [
-    ("91440300MA5G8K2X1E", "校验位错误：应为 D"),
-    ("91440300MA5G8K2X10", "校验位错误：应为 D"),
-    ("91440300MA5G8K2X1", "length 17, expected 18"),
-    ("91440300MA5G8K2X1DD", "length 19, expected 18"),
-    ("91440300ma5G8K2X1D", "character 'm' at position 9 is not allowed (0-9 and A-Y without I O S V Z)"),
-    ("91440300MA5G8K2I1D", "character 'I' at position 16 is not allowed (0-9 and A-Y without I O S V Z)"),
-    ("9144030OMA5G8K2X1D", "character 'O' at position 8 is not allowed (0-9 and A-Y without I O S V Z)"),
-    ("914403ZZMA5G8K2X1D", "character 'Z' at position 7 is not allowed (0-9 and A-Y without I O S V Z)"),
-    ("9144A300MA5G8K2X1D", "administrative division 44A300 (positions 3-8) must be digits"),
-])
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        ("91440300MA5G8K2X1E", "校验位错误：应为 D"),
+        ("91440300MA5G8K2X10", "校验位错误：应为 D"),
+        ("91440300MA5G8K2X1", "length 17, expected 18"),
+        ("91440300MA5G8K2X1DD", "length 19, expected 18"),
+        ("91440300ma5G8K2X1D", "character 'm' at position 9 is not allowed (0-9 and A-Y without I O S V Z)"),
+        ("91440300MA5G8K2I1D", "character 'I' at position 16 is not allowed (0-9 and A-Y without I O S V Z)"),
+        ("9144030OMA5G8K2X1D", "character 'O' at position 8 is not allowed (0-9 and A-Y without I O S V Z)"),
+        ("914403ZZMA5G8K2X1D", "character 'Z' at position 7 is not allowed (0-9 and A-Y without I O S V Z)"),
+        ("9144A300MA5G8K2X1D", "administrative division 44A300 (positions 3-8) must be digits"),
+    ],
+)
 def test_uscc_invalid(code: str, reason: str) -> None:
     assert check_uscc(code) == reason
 
@@ -103,28 +120,34 @@ def test_uscc_check_char_rejects_bad_input() -> None:
         uscc_check_char("91440300MA5G8K2I1")
 
 
-@pytest.mark.parametrize("number, masked", [
-    ("440305198806124536", "440305********4536"),
-    ("11010119900307002X", "110101********002X"),
-    ("91440300MA5G8K2X1D", "914403********2X1D"),
-    ("12345678901", "123456*8901"),
-    ("1234567890", "**********"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "number, masked",
+    [
+        ("440305198806124536", "440305********4536"),
+        ("11010119900307002X", "110101********002X"),
+        ("91440300MA5G8K2X1D", "914403********2X1D"),
+        ("12345678901", "123456*8901"),
+        ("1234567890", "**********"),
+        ("", ""),
+    ],
+)
 def test_mask_id(number: str, masked: str) -> None:
     assert mask_id(number) == masked
 
 
-@pytest.mark.parametrize("phone, masked", [
-    ("13800138000", "138****8000"),
-    ("138 0013 8000", "138****8000"),
-    ("138-0013-8000", "138****8000"),
-    ("+8613800138000", "+86138****8000"),
-    ("86 138 0013 8000", "86138****8000"),
-    ("0755-12345678", "075*****5678"),
-    ("1234567", "*******"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "phone, masked",
+    [
+        ("13800138000", "138****8000"),
+        ("138 0013 8000", "138****8000"),
+        ("138-0013-8000", "138****8000"),
+        ("+8613800138000", "+86138****8000"),
+        ("86 138 0013 8000", "86138****8000"),
+        ("0755-12345678", "075*****5678"),
+        ("1234567", "*******"),
+        ("", ""),
+    ],
+)
 def test_mask_phone(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
 

@@ -57,10 +57,20 @@ EXTRAS = [
 
 # --- numbers and display ---
 
-@pytest.mark.parametrize("value, expected", [
-    (5, "5"), ("1234.5", "1234.5"), (Decimal("0.10"), "0.10"), (0.1, "0.1"), (1.15, "1.15"),
-    (" ¥1,234.50 ", "1234.50"), ("￥8", "8"), (-3, "-3"),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (5, "5"),
+        ("1234.5", "1234.5"),
+        (Decimal("0.10"), "0.10"),
+        (0.1, "0.1"),
+        (1.15, "1.15"),
+        (" ¥1,234.50 ", "1234.50"),
+        ("￥8", "8"),
+        (-3, "-3"),
+    ],
+)
 def test_to_decimal_accepts_numbers(value: object, expected: str) -> None:
     assert to_decimal(value) == Decimal(expected)
     assert str(to_decimal(value)) == expected
@@ -78,11 +88,21 @@ def test_to_decimal_rejects_other_types(value: object) -> None:
         to_decimal(value)
 
 
-@pytest.mark.parametrize("value, yuan, fen", [
-    ("2.5", "3", "2.50"), ("3.5", "4", "3.50"), ("1.005", "1", "1.01"), ("1.004", "1", "1.00"),
-    ("0.125", "0", "0.13"), ("-2.5", "-3", "-2.50"), ("-0.001", "0", "0.00"), (1.005, "1", "1.01"),
-    ("98.765", "99", "98.77"), (7, "7", "7.00"),
-])
+@pytest.mark.parametrize(
+    "value, yuan, fen",
+    [
+        ("2.5", "3", "2.50"),
+        ("3.5", "4", "3.50"),
+        ("1.005", "1", "1.01"),
+        ("1.004", "1", "1.00"),
+        ("0.125", "0", "0.13"),
+        ("-2.5", "-3", "-2.50"),
+        ("-0.001", "0", "0.00"),
+        (1.005, "1", "1.01"),
+        ("98.765", "99", "98.77"),
+        (7, "7", "7.00"),
+    ],
+)
 def test_rounding_is_half_up(value: object, yuan: str, fen: str) -> None:
     assert str(round_yuan(value)) == yuan
     assert str(round_fen(value)) == fen
@@ -97,22 +117,39 @@ def test_rounding_huge_value_is_value_error() -> None:
         round_fen("1E+40")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("1234567.89", "1,234,567.89"), (0, "0.00"), ("999.995", "1,000.00"), ("0.125", "0.13"),
-    ("1000", "1,000.00"), ("-1234.5", "-1,234.50"), ("100000000", "100,000,000.00"), (0.1, "0.10"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1234567.89", "1,234,567.89"),
+        (0, "0.00"),
+        ("999.995", "1,000.00"),
+        ("0.125", "0.13"),
+        ("1000", "1,000.00"),
+        ("-1234.5", "-1,234.50"),
+        ("100000000", "100,000,000.00"),
+        (0.1, "0.10"),
+    ],
+)
 def test_format_yuan(value: object, expected: str) -> None:
     assert format_yuan(value) == expected
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("98.76", "98.76"), ("98.765", "98.77"), (100, "100.00"), ("1234.5", "1234.50"), ("0.005", "0.01"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("98.76", "98.76"),
+        ("98.765", "98.77"),
+        (100, "100.00"),
+        ("1234.5", "1234.50"),
+        ("0.005", "0.01"),
+    ],
+)
 def test_format_area(value: object, expected: str) -> None:
     assert format_area(value) == expected
 
 
 # --- writing capitals ---
+
 
 @pytest.mark.parametrize("amount, text", VECTORS + EXTRAS)
 def test_to_capitals_vectors(amount: str, text: str) -> None:
@@ -131,11 +168,20 @@ def test_generated_capitals_lint_clean(amount: str, text: str) -> None:
     assert lint_capitals(to_capitals(amount)) == []
 
 
-@pytest.mark.parametrize("value, expected", [
-    (100000, "人民币壹拾万元整"), (0.1, "人民币壹角"), (Decimal("12.5"), "人民币壹拾贰元伍角"),
-    ("1,000.01", "人民币壹仟元零壹分"), ("1.005", "人民币壹元零壹分"), ("0.004", "人民币零元整"),
-    ("10", "人民币壹拾元整"), ("100001000", "人民币壹亿壹仟元整"), ("100100000", "人民币壹亿零壹拾万元整"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (100000, "人民币壹拾万元整"),
+        (0.1, "人民币壹角"),
+        (Decimal("12.5"), "人民币壹拾贰元伍角"),
+        ("1,000.01", "人民币壹仟元零壹分"),
+        ("1.005", "人民币壹元零壹分"),
+        ("0.004", "人民币零元整"),
+        ("10", "人民币壹拾元整"),
+        ("100001000", "人民币壹亿壹仟元整"),
+        ("100100000", "人民币壹亿零壹拾万元整"),
+    ],
+)
 def test_to_capitals_inputs_and_rounding(value: object, expected: str) -> None:
     assert to_capitals(value) == expected
 
@@ -153,14 +199,16 @@ def test_to_capitals_refuses_a_wrong_cn2an_result(monkeypatch: pytest.MonkeyPatc
         to_capitals("105")
 
 
-@pytest.mark.parametrize("amount, raw, expected", [
-    ("100000", "拾万元整", "人民币壹拾万元整"),
-    ("0.56", "零元伍角陆分", "人民币伍角陆分"),
-    ("105", "壹佰零伍元", "人民币壹佰零伍元整"),
-    ("5.06", "伍元零陆分整", "人民币伍元零陆分"),
-])
-def test_to_capitals_tidies_cn2an_output(monkeypatch: pytest.MonkeyPatch, amount: str, raw: str,
-                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    "amount, raw, expected",
+    [
+        ("100000", "拾万元整", "人民币壹拾万元整"),
+        ("0.56", "零元伍角陆分", "人民币伍角陆分"),
+        ("105", "壹佰零伍元", "人民币壹佰零伍元整"),
+        ("5.06", "伍元零陆分整", "人民币伍元零陆分"),
+    ],
+)
+def test_to_capitals_tidies_cn2an_output(monkeypatch: pytest.MonkeyPatch, amount: str, raw: str, expected: str) -> None:
     monkeypatch.setattr(money.cn2an, "an2cn", lambda text, mode: raw)
     assert to_capitals(amount) == expected
 
@@ -170,12 +218,15 @@ def test_generation_error_is_a_toolkit_error() -> None:
     assert issubclass(CapitalsError, ValueError) and issubclass(CapitalsError, ToolkitError)
 
 
-@pytest.mark.parametrize("amount, text", [
-    ("1234567.89", "人民幣壹佰貳拾參萬肆仟伍佰陸拾柒元捌角玖分"),
-    ("100010000", "人民幣壹億零壹萬元整"),
-    ("2030.05", "人民幣貳仟零參拾元零伍分"),
-    ("0.56", "人民幣伍角陸分"),
-])
+@pytest.mark.parametrize(
+    "amount, text",
+    [
+        ("1234567.89", "人民幣壹佰貳拾參萬肆仟伍佰陸拾柒元捌角玖分"),
+        ("100010000", "人民幣壹億零壹萬元整"),
+        ("2030.05", "人民幣貳仟零參拾元零伍分"),
+        ("0.56", "人民幣伍角陸分"),
+    ],
+)
 def test_to_capitals_traditional(amount: str, text: str) -> None:
     assert to_capitals_traditional(amount) == text
     assert to_capitals_traditional(amount, prefix=False) == text[3:]
@@ -190,8 +241,7 @@ def _random_amounts(count: int, seed: int) -> list[Decimal]:
 def _zero_heavy_amounts(count: int, seed: int) -> list[Decimal]:
     # Uniform amounts rarely hit runs of zeros, where the 零 rules live; build digits that are mostly 0.
     rng = random.Random(seed)
-    digits = ("".join(str(rng.randint(1, 9)) if rng.random() < 0.3 else "0" for _ in range(14))
-              for _ in range(count))
+    digits = ("".join(str(rng.randint(1, 9)) if rng.random() < 0.3 else "0" for _ in range(14)) for _ in range(count))
     return [Decimal(int(d)).scaleb(-2) for d in digits]
 
 
@@ -218,48 +268,52 @@ def test_round_trip_traditional() -> None:
 
 # --- reading capitals: accepted forms ---
 
-@pytest.mark.parametrize("text, amount", [
-    ("人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分", "1234567.89"),
-    (" 人民币 壹 佰 元 整 ", "100"),
-    ("人民币\u3000壹佰元整", "100"),
-    # rule 4(3): 零 may be written or left out where the 万 or 元 place is zero but 仟 or 角 is not
-    ("壹拾万柒仟元零伍角叁分", "107000.53"),
-    ("壹拾万零柒仟元伍角叁分", "107000.53"),
-    ("壹拾万零柒仟元零伍角叁分", "107000.53"),
-    ("壹拾万柒仟元伍角叁分", "107000.53"),
-    ("壹仟陆佰捌拾元零叁角贰分", "1680.32"),
-    ("壹仟陆佰捌拾元叁角贰分", "1680.32"),
-    ("壹亿零壹仟元整", "100001000"),
-    ("壹亿壹仟元整", "100001000"),
-    ("壹佰万元零伍角", "1000000.50"),
-    # bare leading 拾
-    ("拾万元整", "100000"),
-    ("拾伍元整", "15"),
-    ("人民币拾元整", "10"),
-    # endings
-    ("伍佰叁拾贰元正", "532"),
-    ("伍佰叁拾贰元整", "532"),
-    ("伍佰叁拾贰元", "532"),
-    ("壹佰元伍角整", "100.50"),
-    ("壹佰元伍角正", "100.50"),
-    # below one yuan
-    ("零元伍角陆分", "0.56"),
-    ("伍角陆分", "0.56"),
-    ("零元伍分", "0.05"),
-    ("零元零伍分", "0.05"),
-    ("伍分", "0.05"),
-    ("伍角", "0.50"),
-    ("零元整", "0"),
-    # traditional forms, 參 and 叁 both, 圆/圓 as 元
-    ("人民幣壹佰貳拾參萬肆仟伍佰陸拾柒圓捌角玖分", "1234567.89"),
-    ("壹億零壹萬元整", "100010000"),
-    ("參佰叁拾參元整", "333"),
-    ("壹佰圆整", "100"),
-    ("壹佰圓整", "100"),
-    ("陸萬元整", "60000"),
-    # the largest amount the parser reads
-    ("玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分", "999999999999.99"),
-])
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分", "1234567.89"),
+        (" 人民币 壹 佰 元 整 ", "100"),
+        ("人民币\u3000壹佰元整", "100"),
+        # rule 4(3): 零 may be written or left out where the 万 or 元 place is zero but 仟 or 角 is not
+        ("壹拾万柒仟元零伍角叁分", "107000.53"),
+        ("壹拾万零柒仟元伍角叁分", "107000.53"),
+        ("壹拾万零柒仟元零伍角叁分", "107000.53"),
+        ("壹拾万柒仟元伍角叁分", "107000.53"),
+        ("壹仟陆佰捌拾元零叁角贰分", "1680.32"),
+        ("壹仟陆佰捌拾元叁角贰分", "1680.32"),
+        ("壹亿零壹仟元整", "100001000"),
+        ("壹亿壹仟元整", "100001000"),
+        ("壹佰万元零伍角", "1000000.50"),
+        # bare leading 拾
+        ("拾万元整", "100000"),
+        ("拾伍元整", "15"),
+        ("人民币拾元整", "10"),
+        # endings
+        ("伍佰叁拾贰元正", "532"),
+        ("伍佰叁拾贰元整", "532"),
+        ("伍佰叁拾贰元", "532"),
+        ("壹佰元伍角整", "100.50"),
+        ("壹佰元伍角正", "100.50"),
+        # below one yuan
+        ("零元伍角陆分", "0.56"),
+        ("伍角陆分", "0.56"),
+        ("零元伍分", "0.05"),
+        ("零元零伍分", "0.05"),
+        ("伍分", "0.05"),
+        ("伍角", "0.50"),
+        ("零元整", "0"),
+        # traditional forms, 參 and 叁 both, 圆/圓 as 元
+        ("人民幣壹佰貳拾參萬肆仟伍佰陸拾柒圓捌角玖分", "1234567.89"),
+        ("壹億零壹萬元整", "100010000"),
+        ("參佰叁拾參元整", "333"),
+        ("壹佰圆整", "100"),
+        ("壹佰圓整", "100"),
+        ("陸萬元整", "60000"),
+        # the largest amount the parser reads
+        ("玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分", "999999999999.99"),
+    ],
+)
 def test_parse_accepts(text: str, amount: str) -> None:
     assert parse_capitals(text) == Decimal(amount)
 
@@ -269,6 +323,7 @@ def test_parse_returns_two_decimals() -> None:
 
 
 # --- reading capitals: rejected forms ---
+
 
 @pytest.mark.parametrize("char", list("一二两三四五六七八九十念毛另0") + ["〇", "兩", "廿"])
 def test_parse_rejects_forbidden_characters(char: str) -> None:
@@ -293,58 +348,61 @@ def test_parse_rejects_empty(text: str) -> None:
         parse_capitals(text)
 
 
-@pytest.mark.parametrize("text, index, fragment", [
-    # 整 after 分
-    ("壹佰元伍角陆分整", 7, "after 分"),
-    ("伍分整", 2, "after 分"),
-    ("壹仟元零壹分正", 6, "after 分"),
-    # duplicated units
-    ("壹佰佰元整", 2, "duplicated"),
-    ("壹佰元元整", 3, "duplicated"),
-    ("壹万贰万元整", 3, "duplicated"),
-    ("壹亿贰亿元整", 3, "duplicated"),
-    ("壹拾贰拾元整", 3, "duplicated"),
-    ("伍角伍角", 2, "unexpected"),
-    ("壹元伍分陆分", 4, "unexpected"),
-    ("壹佰元整整", 4, "unexpected"),
-    # units out of order
-    ("壹拾壹佰元整", 3, "out of order"),
-    ("壹万壹亿元整", 3, "out of order"),
-    ("壹分伍角", 2, "unexpected"),
-    # a digit with no unit in the wrong place
-    ("壹贰元整", 0, "no unit"),
-    ("壹佰贰叁元整", 2, "no unit"),
-    ("壹零元整", 0, "no unit"),
-    ("壹佰伍元整", 2, "missing 零"),
-    ("壹万伍元整", 2, "missing 零"),
-    ("壹仟伍拾元整", 2, "missing 零"),
-    ("壹佰", 0, "unexpected"),
-    ("壹佰伍", 0, "unexpected"),
-    # units with no digit
-    ("元整", 0, "no digits"),
-    ("壹万拾元整", 2, "no digit"),
-    ("壹仟零佰元整", 3, "no digit"),
-    ("万元整", 0, "no digits"),
-    ("壹亿零万元整", 3, "no digits"),
-    # misplaced 零
-    ("零壹佰元整", 0, "start"),
-    ("零伍分", 0, "start"),
-    ("壹佰零伍拾元整", 2, "superfluous"),
-    ("壹佰零零伍元整", 3, "repeated"),
-    ("壹佰元零零伍分", 4, "repeated"),
-    ("壹万零元整", 2, "followed by a digit"),
-    ("壹佰元零整", 3, "followed by a digit"),
-    ("壹元零伍角", 2, "superfluous"),
-    ("伍角零陆分", 2, "superfluous"),
-    ("壹仟元壹分", 3, r"rule 4\(4\)"),
-    ("壹拾万柒仟零元整", 5, "followed by a digit"),
-    # anything else
-    ("整", 0, "no amount"),
-    ("壹角元整", 1, "before 元"),
-    ("壹佰美元整", 2, "unexpected character"),
-    ("壹佰元整人民币", 4, "unexpected character"),
-    ("RMB壹佰元整", 0, "unexpected character"),
-])
+@pytest.mark.parametrize(
+    "text, index, fragment",
+    [
+        # 整 after 分
+        ("壹佰元伍角陆分整", 7, "after 分"),
+        ("伍分整", 2, "after 分"),
+        ("壹仟元零壹分正", 6, "after 分"),
+        # duplicated units
+        ("壹佰佰元整", 2, "duplicated"),
+        ("壹佰元元整", 3, "duplicated"),
+        ("壹万贰万元整", 3, "duplicated"),
+        ("壹亿贰亿元整", 3, "duplicated"),
+        ("壹拾贰拾元整", 3, "duplicated"),
+        ("伍角伍角", 2, "unexpected"),
+        ("壹元伍分陆分", 4, "unexpected"),
+        ("壹佰元整整", 4, "unexpected"),
+        # units out of order
+        ("壹拾壹佰元整", 3, "out of order"),
+        ("壹万壹亿元整", 3, "out of order"),
+        ("壹分伍角", 2, "unexpected"),
+        # a digit with no unit in the wrong place
+        ("壹贰元整", 0, "no unit"),
+        ("壹佰贰叁元整", 2, "no unit"),
+        ("壹零元整", 0, "no unit"),
+        ("壹佰伍元整", 2, "missing 零"),
+        ("壹万伍元整", 2, "missing 零"),
+        ("壹仟伍拾元整", 2, "missing 零"),
+        ("壹佰", 0, "unexpected"),
+        ("壹佰伍", 0, "unexpected"),
+        # units with no digit
+        ("元整", 0, "no digits"),
+        ("壹万拾元整", 2, "no digit"),
+        ("壹仟零佰元整", 3, "no digit"),
+        ("万元整", 0, "no digits"),
+        ("壹亿零万元整", 3, "no digits"),
+        # misplaced 零
+        ("零壹佰元整", 0, "start"),
+        ("零伍分", 0, "start"),
+        ("壹佰零伍拾元整", 2, "superfluous"),
+        ("壹佰零零伍元整", 3, "repeated"),
+        ("壹佰元零零伍分", 4, "repeated"),
+        ("壹万零元整", 2, "followed by a digit"),
+        ("壹佰元零整", 3, "followed by a digit"),
+        ("壹元零伍角", 2, "superfluous"),
+        ("伍角零陆分", 2, "superfluous"),
+        ("壹仟元壹分", 3, r"rule 4\(4\)"),
+        ("壹拾万柒仟零元整", 5, "followed by a digit"),
+        # anything else
+        ("整", 0, "no amount"),
+        ("壹角元整", 1, "before 元"),
+        ("壹佰美元整", 2, "unexpected character"),
+        ("壹佰元整人民币", 4, "unexpected character"),
+        ("RMB壹佰元整", 0, "unexpected character"),
+    ],
+)
 def test_parse_rejects(text: str, index: int, fragment: str) -> None:
     with pytest.raises(CapitalsError, match=fragment) as info:
         parse_capitals(text)
@@ -365,24 +423,30 @@ def test_cn2an_forms_it_cannot_read_back_are_ours() -> None:
 
 # --- style ---
 
-@pytest.mark.parametrize("text", ["人民币壹佰元整", "人民币壹佰元伍角", "人民币伍角陆分", "人民幣壹佰圓正", "人民币壹佰元伍角整"])
+
+@pytest.mark.parametrize(
+    "text", ["人民币壹佰元整", "人民币壹佰元伍角", "人民币伍角陆分", "人民幣壹佰圓正", "人民币壹佰元伍角整"]
+)
 def test_lint_clean(text: str) -> None:
     assert lint_capitals(text) == []
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("壹佰元整", "missing 人民币"),
-    ("人民币壹佰元", "missing 整"),
-    ("人民币壹佰圆", "missing 整"),
-    ("人民币壹佰元伍角陆分整", "整 after 分"),
-    ("人民币壹佰元整元整", "元整 written twice"),
-    ("人民币壹佰元伍角元整", "元整 after 角/分"),
-    ("人民币壹佰元伍角陆分元整", "元整 after 角/分"),
-    (" 人民币壹佰元整", "leading or trailing"),
-    ("人民币壹佰元整 ", "leading or trailing"),
-    ("人民币壹佰元整\n", "leading or trailing"),
-    ("人民币 壹佰元整", "blank inside"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("壹佰元整", "missing 人民币"),
+        ("人民币壹佰元", "missing 整"),
+        ("人民币壹佰圆", "missing 整"),
+        ("人民币壹佰元伍角陆分整", "整 after 分"),
+        ("人民币壹佰元整元整", "元整 written twice"),
+        ("人民币壹佰元伍角元整", "元整 after 角/分"),
+        ("人民币壹佰元伍角陆分元整", "元整 after 角/分"),
+        (" 人民币壹佰元整", "leading or trailing"),
+        ("人民币壹佰元整 ", "leading or trailing"),
+        ("人民币壹佰元整\n", "leading or trailing"),
+        ("人民币 壹佰元整", "blank inside"),
+    ],
+)
 def test_lint_finds(text: str, fragment: str) -> None:
     problems = lint_capitals(text)
     assert len(problems) == 1 and fragment in problems[0], problems

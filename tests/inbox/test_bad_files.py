@@ -28,8 +28,7 @@ def _zip(entries: dict[str, bytes], *, flag_encrypted: bool = False) -> bytes:
 
 
 def _docx_with(document_xml: bytes) -> bytes:
-    types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-             b'</Types>')
+    types = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>'
     return _zip({"[Content_Types].xml": types, "word/document.xml": document_xml})
 
 
@@ -43,13 +42,17 @@ def _bomb() -> bytes:
     return buf.getvalue()
 
 
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">'
-          b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;">]>'
-          b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
-          b"<w:t>&lol4;</w:t></w:r></w:p></w:body></w:document>")
-XXE = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-       b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
-       b"<w:t>&e;</w:t></w:r></w:p></w:body></w:document>")
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;">]>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+    b"<w:t>&lol4;</w:t></w:r></w:p></w:body></w:document>"
+)
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+    b"<w:t>&e;</w:t></w:r></w:p></w:body></w:document>"
+)
 
 
 def _pdf_blank() -> bytes:
@@ -73,21 +76,35 @@ def bad_files(documents: Path, pdf: bytes) -> dict[str, bytes]:
     good_docx = (documents / "CHY-2026-0002-subscription.docx").read_bytes()
     deep = b"<a>" * 300_000 + b"</a>" * 300_000
     return {
-        "empty.docx": b"", "empty.pdf": b"",
-        "truncated.docx": good_docx[: len(good_docx) // 2], "truncated-tail.docx": good_docx[:-30],
+        "empty.docx": b"",
+        "empty.pdf": b"",
+        "truncated.docx": good_docx[: len(good_docx) // 2],
+        "truncated-tail.docx": good_docx[:-30],
         "truncated.pdf": pdf[: len(pdf) // 2],
-        "bomb.docx": _bomb(), "laughs.docx": _docx_with(LAUGHS), "xxe.docx": _docx_with(XXE),
-        "deep-nesting.docx": _docx_with(deep), "not-xml.docx": _docx_with(b"<w:document><unclosed"),
-        "no-document-part.docx": _zip({"hello.txt": b"hi"}), "xlsx-in-disguise.docx": _zip({"xl/workbook.xml": b"<x/>"}),
+        "bomb.docx": _bomb(),
+        "laughs.docx": _docx_with(LAUGHS),
+        "xxe.docx": _docx_with(XXE),
+        "deep-nesting.docx": _docx_with(deep),
+        "not-xml.docx": _docx_with(b"<w:document><unclosed"),
+        "no-document-part.docx": _zip({"hello.txt": b"hi"}),
+        "xlsx-in-disguise.docx": _zip({"xl/workbook.xml": b"<x/>"}),
         "encrypted-entry.docx": _zip({"word/document.xml": b"x"}, flag_encrypted=True),
-        "encrypted.pdf": pdf, "blank-page.pdf": _pdf_blank(),
+        "encrypted.pdf": pdf,
+        "blank-page.pdf": _pdf_blank(),
         "pdf-named.docx": pdf + b"\n",
-        "docx-named.pdf": good_docx, "notes.txt": "备注".encode(), "program.exe": b"MZ\x90\x00" * 100,
-        "random.pdf": b"%PDF" + bytes(range(256)) * 40, "random.docx": b"PK" + bytes(range(256)) * 40,
-        "gzip.docx": b"\x1f\x8b\x08\x00" + b"\x00" * 100, "huge.pdf": b"%PDF-1.4\n" + b"0" * (3 << 20) + b"\n%%EOF",
-        "\u202eexe.pdf": b"garbage", "é\u0301\u0327名字.docx": b"PK\x05\x06" + b"\x00" * 18,
-        "😀🏠认购书.pdf": b"%PDF-1.4 nothing here", ("长" * 70) + ".docx": b"not a zip",
-        "no-extension": good_docx, "line\nbreak.pdf": b"%PDF-\n",
+        "docx-named.pdf": good_docx,
+        "notes.txt": "备注".encode(),
+        "program.exe": b"MZ\x90\x00" * 100,
+        "random.pdf": b"%PDF" + bytes(range(256)) * 40,
+        "random.docx": b"PK" + bytes(range(256)) * 40,
+        "gzip.docx": b"\x1f\x8b\x08\x00" + b"\x00" * 100,
+        "huge.pdf": b"%PDF-1.4\n" + b"0" * (3 << 20) + b"\n%%EOF",
+        "\u202eexe.pdf": b"garbage",
+        "é\u0301\u0327名字.docx": b"PK\x05\x06" + b"\x00" * 18,
+        "😀🏠认购书.pdf": b"%PDF-1.4 nothing here",
+        ("长" * 70) + ".docx": b"not a zip",
+        "no-extension": good_docx,
+        "line\nbreak.pdf": b"%PDF-\n",
     }
 
 

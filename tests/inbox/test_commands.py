@@ -15,8 +15,21 @@ def test_ingest_and_status_commands(capsys, documents, inbox_env):
     cfg, inbox, filed = inbox_env
     shutil.copy(documents / "CHY-2026-0002-subscription.docx", inbox / "sub.docx")
     (inbox / "bad.pdf").write_bytes(b"%PDF-1.4 not really")
-    code = main(["ingest", "--project", str(cfg.project_dir), "--inbox", str(inbox), "--filed", str(filed),
-                 "--stability", "0.05", "--incomplete-grace", "0.2"])
+    code = main(
+        [
+            "ingest",
+            "--project",
+            str(cfg.project_dir),
+            "--inbox",
+            str(inbox),
+            "--filed",
+            str(filed),
+            "--stability",
+            "0.05",
+            "--incomplete-grace",
+            "0.2",
+        ]
+    )
     assert code == 0
     assert "2 file(s) taken" in capsys.readouterr().err
     assert main(["status", "--project", str(cfg.project_dir), "--json"]) == 0
@@ -29,8 +42,7 @@ def test_ingest_and_status_commands(capsys, documents, inbox_env):
 
 def test_a_filed_tree_inside_the_inbox_is_refused_with_a_clear_message(capsys, inbox_env):
     cfg, inbox, _ = inbox_env
-    code = main(["ingest", "--project", str(cfg.project_dir), "--inbox", str(inbox), "--filed",
-                 str(inbox / "filed")])
+    code = main(["ingest", "--project", str(cfg.project_dir), "--inbox", str(inbox), "--filed", str(inbox / "filed")])
     assert code == 2 and "outside the inbox" in capsys.readouterr().err
 
 
@@ -47,6 +59,7 @@ def test_watch_with_polling_takes_a_file_dropped_while_it_runs(documents, inbox_
             while time.monotonic() < end and not list((filed / "accepted").glob("*__late.docx")):
                 time.sleep(0.1)
             watcher.stopping = True
+
         threading.Thread(target=work, daemon=True).start()
 
     taken = api.watch(cfg, log=lambda _: None, ready=drop_then_stop)

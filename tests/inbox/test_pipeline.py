@@ -21,8 +21,14 @@ def drop(documents: Path, inbox: Path, *names: str) -> None:
 
 
 def filed(filed_dir: Path) -> dict[str, list[str]]:
-    return {o: sorted(p.name.split("__", 1)[1] for p in (filed_dir / o).iterdir() if not p.name.endswith(
-        (".report.json", ".report.html"))) for o in ("accepted", "rejected", "quarantine", "duplicates")}
+    return {
+        o: sorted(
+            p.name.split("__", 1)[1]
+            for p in (filed_dir / o).iterdir()
+            if not p.name.endswith((".report.json", ".report.html"))
+        )
+        for o in ("accepted", "rejected", "quarantine", "duplicates")
+    }
 
 
 def ledger(cfg) -> Ledger:
@@ -147,6 +153,12 @@ def test_an_accepted_subscription_becomes_a_deal_that_sales_control_can_change(d
     shown = api.unit_show(ws, "3-1503")
     assert shown["status"] == "已认购" and shown["deal"]["total"] == "8782444.00"
     assert shown["deal"]["buyers"][0]["name"] == "黄丽" and shown["documents"][0]["outcome"] == "accepted"
-    result, _ = api.change(ws, "refund", deal_no="CHY-2026-0003", reason_code="双方均无过错", approved_by="王强",
-                           date=dt.date(2026, 11, 25))
+    result, _ = api.change(
+        ws,
+        "refund",
+        deal_no="CHY-2026-0003",
+        reason_code="双方均无过错",
+        approved_by="王强",
+        date=dt.date(2026, 11, 25),
+    )
     assert result.status == "executed" and api.unit_show(ws, "3-1503")["needs_pricing"]

@@ -46,16 +46,31 @@ def corpus(documents: Path) -> list[tuple[str, bytes]]:
             files.append((f"{i:04d}-{src.stem}.docx", unique(src.read_bytes(), i)))
         elif kind < 0.85:
             src = clean[i % len(clean)]
-            files.append((f"{i:04d}-copy.docx", src.read_bytes()))          # exact duplicates
+            files.append((f"{i:04d}-copy.docx", src.read_bytes()))  # exact duplicates
         else:
             files.append((f"{i:04d}-broken.docx", os.urandom(rng.randint(0, 4000))))
     return files
 
 
 def start(cfg: dict[str, Path], log) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "toolkit.cli", "watch", "--project", str(cfg["project"]), "--inbox",
-           str(cfg["inbox"]), "--filed", str(cfg["filed"]), "--stability", "0.2", "--rescan", "1",
-           "--incomplete-grace", "0.5"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "watch",
+        "--project",
+        str(cfg["project"]),
+        "--inbox",
+        str(cfg["inbox"]),
+        "--filed",
+        str(cfg["filed"]),
+        "--stability",
+        "0.2",
+        "--rescan",
+        "1",
+        "--incomplete-grace",
+        "0.5",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log, env=env)
 
@@ -63,11 +78,11 @@ def start(cfg: dict[str, Path], log) -> subprocess.Popen:
 def drop_all(files: list[tuple[str, bytes]], inbox: Path) -> None:
     for i, (name, data) in enumerate(files):
         if i % 2:
-            tmp = inbox / f".{name}.part"          # written aside, then renamed in: the usual way
+            tmp = inbox / f".{name}.part"  # written aside, then renamed in: the usual way
             tmp.write_bytes(data)
             os.rename(tmp, inbox / name)
         else:
-            (inbox / name).write_bytes(data)       # written in place: the stability delay covers it
+            (inbox / name).write_bytes(data)  # written in place: the stability delay covers it
         if i % 25 == 0:
             time.sleep(0.1)
 

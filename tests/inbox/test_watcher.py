@@ -45,8 +45,9 @@ class FakePipeline:
 def setup(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    cfg = InboxConfig(tmp_path / "p", inbox, tmp_path / "filed", stability=2.0, incomplete_grace=10.0,
-                      rescan=60.0, tick=0.5)
+    cfg = InboxConfig(
+        tmp_path / "p", inbox, tmp_path / "filed", stability=2.0, incomplete_grace=10.0, rescan=60.0, tick=0.5
+    )
     clock, source, pipeline, lines = Clock(), QueueSource(), FakePipeline(), []
     watcher = Watcher(cfg, pipeline, source, lines.append, clock=clock, sleep=clock.sleep)
     return inbox, watcher, clock, source, pipeline
@@ -121,6 +122,7 @@ def test_events_are_seen_and_a_rescan_finds_what_events_missed(setup):
         clock.sleep(seconds)
         if clock.t > 1015:
             watcher.stopping = True
+
     watcher.sleep = stop_after
     watcher.rescan = lambda original=watcher.rescan: (taken.append(clock.t), original())[1]
     watcher.run()

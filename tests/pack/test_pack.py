@@ -25,15 +25,31 @@ def pack():
 
 
 def test_the_default_pack_has_the_four_documents_and_the_change_forms(pack):
-    assert set(pack.documents) == {"contract", "subscription", "procedure", "handbook", "change_room",
-                                   "change_refund", "change_rename", "change_price"}
+    assert set(pack.documents) == {
+        "contract",
+        "subscription",
+        "procedure",
+        "handbook",
+        "change_room",
+        "change_refund",
+        "change_rename",
+        "change_price",
+    }
     assert pack.docs_per("change") == ["change_room", "change_refund", "change_rename", "change_price"]
     assert pack.docs_per("deal") == ["contract", "subscription"]
     assert pack.version.count(".") == 2
 
 
-ALL_DOCS = ["contract", "subscription", "procedure", "handbook", "change_room", "change_refund", "change_rename",
-            "change_price"]
+ALL_DOCS = [
+    "contract",
+    "subscription",
+    "procedure",
+    "handbook",
+    "change_room",
+    "change_refund",
+    "change_rename",
+    "change_price",
+]
 
 
 @pytest.mark.parametrize("doc", ALL_DOCS)
@@ -104,8 +120,9 @@ def _pack_copy(tmp_path: Path) -> Path:
 def test_a_manifest_without_a_version_is_refused(tmp_path):
     pack = _pack_copy(tmp_path)
     manifest = pack / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("version: 1.0.0", "version: one"),
-                        encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("version: 1.0.0", "version: one"), encoding="utf-8"
+    )
     with pytest.raises(PackError, match="version"):
         load_pack(pack)
 

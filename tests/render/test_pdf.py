@@ -24,8 +24,9 @@ def pdf_out(tmp_path_factory, ws):
     if not find_soffice():
         return None
     out = tmp_path_factory.mktemp("pdf")
-    result = api.render(ws, deals=DEALS[:1], docs=["subscription", "contract", "procedure", "handbook"],
-                        out=out, pdf=True)
+    result = api.render(
+        ws, deals=DEALS[:1], docs=["subscription", "contract", "procedure", "handbook"], out=out, pdf=True
+    )
     return out, result
 
 
@@ -56,8 +57,9 @@ def test_the_pdf_carries_the_provenance(soffice, pdf_out, ws):
 
 
 def test_the_pdf_embeds_a_cjk_font(soffice, pdf_out):
-    fonts = subprocess.run(["pdffonts", str(pdf_out[0] / "CHY-2026-0001-contract.pdf")], capture_output=True,
-                           text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf_out[0] / "CHY-2026-0001-contract.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert "NotoSerifCJK" in fonts.replace(" ", "")
 
 

@@ -43,8 +43,12 @@ def rendered(tmp_path_factory, ws):
 def test_a_clean_deal_renders_both_documents_and_the_project_documents(rendered):
     out, result = rendered
     names = sorted(p.name for p in out.glob("*.docx"))
-    assert names == ["CHY-2026-0001-contract.docx", "CHY-2026-0001-subscription.docx",
-                     "CHY-handbook.docx", "CHY-procedure.docx"]
+    assert names == [
+        "CHY-2026-0001-contract.docx",
+        "CHY-2026-0001-subscription.docx",
+        "CHY-handbook.docx",
+        "CHY-procedure.docx",
+    ]
     assert result.findings == []
 
 

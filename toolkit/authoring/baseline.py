@@ -29,9 +29,17 @@ def test_pack(pack_dir: Path, *, update: bool = False, render=None) -> BaselineR
     with tempfile.TemporaryDirectory(prefix="loupan-pack-test-") as tmp:
         rendered = render(pack_dir, samples, Path(tmp))
         for sample, findings in rendered.pop("_findings", {}).items():
-            result.findings += [Finding("pack.roundtrip", ERROR, f"sample {sample}: the rendered document does not "
-                                        f"read back clean: {f.rule} {f.location}: {f.message}", document=f.document,
-                                        location=f.location) for f in findings]
+            result.findings += [
+                Finding(
+                    "pack.roundtrip",
+                    ERROR,
+                    f"sample {sample}: the rendered document does not "
+                    f"read back clean: {f.rule} {f.location}: {f.message}",
+                    document=f.document,
+                    location=f.location,
+                )
+                for f in findings
+            ]
         for sample, docs in rendered.items():
             for doc_id, path in docs.items():
                 _compare(pack_dir / "baselines" / sample / f"{doc_id}.yaml", clause_texts(path), doc_id, update, result)
@@ -53,8 +61,14 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
         result.written.append(baseline)
         return
     if not baseline.is_file():
-        result.findings.append(Finding("pack.baseline", ERROR, f"no baseline {baseline}: run `loupan pack test "
-                                       "--update` after review", document=str(baseline)))
+        result.findings.append(
+            Finding(
+                "pack.baseline",
+                ERROR,
+                f"no baseline {baseline}: run `loupan pack test --update` after review",
+                document=str(baseline),
+            )
+        )
         return
     stored = yamlio.load_yaml(baseline.read_text(encoding="utf-8")) or {}
     result.compared += len(stored)
@@ -62,10 +76,18 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
         old, new = stored.get(clause), texts.get(clause)
         if old != new:
             what = "added" if old is None else "removed" if new is None else "changed"
-            result.findings.append(Finding("pack.baseline", ERROR, f"{doc_id} {clause} {what}: "
-                                           f"{show(redline(old or '', new or ''))}", document=str(baseline),
-                                           location=clause, expected=old or "", found=new or "",
-                                           extra={"redline": redline(old or "", new or "")}))
+            result.findings.append(
+                Finding(
+                    "pack.baseline",
+                    ERROR,
+                    f"{doc_id} {clause} {what}: {show(redline(old or '', new or ''))}",
+                    document=str(baseline),
+                    location=clause,
+                    expected=old or "",
+                    found=new or "",
+                    extra={"redline": redline(old or "", new or "")},
+                )
+            )
 
 
 def _dump(texts: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ class ClauseChange:
 
     document: str
     clause: str
-    kind: str            # changed | added | removed
+    kind: str  # changed | added | removed
     old: str
     new: str
 
@@ -64,15 +64,23 @@ def _compare(doc_id: str, a: dict[str, str], b: dict[str, str]) -> list[ClauseCh
 def html_report(old: Pack, new: Pack, changes: list[ClauseChange]) -> str:
     """Write the diff as a page a lawyer reads."""
     head = f"{escape(old.name)} {escape(old.version)} → {escape(new.name)} {escape(new.version)}"
-    rows = "".join(f"<tr><td>{escape(c.document)}</td><td>{escape(c.clause)}</td><td>{_kind(c.kind)}</td>"
-                   f"<td class='r'>{_html_redline(c.redline)}</td></tr>" for c in changes)
-    body = (f"<table><tr><th>文件</th><th>条款</th><th>变化</th><th>文字</th></tr>{rows}</table>"
-            if changes else "<p>两个版本的条款文字完全相同。</p>")
-    return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>条款对比</title><style>"
-            "body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
-            "td,th{border:1px solid #ccc;padding:4px;vertical-align:top}del{background:#ffd6d6}"
-            "ins{background:#d6ffd6;text-decoration:none}.r{font-family:'Noto Serif CJK SC',serif;line-height:1.7}"
-            f"</style></head><body><h1>条款对比：{head}</h1><p>{len(changes)} 处变化。</p>{body}</body></html>")
+    rows = "".join(
+        f"<tr><td>{escape(c.document)}</td><td>{escape(c.clause)}</td><td>{_kind(c.kind)}</td>"
+        f"<td class='r'>{_html_redline(c.redline)}</td></tr>"
+        for c in changes
+    )
+    body = (
+        f"<table><tr><th>文件</th><th>条款</th><th>变化</th><th>文字</th></tr>{rows}</table>"
+        if changes
+        else "<p>两个版本的条款文字完全相同。</p>"
+    )
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>条款对比</title><style>"
+        "body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:4px;vertical-align:top}del{background:#ffd6d6}"
+        "ins{background:#d6ffd6;text-decoration:none}.r{font-family:'Noto Serif CJK SC',serif;line-height:1.7}"
+        f"</style></head><body><h1>条款对比：{head}</h1><p>{len(changes)} 处变化。</p>{body}</body></html>"
+    )
 
 
 def _kind(kind: str) -> str:

@@ -26,8 +26,29 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _STRUCTURAL = re.compile(r"\{%(p|tr|tc|r)(\S)")
 _CURLY = "“”‘’„″′"
 _IDENT = re.compile(r"\b([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)")
-_KEYWORDS = {"if", "elif", "else", "endif", "for", "endfor", "in", "not", "and", "or", "is", "p", "tr", "tc", "r",
-             "true", "false", "none", "True", "False", "None"}
+_KEYWORDS = {
+    "if",
+    "elif",
+    "else",
+    "endif",
+    "for",
+    "endfor",
+    "in",
+    "not",
+    "and",
+    "or",
+    "is",
+    "p",
+    "tr",
+    "tc",
+    "r",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+}
 PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml$")
 
 
@@ -81,8 +102,10 @@ def _finding(rule: str, severity: str, path: Path, where: str, message: str, tex
 
 def _markup(path: Path) -> list[Finding]:
     doc = read_docx(path, path.read_bytes())
-    return [_finding("lint.markup", ERROR, path, tag, f"{label} left in the template: accept or remove it in Word",
-                     text) for label, tag, text in doc.markup]
+    return [
+        _finding("lint.markup", ERROR, path, tag, f"{label} left in the template: accept or remove it in Word", text)
+        for label, tag, text in doc.markup
+    ]
 
 
 def _paragraphs(path: Path, part: str, xml: bytes) -> list[Finding]:
@@ -102,15 +125,26 @@ def _tag_rules(path: Path, where: str, text: str) -> list[Finding]:
     out = []
     for tag in _TAG.findall(text):
         if any(q in tag for q in _CURLY):
-            out.append(_finding("lint.curly_quote", ERROR, path, where, "curly quotes inside a tag (Word's "
-                                "autocorrect): use straight quotes", text))
+            out.append(
+                _finding(
+                    "lint.curly_quote",
+                    ERROR,
+                    path,
+                    where,
+                    "curly quotes inside a tag (Word's autocorrect): use straight quotes",
+                    text,
+                )
+            )
     for m in _STRUCTURAL.finditer(text):
         if m.group(2) not in " \t":
             out.append(_finding("lint.tag", ERROR, path, where, f"no space after {{%{m.group(1)}", text))
     stripped = text.strip()
     if re.search(r"\{%(p|tr|tc)\s", stripped) and not re.fullmatch(r"\{%(p|tr|tc)\s.*?%\}", stripped):
-        out.append(_finding("lint.tag", ERROR, path, where, "a {%p %}/{%tr %}/{%tc %} tag must stand alone in its "
-                            "paragraph", text))
+        out.append(
+            _finding(
+                "lint.tag", ERROR, path, where, "a {%p %}/{%tr %}/{%tc %} tag must stand alone in its paragraph", text
+            )
+        )
     return out
 
 
@@ -123,8 +157,16 @@ def _split(path: Path, where: str, runs: list[str], text: str) -> list[Finding]:
     out = []
     for m in _TAG.finditer(text):
         if not any(a <= m.start() and m.end() <= b for a, b in bounds):
-            out.append(_finding("lint.split_tag", WARNING, path, where, f"tag {m.group(0)[:40]} is split across "
-                                "runs: retype it in one go, or clear its formatting", text))
+            out.append(
+                _finding(
+                    "lint.split_tag",
+                    WARNING,
+                    path,
+                    where,
+                    f"tag {m.group(0)[:40]} is split across runs: retype it in one go, or clear its formatting",
+                    text,
+                )
+            )
     return out
 
 
@@ -144,12 +186,21 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
         return []
     root = etree.fromstring(xml)
     marks = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
-    out = [_finding("lint.clause_duplicate", ERROR, path, name, f"clause id {name} is used {n} times")
-           for name, n in Counter(marks).items() if n > 1]
-    out += [_finding("lint.clause_missing", ERROR, path, c, f"clause {c} is in pack.yaml but not in the template")
-            for c in declared if c not in marks]
-    out += [_finding("lint.clause_unknown", ERROR, path, m, f"clause id {m} is in the template but not in pack.yaml")
-            for m in dict.fromkeys(marks) if m not in declared]
+    out = [
+        _finding("lint.clause_duplicate", ERROR, path, name, f"clause id {name} is used {n} times")
+        for name, n in Counter(marks).items()
+        if n > 1
+    ]
+    out += [
+        _finding("lint.clause_missing", ERROR, path, c, f"clause {c} is in pack.yaml but not in the template")
+        for c in declared
+        if c not in marks
+    ]
+    out += [
+        _finding("lint.clause_unknown", ERROR, path, m, f"clause id {m} is in the template but not in pack.yaml")
+        for m in dict.fromkeys(marks)
+        if m not in declared
+    ]
     return out
 
 
@@ -157,8 +208,11 @@ def _reversible(path: Path) -> list[Finding]:
     try:
         compile_template(path, path.stem)
     except PackError as exc:
-        return [_finding("lint.irreversible", ERROR, path, exc.field or "", f"cannot be read back: {exc.expected}",
-                         exc.found)]
+        return [
+            _finding(
+                "lint.irreversible", ERROR, path, exc.field or "", f"cannot be read back: {exc.expected}", exc.found
+            )
+        ]
     return []
 
 
@@ -209,12 +263,23 @@ def _undeclared(path: Path, used: set[str], declared: set[str] | None) -> list[F
     if declared is None:
         return []
     prefixes = {d.rsplit(".", 1)[0] for d in declared} | {d.split("[]")[0] for d in declared}
-    return [_finding("lint.undeclared", ERROR, path, p, f"{p} is used but not declared in context.yaml")
-            for p in sorted(used) if p not in declared and p not in prefixes]
+    return [
+        _finding("lint.undeclared", ERROR, path, p, f"{p} is used but not declared in context.yaml")
+        for p in sorted(used)
+        if p not in declared and p not in prefixes
+    ]
 
 
 def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[str]]) -> list[Finding]:
     where = pack_dir / "context.yaml"
-    return [Finding("lint.unused", WARNING, f"{p} is declared for {kind} documents but no template uses it",
-                    document=where.name, location=p)
-            for kind, paths in declared.items() for p in sorted(paths - used.get(kind, set()))]
+    return [
+        Finding(
+            "lint.unused",
+            WARNING,
+            f"{p} is declared for {kind} documents but no template uses it",
+            document=where.name,
+            location=p,
+        )
+        for kind, paths in declared.items()
+        for p in sorted(paths - used.get(kind, set()))
+    ]

@@ -36,5 +36,9 @@ def check_manifest_ids(manifest: Path, doc_id: str, declared: list[str], found: 
             detail.append("in the source but not the manifest: " + ", ".join(missing[:10]))
         if stale:
             detail.append("in the manifest but not the source: " + ", ".join(stale[:10]))
-        raise PackError(path=manifest, field=f"documents.{doc_id}.clauses", expected="the clause ids of the source",
-                        found="; ".join(detail))
+        raise PackError(
+            path=manifest,
+            field=f"documents.{doc_id}.clauses",
+            expected="the clause ids of the source",
+            found="; ".join(detail),
+        )

@@ -16,8 +16,10 @@ def release_pack(pack_dir: Path) -> Path:
     pack = load_pack(pack_dir)
     target = Path(pack_dir) / "releases" / pack.version
     if target.exists():
-        raise UsageError(f"{target} exists: version {pack.version} is already released; raise the version in "
-                         "pack.yaml before releasing changed wording")
+        raise UsageError(
+            f"{target} exists: version {pack.version} is already released; raise the version in "
+            "pack.yaml before releasing changed wording"
+        )
     target.mkdir(parents=True)
     for name in KEPT:
         if (Path(pack_dir) / name).is_file():

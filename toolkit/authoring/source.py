@@ -16,7 +16,7 @@ _CLAUSE = re.compile(r"^\[([^\]\s]+?)(!?)\]\s*(.*)$")
 class Block:
     """One unit of layout: a heading, a paragraph, a control tag, a table or a page break."""
 
-    kind: str                    # title subtitle chapter article clause plain control table pagebreak
+    kind: str  # title subtitle chapter article clause plain control table pagebreak
     text: str = ""
     clause_id: str = ""
     bold: bool = False
@@ -43,7 +43,7 @@ def parse_source(path: Path) -> list[Block]:
 def _block(path: Path, number: int, line: str) -> Block:
     for prefix, kind in (("### ", "article"), ("## ", "chapter"), ("#2 ", "subtitle"), ("# ", "title")):
         if line.startswith(prefix):
-            return Block(kind, line[len(prefix):].strip(), line=number)
+            return Block(kind, line[len(prefix) :].strip(), line=number)
     if line == "===":
         return Block("pagebreak", line=number)
     if line.startswith("|"):
@@ -53,8 +53,7 @@ def _block(path: Path, number: int, line: str) -> Block:
     m = _CLAUSE.match(line)
     if m:
         if not CLAUSE_ID.match(m.group(1)):
-            raise PackError(path=path, field=f"line {number}", expected="a clause id like art06_1",
-                            found=m.group(1))
+            raise PackError(path=path, field=f"line {number}", expected="a clause id like art06_1", found=m.group(1))
         return Block("clause", m.group(3), clause_id=m.group(1), bold=bool(m.group(2)), line=number)
     return Block("plain", line, line=number)
 
@@ -65,7 +64,7 @@ def split_cells(path: Path, number: int, line: str) -> list[str]:
         raise PackError(path=path, field=f"line {number}", expected="a table row ending with '|'", found=line[-20:])
     cells, current, depth, i = [], "", 0, 1
     while i < len(line) - 1:
-        two = line[i:i + 2]
+        two = line[i : i + 2]
         if two in ("{{", "{%"):
             depth, current, i = depth + 1, current + two, i + 2
         elif two in ("}}", "%}") and depth:
@@ -87,11 +86,16 @@ def _check_ids(path: Path, blocks: list[Block]) -> None:
         if b.kind != "clause":
             continue
         if b.clause_id in seen:
-            raise PackError(path=path, field=f"line {b.line}", expected="a unique clause id",
-                            found=f"{b.clause_id} (also on line {seen[b.clause_id]})")
+            raise PackError(
+                path=path,
+                field=f"line {b.line}",
+                expected="a unique clause id",
+                found=f"{b.clause_id} (also on line {seen[b.clause_id]})",
+            )
         if loop_depth:
-            raise PackError(path=path, field=f"line {b.line}", expected="no clause id inside a {%p for %} loop",
-                            found=b.clause_id)
+            raise PackError(
+                path=path, field=f"line {b.line}", expected="no clause id inside a {%p for %} loop", found=b.clause_id
+            )
         seen[b.clause_id] = b.line
 
 

@@ -47,9 +47,11 @@ RULES: dict[str, RuleFn] = {}
 
 def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
     """Register a deal rule: a function yielding a Breach for each breach it finds."""
+
     def register(fn: RuleFn) -> RuleFn:
         RULES[rule_id] = fn
         return fn
+
     return register
 
 
@@ -60,8 +62,18 @@ def run_deal_rules(case: DealCase) -> list[Finding]:
         spec = case.policy.rules.get(rule_id)
         for b in fn(case):
             severity = b.severity or (spec.severity if spec else ERROR)
-            findings.append(Finding(rule_id, severity, b.message, document=str(case.path), location=b.location,
-                                    expected=b.expected, found=b.found, source=spec.source if spec else ""))
+            findings.append(
+                Finding(
+                    rule_id,
+                    severity,
+                    b.message,
+                    document=str(case.path),
+                    location=b.location,
+                    expected=b.expected,
+                    found=b.found,
+                    source=spec.source if spec else "",
+                )
+            )
     return findings
 
 
@@ -83,12 +95,20 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
     for i, b in enumerate(c.deal.buyers):
         problem = check_resident_id(b.id_no) if b.id_type == "居民身份证" else None
         if problem:
-            yield Breach(f"买受人{b.name}的居民身份证号码未通过校验：{problem}", f"buyers[{i}].id_no",
-                         "GB 11643 check digit", mask_id(b.id_no))
+            yield Breach(
+                f"买受人{b.name}的居民身份证号码未通过校验：{problem}",
+                f"buyers[{i}].id_no",
+                "GB 11643 check digit",
+                mask_id(b.id_no),
+            )
     problem = check_uscc(c.project.data["seller"]["uscc"])
     if problem:
-        yield Breach(f"出卖人统一社会信用代码未通过校验：{problem}", "seller.uscc", "GB 32100 check digit",
-                     c.project.data["seller"]["uscc"])
+        yield Breach(
+            f"出卖人统一社会信用代码未通过校验：{problem}",
+            "seller.uscc",
+            "GB 32100 check digit",
+            c.project.data["seller"]["uscc"],
+        )
 
 
 @rule("permit.missing")
@@ -98,8 +118,12 @@ def _permit(c: DealCase) -> Iterator[Breach]:
         return
     later, label = c.project.any_permit_for(building), c.project.permit_label
     found = f"{label}{later.no}发证日期{later.issued}" if later else f"无{label}"
-    yield Breach(f"房号{c.unit.code}所在{building}号楼在认购日期{on}未取得{label}（{found}）", "unit",
-                 f"a pre-sale permit for building {building} issued on or before {on}", found)
+    yield Breach(
+        f"房号{c.unit.code}所在{building}号楼在认购日期{on}未取得{label}（{found}）",
+        "unit",
+        f"a pre-sale permit for building {building} issued on or before {on}",
+        found,
+    )
 
 
 @rule("unit.unavailable")
@@ -112,16 +136,24 @@ def _unit_status(c: DealCase) -> Iterator[Breach]:
 def _floor(c: DealCase) -> Iterator[Breach]:
     p = c.pricing
     if p.total < p.floor_total:
-        yield Breach(f"成交总价{yuan(p.total)}元低于底价总额{yuan(p.floor_total)}元", "deal.total",
-                     f">= {yuan(p.floor_total)}", yuan(p.total))
+        yield Breach(
+            f"成交总价{yuan(p.total)}元低于底价总额{yuan(p.floor_total)}元",
+            "deal.total",
+            f">= {yuan(p.floor_total)}",
+            yuan(p.total),
+        )
 
 
 @rule("price.above_filed")
 def _filed(c: DealCase) -> Iterator[Breach]:
     p = c.pricing
     if p.total > p.filed_total:
-        yield Breach(f"成交总价{yuan(p.total)}元高于备案价总额{yuan(p.filed_total)}元", "deal.total",
-                     f"<= {yuan(p.filed_total)}", yuan(p.total))
+        yield Breach(
+            f"成交总价{yuan(p.total)}元高于备案价总额{yuan(p.filed_total)}元",
+            "deal.total",
+            f"<= {yuan(p.filed_total)}",
+            yuan(p.total),
+        )
 
 
 @rule("authority.discount")
@@ -132,13 +164,21 @@ def _authority(c: DealCase) -> Iterator[Breach]:
         return
     role = c.project.staff.get(x.approved_by)
     if role is None:
-        yield Breach(f"额外优惠{x.rate_pct}%的审批人{x.approved_by}不在项目人员名单中", "extra_discount.approved_by",
-                     "a staff member with discount authority", x.approved_by)
+        yield Breach(
+            f"额外优惠{x.rate_pct}%的审批人{x.approved_by}不在项目人员名单中",
+            "extra_discount.approved_by",
+            "a staff member with discount authority",
+            x.approved_by,
+        )
         return
     ceiling = c.policy.authority.get(role, Decimal(0))
     if x.rate_pct > ceiling:
-        yield Breach(f"额外优惠{x.rate_pct}%超出{x.approved_by}（{role}）的审批权限{ceiling}%",
-                     "extra_discount.rate_pct", f"<= {ceiling}% for {role}", f"{x.rate_pct}%")
+        yield Breach(
+            f"额外优惠{x.rate_pct}%超出{x.approved_by}（{role}）的审批权限{ceiling}%",
+            "extra_discount.rate_pct",
+            f"<= {ceiling}% for {role}",
+            f"{x.rate_pct}%",
+        )
 
 
 def _published_discounts(c: DealCase) -> Iterator[Breach]:
@@ -149,11 +189,19 @@ def _published_discounts(c: DealCase) -> Iterator[Breach]:
         if d is None:
             yield Breach(f"优惠代码{code}不是本项目公示的优惠", where, "one of " + ", ".join(known), code)
         elif d.applies_to_payment and c.deal.payment.method not in d.applies_to_payment:
-            yield Breach(f"{d.name}只适用于{'、'.join(d.applies_to_payment)}，本单付款方式为{c.deal.payment.method}",
-                         where, "/".join(d.applies_to_payment), c.deal.payment.method)
+            yield Breach(
+                f"{d.name}只适用于{'、'.join(d.applies_to_payment)}，本单付款方式为{c.deal.payment.method}",
+                where,
+                "/".join(d.applies_to_payment),
+                c.deal.payment.method,
+            )
         elif d.valid_until and d.valid_until < c.deal.subscribe_date:
-            yield Breach(f"{d.name}已于{d.valid_until}截止", where, f"subscription on or before {d.valid_until}",
-                         str(c.deal.subscribe_date))
+            yield Breach(
+                f"{d.name}已于{d.valid_until}截止",
+                where,
+                f"subscription on or before {d.valid_until}",
+                str(c.deal.subscribe_date),
+            )
 
 
 @rule("deposit.over_limit")
@@ -161,8 +209,12 @@ def _deposit(c: DealCase) -> Iterator[Breach]:
     limit = c.policy.deposit_limit_pct
     cap = c.pricing.total * limit / HUNDRED
     if c.deal.deposit > cap:
-        yield Breach(f"定金{yuan(c.deal.deposit)}元超过成交总价的{limit}%（{yuan(cap)}元）", "deposit",
-                     f"<= {yuan(cap)}", yuan(c.deal.deposit))
+        yield Breach(
+            f"定金{yuan(c.deal.deposit)}元超过成交总价的{limit}%（{yuan(cap)}元）",
+            "deposit",
+            f"<= {yuan(cap)}",
+            yuan(c.deal.deposit),
+        )
 
 
 @rule("shares.invalid")
@@ -179,14 +231,23 @@ def _shares(c: DealCase) -> Iterator[Breach]:
 def _deadline(c: DealCase) -> Iterator[Breach]:
     d = c.deal
     if d.sign_deadline <= d.subscribe_date:
-        yield Breach(f"签约期限{d.sign_deadline}不晚于认购日期{d.subscribe_date}", "sign_deadline",
-                     f"after {d.subscribe_date}", str(d.sign_deadline))
+        yield Breach(
+            f"签约期限{d.sign_deadline}不晚于认购日期{d.subscribe_date}",
+            "sign_deadline",
+            f"after {d.subscribe_date}",
+            str(d.sign_deadline),
+        )
         return
     days = c.project.data["subscription"]["sign_within_days"]
     latest = d.subscribe_date + dt.timedelta(days=days)
     if d.sign_deadline > latest and c.policy.data["sign_deadline"].get("warn_beyond_project_window", True):
-        yield Breach(f"签约期限{d.sign_deadline}超过项目规定的认购后{days}天（{latest}）", "sign_deadline",
-                           f"on or before {latest}", str(d.sign_deadline), WARNING)
+        yield Breach(
+            f"签约期限{d.sign_deadline}超过项目规定的认购后{days}天（{latest}）",
+            "sign_deadline",
+            f"on or before {latest}",
+            str(d.sign_deadline),
+            WARNING,
+        )
 
 
 @rule("payment.invalid")
@@ -196,8 +257,12 @@ def _payment(c: DealCase) -> Iterator[Breach]:
         if pay.down_payment_pct is None or not pay.lender:
             yield Breach("贷款付款须载明首付比例和贷款机构", "payment", "down_payment_pct and lender", "missing")
         elif pay.down_payment_pct < minimum:
-            yield Breach(f"首付比例{pay.down_payment_pct}%低于项目最低首付比例{minimum}%", "payment.down_payment_pct",
-                         f">= {minimum}", f"{pay.down_payment_pct}")
+            yield Breach(
+                f"首付比例{pay.down_payment_pct}%低于项目最低首付比例{minimum}%",
+                "payment.down_payment_pct",
+                f">= {minimum}",
+                f"{pay.down_payment_pct}",
+            )
     elif pay.method == "一次性付款" and pay.due_date is None:
         yield Breach("一次性付款须载明付款日期", "payment.due_date", "a date", "missing")
     elif pay.method == "分期付款":
@@ -209,16 +274,24 @@ def _instalment_dates(c: DealCase) -> Iterator[Breach]:
     if not dates:
         yield Breach("分期付款须载明各期付款日期和比例", "payment.instalments", "at least one instalment", "none")
     elif dates != sorted(dates) or dates[0] < c.deal.subscribe_date:
-        yield Breach("分期付款日期须按先后顺序排列且不早于认购日期", "payment.instalments",
-                     "increasing dates", ", ".join(map(str, dates)))
+        yield Breach(
+            "分期付款日期须按先后顺序排列且不早于认购日期",
+            "payment.instalments",
+            "increasing dates",
+            ", ".join(map(str, dates)),
+        )
 
 
 @rule("amount.arithmetic")
 def _arithmetic(c: DealCase) -> Iterator[Breach]:
     u = c.unit
     if abs(u.building_area - (u.inner_area + u.shared_area)) > Decimal("0.01"):
-        yield Breach(f"建筑面积{u.building_area}不等于套内面积{u.inner_area}加分摊面积{u.shared_area}",
-                     "unit.building_area", f"{u.inner_area + u.shared_area}", f"{u.building_area}")
+        yield Breach(
+            f"建筑面积{u.building_area}不等于套内面积{u.inner_area}加分摊面积{u.shared_area}",
+            "unit.building_area",
+            f"{u.inner_area + u.shared_area}",
+            f"{u.building_area}",
+        )
     pcts = [i.pct for i in c.deal.payment.instalments]
     if c.deal.payment.method == "分期付款" and pcts and sum(pcts) != HUNDRED:
         yield Breach(f"分期比例合计{sum(pcts)}%，应为100%", "payment.instalments", "100", f"{sum(pcts)}")

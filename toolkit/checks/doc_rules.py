@@ -33,7 +33,7 @@ class DocCase:
     printed: Printed
     project: Project
     policy: Policy
-    reference: dict[str, Any]      # what the project says for project-level paths
+    reference: dict[str, Any]  # what the project says for project-level paths
     script: str = "hans"
 
 
@@ -43,9 +43,11 @@ DOC_RULES: list[tuple[str, DocRule]] = []
 
 def doc_rule(rule_id: str) -> Callable[[DocRule], DocRule]:
     """Register a document rule."""
+
     def register(fn: DocRule) -> DocRule:
         DOC_RULES.append((rule_id, fn))
         return fn
+
     return register
 
 
@@ -69,7 +71,7 @@ def show(lines: list[list[str]], width: int = 40) -> str:
     parts = []
     for op, text in lines:
         if op == "=":
-            parts.append(text if len(text) <= width else text[:width // 2] + "…" + text[-width // 2:])
+            parts.append(text if len(text) <= width else text[: width // 2] + "…" + text[-width // 2 :])
         else:
             parts.append(("[-%s-]" if op == "-" else "{+%s+}") % text)
     return "".join(parts)
@@ -111,8 +113,12 @@ def _one_capital(v, figures: Decimal | None) -> Iterator[Breach]:
         yield Breach(f"{v.clause}：大写金额“{v.text}”无法识别：{exc}", v.clause, "a valid amount in capitals", v.text)
         return
     if figures is not None and amount != figures:
-        yield Breach(f"{v.clause}：大写金额{v.text}（{yuan(amount)}）与小写金额{yuan(figures)}不一致", v.clause,
-                     yuan(figures), f"{v.text} = {yuan(amount)}")
+        yield Breach(
+            f"{v.clause}：大写金额{v.text}（{yuan(amount)}）与小写金额{yuan(figures)}不一致",
+            v.clause,
+            yuan(figures),
+            f"{v.text} = {yuan(amount)}",
+        )
     for problem in lint_capitals(v.text):
         yield Breach(f"{v.clause}：大写金额书写不规范：{problem}", v.clause, "", v.text, "warning")
 
@@ -128,8 +134,12 @@ def _inside(c: DocCase) -> Iterator[Breach]:
         for filter_, seen in by_type.items():
             if len(seen) > 1:
                 where = ", ".join(sorted({v.clause for v in values}))[:120]
-                yield Breach(f"{path}在本文件中前后不一致（{where}）：{' / '.join(map(str, seen))}", path,
-                             "one value", " / ".join(map(str, seen)))
+                yield Breach(
+                    f"{path}在本文件中前后不一致（{where}）：{' / '.join(map(str, seen))}",
+                    path,
+                    "one value",
+                    " / ".join(map(str, seen)),
+                )
 
 
 @doc_rule("terms.mismatch")
@@ -150,8 +160,12 @@ def _ticks(c: DocCase) -> Iterator[Breach]:
     for path, boxes in c.printed.ticks.items():
         chosen = [b.tick_value for b in boxes if b.text == "■"]
         if len(chosen) != 1:
-            yield Breach(f"{path}的选择项应勾选且只勾选一项，实际勾选{len(chosen)}项", boxes[0].clause, "exactly one ■",
-                         "、".join(chosen) or "none")
+            yield Breach(
+                f"{path}的选择项应勾选且只勾选一项，实际勾选{len(chosen)}项",
+                boxes[0].clause,
+                "exactly one ■",
+                "、".join(chosen) or "none",
+            )
             continue
         text = c.printed.first(path, "text")
         if text is not None and normalize(text.text) != normalize(chosen[0]):
@@ -163,8 +177,12 @@ def _areas(c: DocCase) -> Iterator[Breach]:
     p = c.printed
     build, inner, shared = (p.typed(f"unit.{k}") for k in ("building_area", "inner_area", "shared_area"))
     if None not in (build, inner, shared) and abs(build - inner - shared) > Decimal("0.01"):
-        yield Breach(f"建筑面积{build}不等于套内面积{inner}加分摊面积{shared}", "unit.building_area",
-                     str(inner + shared), str(build))
+        yield Breach(
+            f"建筑面积{build}不等于套内面积{inner}加分摊面积{shared}",
+            "unit.building_area",
+            str(inner + shared),
+            str(build),
+        )
 
 
 @doc_rule("amount.arithmetic")
@@ -172,12 +190,20 @@ def _prices(c: DocCase) -> Iterator[Breach]:
     p = c.printed
     area, unit_price, total = p.typed("unit.building_area"), p.typed("deal.unit_price"), p.typed("deal.total")
     if None not in (area, unit_price, total) and abs(unit_price * area - total) > 1:
-        yield Breach(f"成交单价{yuan(unit_price)}×建筑面积{area}={yuan(unit_price * area)}，与成交总价{yuan(total)}不符",
-                     "deal.total", yuan(quantize(unit_price * area, YUAN)), yuan(total))
+        yield Breach(
+            f"成交单价{yuan(unit_price)}×建筑面积{area}={yuan(unit_price * area)}，与成交总价{yuan(total)}不符",
+            "deal.total",
+            yuan(quantize(unit_price * area, YUAN)),
+            yuan(total),
+        )
     list_price, list_total = p.typed("unit.list_unit_price"), p.typed("deal.list_total")
     if None not in (area, list_price, list_total) and quantize(list_price * area, FEN) != list_total:
-        yield Breach(f"标价{yuan(list_price)}×{area}与标价总价{yuan(list_total)}不符", "deal.list_total",
-                     yuan(quantize(list_price * area, FEN)), yuan(list_total))
+        yield Breach(
+            f"标价{yuan(list_price)}×{area}与标价总价{yuan(list_total)}不符",
+            "deal.list_total",
+            yuan(quantize(list_price * area, FEN)),
+            yuan(list_total),
+        )
     yield from _discount_stack(c, list_total, total)
 
 
@@ -191,8 +217,12 @@ def _discount_stack(c: DocCase, list_total: Decimal | None, total: Decimal | Non
     step = YUAN if c.project.data["pricing"]["total_rounding"] == "yuan" else FEN
     want = quantize(list_total * factor, step)
     if want != total:
-        yield Breach(f"标价总价{yuan(list_total)}依次扣除所列优惠后应为{yuan(want)}，文件所印成交总价为{yuan(total)}",
-                     "deal.total", yuan(want), yuan(total))
+        yield Breach(
+            f"标价总价{yuan(list_total)}依次扣除所列优惠后应为{yuan(want)}，文件所印成交总价为{yuan(total)}",
+            "deal.total",
+            yuan(want),
+            yuan(total),
+        )
 
 
 @doc_rule("amount.arithmetic")
@@ -202,11 +232,16 @@ def _plan(c: DocCase) -> Iterator[Breach]:
     amounts = [p.typed(f"deal.plan[{i}].amount") for i in rows]
     total, deposit = p.typed("deal.total"), p.typed("deal.deposit")
     if rows and total is not None and None not in amounts and sum(amounts) != total:
-        yield Breach(f"付款计划合计{yuan(sum(amounts))}不等于成交总价{yuan(total)}", "deal.plan", yuan(total),
-                     yuan(sum(amounts)))
+        yield Breach(
+            f"付款计划合计{yuan(sum(amounts))}不等于成交总价{yuan(total)}", "deal.plan", yuan(total), yuan(sum(amounts))
+        )
     if rows and deposit is not None and amounts[0] is not None and amounts[0] != deposit:
-        yield Breach(f"付款计划首行定金{yuan(amounts[0])}与约定定金{yuan(deposit)}不一致", "deal.plan[0]", yuan(deposit),
-                     yuan(amounts[0]))
+        yield Breach(
+            f"付款计划首行定金{yuan(amounts[0])}与约定定金{yuan(deposit)}不一致",
+            "deal.plan[0]",
+            yuan(deposit),
+            yuan(amounts[0]),
+        )
     dues = [d for d in (p.typed(f"deal.plan[{i}].due") for i in rows) if d is not None]
     if dues != sorted(dues):
         yield Breach("付款计划的应付日期未按先后顺序排列", "deal.plan", "increasing dates", ", ".join(map(str, dues)))
@@ -220,8 +255,17 @@ def run_doc_rules(case: DocCase) -> list:
     for rule_id, fn in DOC_RULES:
         spec = case.policy.rules.get(rule_id)
         for b in fn(case):
-            out.append(Finding(rule_id, b.severity or (spec.severity if spec else "error"), b.message,
-                               document=case.name, location=b.location, expected=str(b.expected), found=str(b.found),
-                               source=spec.source if spec else "",
-                               extra={"redline": redline(b.expected, b.found)} if rule_id == "clause.altered" else {}))
+            out.append(
+                Finding(
+                    rule_id,
+                    b.severity or (spec.severity if spec else "error"),
+                    b.message,
+                    document=case.name,
+                    location=b.location,
+                    expected=str(b.expected),
+                    found=str(b.found),
+                    source=spec.source if spec else "",
+                    extra={"redline": redline(b.expected, b.found)} if rule_id == "clause.altered" else {},
+                )
+            )
     return out

@@ -26,10 +26,14 @@ from toolkit.text import normalize
 IDENTIFY_SCORE = 0.6
 # Which printed values each deal rule needs; a rule runs on a document only when they are all printed.
 NEEDS = {
-    "id.checksum": ("buyers",), "permit.missing": ("unit.code", "deal.subscribe_date"),
-    "price.below_floor": ("unit.code", "deal.total"), "price.above_filed": ("unit.code", "deal.total"),
-    "authority.discount": ("deal.discounts",), "deposit.over_limit": ("deal.deposit", "deal.total"),
-    "shares.invalid": ("buyers",), "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
+    "id.checksum": ("buyers",),
+    "permit.missing": ("unit.code", "deal.subscribe_date"),
+    "price.below_floor": ("unit.code", "deal.total"),
+    "price.above_filed": ("unit.code", "deal.total"),
+    "authority.discount": ("deal.discounts",),
+    "deposit.over_limit": ("deal.deposit", "deal.total"),
+    "shares.invalid": ("buyers",),
+    "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
 }
 CONTRACTABLE = (AVAILABLE, "已认购")
 
@@ -47,8 +51,9 @@ class CheckedDocument:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_documents(paths: list[Path], project: Project, policy: Policy, pack: Pack,
-                    script: str | None = None) -> list[CheckedDocument]:
+def check_documents(
+    paths: list[Path], project: Project, policy: Policy, pack: Pack, script: str | None = None
+) -> list[CheckedDocument]:
     """Check each file, then cross-check the deal documents given together."""
     docs = [check_one(Path(p), project, policy, pack, script) for p in paths]
     by_deal: dict[str, list[CheckedDocument]] = {}
@@ -71,21 +76,22 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         return out
     doc_id, parsed, note, script = identify(text, pack, script)
     if doc_id is None:
-        out.findings.append(_finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）",
-                                     path.name))
+        out.findings.append(
+            _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
+        )
         return out
     out.doc_id, out.pack, out.version, out.parsed = doc_id, pack.name, pack.version, parsed
     out.printed = printed_values(path.name, parsed)
     if note:
         out.findings.append(_finding(policy, "doc.unknown", note, path.name, WARNING))
-    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy,
-                   reference(project, policy, out.printed), script)
+    case = DocCase(
+        path.name, doc_id, text, parsed, out.printed, project, policy, reference(project, policy, out.printed), script
+    )
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
     return out
 
 
-def identify(text: DocumentText, pack: Pack, script: str | None
-             ) -> tuple[str | None, Parsed | None, str, str]:
+def identify(text: DocumentText, pack: Pack, script: str | None) -> tuple[str | None, Parsed | None, str, str]:
     """Take the document type and script from the provenance; failing that, from the best-matching wording."""
     props = text.properties
     doc_id = props.get("document")
@@ -94,8 +100,11 @@ def identify(text: DocumentText, pack: Pack, script: str | None
         script = props.get("script") or script or "hans"
         version = props.get("pack_version", pack.version)
         source = pack if version == pack.version else pack.release(version)
-        note = "" if source is not None else (
-            f"文件由模板包{pack.name} {version}生成，该版本未存档（releases/），按当前版本{pack.version}检查")
+        note = (
+            ""
+            if source is not None
+            else (f"文件由模板包{pack.name} {version}生成，该版本未存档（releases/），按当前版本{pack.version}检查")
+        )
         source = source or pack
         return doc_id, parse(text.stream, source.compiled_for(doc_id, script), text.location_at), note, script
     scripts = [script] if script else ["hans", "hant"]
@@ -147,14 +156,31 @@ def printed_deal_rules(c: DocCase) -> list[Finding]:
 
 def _one_rule(rule_id: str, case: DealCase) -> list[Finding]:
     spec = case.policy.rules.get(rule_id)
-    return [Finding(rule_id, b.severity or (spec.severity if spec else ERROR), b.message, location=b.location,
-                    expected=b.expected, found=b.found, source=spec.source if spec else "")
-            for b in RULES[rule_id](case)]
+    return [
+        Finding(
+            rule_id,
+            b.severity or (spec.severity if spec else ERROR),
+            b.message,
+            location=b.location,
+            expected=b.expected,
+            found=b.found,
+            source=spec.source if spec else "",
+        )
+        for b in RULES[rule_id](case)
+    ]
 
 
 def _relabel(f: Finding, name: str) -> Finding:
-    return Finding(f.rule, f.severity, f.message, document=name, location=f.location, expected=f.expected,
-                   found=f.found, source=f.source)
+    return Finding(
+        f.rule,
+        f.severity,
+        f.message,
+        document=name,
+        location=f.location,
+        expected=f.expected,
+        found=f.found,
+        source=f.source,
+    )
 
 
 def _printed(p: Printed, path: str) -> bool:
@@ -162,24 +188,39 @@ def _printed(p: Printed, path: str) -> bool:
 
 
 def _deal(p: Printed, project: Project, script: str) -> Deal:
-    buyers = tuple(Buyer(*(str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone",
-                                                                              "address")),
-                         share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0)) for i in p.items("buyers"))
-    rows = [[str(p.typed(f"deal.discounts[{i}].{k}") or "") for k in ("name", "kind", "approved_by", "approval_no")]
-            for i in p.items("deal.discounts")]
+    buyers = tuple(
+        Buyer(
+            *(str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone", "address")),
+            share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0),
+        )
+        for i in p.items("buyers")
+    )
+    rows = [
+        [str(p.typed(f"deal.discounts[{i}].{k}") or "") for k in ("name", "kind", "approved_by", "approval_no")]
+        for i in p.items("deal.discounts")
+    ]
     rates = [p.typed(f"deal.discounts[{i}].rate_pct") or Decimal(0) for i in p.items("deal.discounts")]
     extra_kind = normalize(convert("额外优惠", script))
     staff = tuple(project.staff)
-    extra = next((ExtraDiscount(r, _option(row[2], staff, script), row[3]) for row, r in zip(rows, rates)
-                  if row[1] == extra_kind), None)
+    extra = next(
+        (
+            ExtraDiscount(r, _option(row[2], staff, script), row[3])
+            for row, r in zip(rows, rates)
+            if row[1] == extra_kind
+        ),
+        None,
+    )
     codes = {normalize(convert(d.name, script)): d.code for d in project.discounts}  # printed names -> codes
     return Deal(
-        deal_no=str(p.typed("doc.number") or ""), unit=str(p.typed("unit.code") or ""),
+        deal_no=str(p.typed("doc.number") or ""),
+        unit=str(p.typed("unit.code") or ""),
         subscribe_date=p.typed("deal.subscribe_date") or dt.date.min,
-        sign_deadline=p.typed("deal.sign_deadline") or dt.date.max, salesperson=_option(str(p.typed("deal.salesperson") or ""), staff, script),
-        buyers=buyers, payment=Payment(method=_option(str(p.typed("deal.payment_method") or ""), PAYMENT_METHODS,
-                                                      script)),
-        discounts=tuple(codes.get(row[0], row[0]) for row in rows if row[1] != extra_kind), extra_discount=extra,
+        sign_deadline=p.typed("deal.sign_deadline") or dt.date.max,
+        salesperson=_option(str(p.typed("deal.salesperson") or ""), staff, script),
+        buyers=buyers,
+        payment=Payment(method=_option(str(p.typed("deal.payment_method") or ""), PAYMENT_METHODS, script)),
+        discounts=tuple(codes.get(row[0], row[0]) for row in rows if row[1] != extra_kind),
+        extra_discount=extra,
         deposit=p.typed("deal.deposit") or Decimal(0),
     )
 
@@ -196,12 +237,20 @@ def _pricing(p: Printed, unit) -> Pricing:
     rows = p.items("deal.plan")
     total = p.typed("deal.total") or Decimal(0)
     return Pricing(
-        list_total=p.typed("deal.list_total") or Decimal(0), discounts=(), total=total,
+        list_total=p.typed("deal.list_total") or Decimal(0),
+        discounts=(),
+        total=total,
         unit_price=p.typed("deal.unit_price") or Decimal(0),
         floor_total=quantize(unit.floor_unit_price * unit.building_area, FEN),
         filed_total=quantize(unit.filed_unit_price * unit.building_area, FEN),
-        plan=tuple(PlanRow(str(p.typed(f"deal.plan[{i}].item")), p.typed(f"deal.plan[{i}].amount") or Decimal(0),
-                           p.typed(f"deal.plan[{i}].due")) for i in rows),
+        plan=tuple(
+            PlanRow(
+                str(p.typed(f"deal.plan[{i}].item")),
+                p.typed(f"deal.plan[{i}].amount") or Decimal(0),
+                p.typed(f"deal.plan[{i}].due"),
+            )
+            for i in rows
+        ),
     )
 
 
@@ -212,10 +261,18 @@ def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Find
         for path in _paths(a.printed, b.printed, term.path):
             va, vb = a.printed.typed(path), b.printed.typed(path)
             if va is not None and vb is not None and va != vb:
-                out.append(Finding("terms.mismatch", ERROR,
-                                   f"{term.label}（{path}）不一致：{a.path.name}为“{va}”，{b.path.name}为“{vb}”",
-                                   document=b.path.name, location=path, expected=str(va), found=str(vb),
-                                   extra={"term": term.id, "documents": [a.path.name, b.path.name]}))
+                out.append(
+                    Finding(
+                        "terms.mismatch",
+                        ERROR,
+                        f"{term.label}（{path}）不一致：{a.path.name}为“{va}”，{b.path.name}为“{vb}”",
+                        document=b.path.name,
+                        location=path,
+                        expected=str(va),
+                        found=str(vb),
+                        extra={"term": term.id, "documents": [a.path.name, b.path.name]},
+                    )
+                )
     return out
 
 
@@ -237,9 +294,17 @@ def provenance_terms(c: DocCase) -> list[Finding]:
             continue
         want = _recorded(raw, printed, c.script)
         if want != printed:
-            out.append(_finding(c.policy, "terms.mismatch",
-                                f"{path}印为“{printed}”，生成时为“{want}”：文件在生成后被改动", c.name,
-                                location=f"{path} (document properties)", expected=str(want), found=str(printed)))
+            out.append(
+                _finding(
+                    c.policy,
+                    "terms.mismatch",
+                    f"{path}印为“{printed}”，生成时为“{want}”：文件在生成后被改动",
+                    c.name,
+                    location=f"{path} (document properties)",
+                    expected=str(want),
+                    found=str(printed),
+                )
+            )
     return out
 
 
@@ -253,5 +318,11 @@ def _recorded(raw: Any, like: Any, script: str) -> Any:
 
 def _finding(policy: Policy, rule: str, message: str, document: str, severity: str = "", **kw: str) -> Finding:
     spec = policy.rules.get(rule)
-    return Finding(rule, severity or (spec.severity if spec else ERROR), message, document=document,
-                   source=spec.source if spec else "", **kw)
+    return Finding(
+        rule,
+        severity or (spec.severity if spec else ERROR),
+        message,
+        document=document,
+        source=spec.source if spec else "",
+        **kw,
+    )

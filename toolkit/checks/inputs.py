@@ -30,8 +30,12 @@ def load_project(project_dir: Path, pack: Pack) -> Project:
     data, problems = validate(raw, pack.schema["project"], allow_unknown=True)
     if problems:
         p = problems[0]
-        raise ProjectError(path=path, field=p.field, expected=p.message,
-                           found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "")
+        raise ProjectError(
+            path=path,
+            field=p.field,
+            expected=p.message,
+            found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "",
+        )
     return project_from_data(data, _units(price_list(project_dir), pack))
 
 
@@ -63,11 +67,14 @@ def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
     for line, row in enumerate(rows, start=2):
         data, problems = validate(row, pack.schema["unit"])
         if problems:
-            raise ProjectError(path=path, field=f"line {line}: {problems[0].field}", expected=problems[0].message,
-                               found=repr(row.get(problems[0].field, ""))[:60])
+            raise ProjectError(
+                path=path,
+                field=f"line {line}: {problems[0].field}",
+                expected=problems[0].message,
+                found=repr(row.get(problems[0].field, ""))[:60],
+            )
         if data["code"] in seen:
-            raise ProjectError(path=path, field=f"line {line}: code", expected="a unique unit code",
-                               found=data["code"])
+            raise ProjectError(path=path, field=f"line {line}: code", expected="a unique unit code", found=data["code"])
         seen.add(data["code"])
         out.append(data)
     return out
@@ -91,4 +98,3 @@ def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
 def _invalid(path: Path, field: str, message: str) -> Finding:
     where = f"{path.name}: field '{field}'" if field else path.name
     return Finding(INPUT_INVALID, ERROR, f"{where}: {message}", document=str(path), location=field)
-

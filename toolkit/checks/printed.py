@@ -38,8 +38,20 @@ class Printed:
 
     def typed(self, path: str) -> Any:
         """Return a path's value typed (figures preferred to capitals), or None when it is not printed."""
-        for filter_ in ("yuan", "area", "pct", "int", "cdate", "wanfen", "unit", "idno", "phone", "name", "text",
-                        "capitals"):
+        for filter_ in (
+            "yuan",
+            "area",
+            "pct",
+            "int",
+            "cdate",
+            "wanfen",
+            "unit",
+            "idno",
+            "phone",
+            "name",
+            "text",
+            "capitals",
+        ):
             v = self.first(path, filter_)
             if v is not None:
                 return typed(v)
@@ -99,9 +111,20 @@ def _text(text: str) -> str:
     return "" if text in (EMPTY, normalize(EMPTY)) else text
 
 
-_TYPED = {"yuan": _decimal, "area": _decimal, "pct": _decimal, "int": int, "cdate": _date,
-          "capitals": parse_capitals, "wanfen": _wanfen, "text": _text, "name": _text, "idno": _text,
-          "phone": _text, "unit": _text}
+_TYPED = {
+    "yuan": _decimal,
+    "area": _decimal,
+    "pct": _decimal,
+    "int": int,
+    "cdate": _date,
+    "capitals": parse_capitals,
+    "wanfen": _wanfen,
+    "text": _text,
+    "name": _text,
+    "idno": _text,
+    "phone": _text,
+    "unit": _text,
+}
 
 
 def expected_text(value: Any, filter_: str, script: str = "hans") -> str:

@@ -48,12 +48,29 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
     """Check that what the deal names exists in the project."""
     out = []
     if unit not in project.units:
-        out.append(Finding(INPUT_INVALID, ERROR, f"{path.name}: field 'unit': 房号{unit}不在价目表中",
-                           document=str(path), location="unit", expected="a unit code of units.csv", found=unit))
+        out.append(
+            Finding(
+                INPUT_INVALID,
+                ERROR,
+                f"{path.name}: field 'unit': 房号{unit}不在价目表中",
+                document=str(path),
+                location="unit",
+                expected="a unit code of units.csv",
+                found=unit,
+            )
+        )
     if salesperson not in project.staff:
-        out.append(Finding(INPUT_INVALID, ERROR, f"{path.name}: field 'salesperson': {salesperson}不在项目人员名单中",
-                           document=str(path), location="salesperson", expected="a name on the staff roster",
-                           found=salesperson))
+        out.append(
+            Finding(
+                INPUT_INVALID,
+                ERROR,
+                f"{path.name}: field 'salesperson': {salesperson}不在项目人员名单中",
+                document=str(path),
+                location="salesperson",
+                expected="a name on the staff roster",
+                found=salesperson,
+            )
+        )
     return out
 
 
@@ -66,8 +83,15 @@ def duplicate_deal_numbers(checks: list[DealCheck]) -> list[Finding]:
             continue
         first = seen.setdefault(c.deal_no, c.path)
         if first != c.path:
-            f = Finding(INPUT_INVALID, ERROR, f"{c.path.name}: field 'deal_no': {c.deal_no} 已用于 {first.name}",
-                        document=str(c.path), location="deal_no", expected="a unique deal number", found=c.deal_no)
+            f = Finding(
+                INPUT_INVALID,
+                ERROR,
+                f"{c.path.name}: field 'deal_no': {c.deal_no} 已用于 {first.name}",
+                document=str(c.path),
+                location="deal_no",
+                expected="a unique deal number",
+                found=c.deal_no,
+            )
             c.findings.append(f)
             out.append(f)
     return out

@@ -61,9 +61,14 @@ def _ok(check: DealCheck) -> DealCheck:
 
 def _deal_fields(check: DealCheck) -> dict[str, Any]:
     case = check.case
-    return {"unit": case.unit.code, "buyers": [asdict(b) | {"share_pct": str(b.share_pct)} for b in case.deal.buyers],
-            "total": case.pricing.total, "deposit": case.deal.deposit, "payment_method": case.deal.payment.method,
-            "subscribe_date": case.deal.subscribe_date.isoformat()}
+    return {
+        "unit": case.unit.code,
+        "buyers": [asdict(b) | {"share_pct": str(b.share_pct)} for b in case.deal.buyers],
+        "total": case.pricing.total,
+        "deposit": case.deal.deposit,
+        "payment_method": case.deal.payment.method,
+        "subscribe_date": case.deal.subscribe_date.isoformat(),
+    }
 
 
 def subscribe(sales: Sales, check: DealCheck) -> None:
@@ -94,12 +99,27 @@ def refund_figures(policy: Policy, reason_code: str, paid: Decimal, deposit: Dec
     paid_deposit = min(deposit, paid)
     refund = {"forfeit": paid - paid_deposit, "double": paid + paid_deposit, "refund": paid}[outcome]
     words = {"forfeit": "定金不予退还", "double": "双倍返还定金", "refund": "全额退还定金"}[outcome]
-    return {"outcome": outcome, "deposit_outcome": words, "paid": paid, "refund": refund,
-            "forfeited": paid_deposit if outcome == "forfeit" else Decimal(0), "reason_code": reason_code}
+    return {
+        "outcome": outcome,
+        "deposit_outcome": words,
+        "paid": paid,
+        "refund": refund,
+        "forfeited": paid_deposit if outcome == "forfeit" else Decimal(0),
+        "reason_code": reason_code,
+    }
 
 
-def refund(sales: Sales, project: Project, policy: Policy, deal_no: str, *, reason_code: str, date: dt.date,
-           approved_by: str | None = None, **extra: Any) -> ChangeResult:
+def refund(
+    sales: Sales,
+    project: Project,
+    policy: Policy,
+    deal_no: str,
+    *,
+    reason_code: str,
+    date: dt.date,
+    approved_by: str | None = None,
+    **extra: Any,
+) -> ChangeResult:
     """退房: the unit goes back to 待售 (to be re-priced); the money back follows the deposit rules."""
     deal = sales.deal(deal_no)
     sales.guard_deal_unit(deal["unit"], deal_no, ("已认购", "已签约"))
@@ -107,8 +127,16 @@ def refund(sales: Sales, project: Project, policy: Policy, deal_no: str, *, reas
     return _record(sales, project, policy, "refund", deal, figures | extra, date, approved_by)
 
 
-def room(sales: Sales, project: Project, policy: Policy, amended: DealCheck, *, date: dt.date,
-         approved_by: str | None = None, **extra: Any) -> ChangeResult:
+def room(
+    sales: Sales,
+    project: Project,
+    policy: Policy,
+    amended: DealCheck,
+    *,
+    date: dt.date,
+    approved_by: str | None = None,
+    **extra: Any,
+) -> ChangeResult:
     """换房: paid amounts carry over to the new unit, priced anew; the old unit waits for re-pricing."""
     case = _ok(amended).case
     deal = sales.deal(case.deal.deal_no)
@@ -117,15 +145,30 @@ def room(sales: Sales, project: Project, policy: Policy, amended: DealCheck, *, 
     if case.unit.code == deal["unit"]:
         raise Refused("change.invalid", "换房的新房号不能与原房号相同")
     sales.guard_sellable(case.unit.code)
-    figures = {"old_unit": deal["unit"], "new_unit": case.unit.code, "new_area": case.unit.building_area,
-               "old_total": Decimal(deal["total"]), "new_total": case.pricing.total,
-               "difference": case.pricing.total - Decimal(deal["total"]), "carried_over": sales.paid(deal["deal_no"]),
-               "deal": _deal_fields(amended)}
+    figures = {
+        "old_unit": deal["unit"],
+        "new_unit": case.unit.code,
+        "new_area": case.unit.building_area,
+        "old_total": Decimal(deal["total"]),
+        "new_total": case.pricing.total,
+        "difference": case.pricing.total - Decimal(deal["total"]),
+        "carried_over": sales.paid(deal["deal_no"]),
+        "deal": _deal_fields(amended),
+    }
     return _record(sales, project, policy, "room", deal, figures | extra, date, approved_by)
 
 
-def rename(sales: Sales, project: Project, policy: Policy, amended: DealCheck, *, relationship: str,
-           date: dt.date, approved_by: str | None = None, **extra: Any) -> ChangeResult:
+def rename(
+    sales: Sales,
+    project: Project,
+    policy: Policy,
+    amended: DealCheck,
+    *,
+    relationship: str,
+    date: dt.date,
+    approved_by: str | None = None,
+    **extra: Any,
+) -> ChangeResult:
     """更名: only as the project's policy allows (blocked, or spouse and close relatives with approval)."""
     case = _ok(amended).case
     deal = sales.deal(case.deal.deal_no)
@@ -139,44 +182,79 @@ def rename(sales: Sales, project: Project, policy: Policy, amended: DealCheck, *
     if case.unit.code != deal["unit"]:
         raise Refused("change.invalid", "更名不能同时变更房号：请先办理换房")
     new_buyers = _deal_fields(amended)["buyers"]
-    figures = {"new_buyers": [b | {"relationship": relationship} for b in new_buyers], "deal": _deal_fields(amended),
-               "old_buyers": deal["buyers"]}
+    figures = {
+        "new_buyers": [b | {"relationship": relationship} for b in new_buyers],
+        "deal": _deal_fields(amended),
+        "old_buyers": deal["buyers"],
+    }
     return _record(sales, project, policy, "rename", deal, figures | extra, date, approved_by)
 
 
-def price(sales: Sales, project: Project, policy: Policy, amended: DealCheck, *, date: dt.date,
-          approved_by: str | None = None, **extra: Any) -> ChangeResult:
+def price(
+    sales: Sales,
+    project: Project,
+    policy: Policy,
+    amended: DealCheck,
+    *,
+    date: dt.date,
+    approved_by: str | None = None,
+    **extra: Any,
+) -> ChangeResult:
     """价格/付款方式变更: the same unit priced anew on the amended terms, within discount authority."""
     case = _ok(amended).case
     deal = sales.deal(case.deal.deal_no)
     sales.guard_deal_unit(deal["unit"], deal["deal_no"], ("已认购", "已签约"))
     if case.unit.code != deal["unit"]:
         raise Refused("change.invalid", "价格变更不能变更房号：请办理换房")
-    figures = {"old_method": deal["payment_method"], "new_method": case.deal.payment.method,
-               "old_total": Decimal(deal["total"]), "new_total": case.pricing.total, "deal": _deal_fields(amended)}
+    figures = {
+        "old_method": deal["payment_method"],
+        "new_method": case.deal.payment.method,
+        "old_total": Decimal(deal["total"]),
+        "new_total": case.pricing.total,
+        "deal": _deal_fields(amended),
+    }
     return _record(sales, project, policy, "price", deal, figures | extra, date, approved_by)
 
 
-def _record(sales: Sales, project: Project, policy: Policy, kind: str, deal: dict[str, Any],
-            figures: dict[str, Any], date: dt.date, approved_by: str | None) -> ChangeResult:
+def _record(
+    sales: Sales,
+    project: Project,
+    policy: Policy,
+    kind: str,
+    deal: dict[str, Any],
+    figures: dict[str, Any],
+    date: dt.date,
+    approved_by: str | None,
+) -> ChangeResult:
     role = check_approver(project, policy, kind, approved_by) if approved_by else ""
     no = sales.next_change_no(deal["deal_no"], kind)
     figures = figures | {"approver_role": role}
     with sales.transaction():
-        sales.save_change(no, kind=kind, deal_no=deal["deal_no"], unit=deal["unit"], status="requested",
-                          payload=figures, requested_by=figures.get("requested_by"), approved_by=approved_by,
-                          approval_no=figures.get("approval_no"), date=date.isoformat())
+        sales.save_change(
+            no,
+            kind=kind,
+            deal_no=deal["deal_no"],
+            unit=deal["unit"],
+            status="requested",
+            payload=figures,
+            requested_by=figures.get("requested_by"),
+            approved_by=approved_by,
+            approval_no=figures.get("approval_no"),
+            date=date.isoformat(),
+        )
         if not approved_by:
             unit = sales.unit(deal["unit"])
-            sales.set_unit(unit.code, unit.status, unit.deal_no, needs_pricing=unit.needs_pricing,
-                           pending=KIND_NAMES[kind])
+            sales.set_unit(
+                unit.code, unit.status, unit.deal_no, needs_pricing=unit.needs_pricing, pending=KIND_NAMES[kind]
+            )
     if approved_by:
         _execute(sales, no)
     return ChangeResult(no, kind, sales.change(no)["status"], deal["deal_no"], deal["unit"], figures)
 
 
-def approve(sales: Sales, project: Project, policy: Policy, no: str, *, approved_by: str,
-            approval_no: str = "") -> ChangeResult:
+def approve(
+    sales: Sales, project: Project, policy: Policy, no: str, *, approved_by: str, approval_no: str = ""
+) -> ChangeResult:
     """Approve a requested change and carry it out."""
     change = sales.change(no)
     if change["status"] != "requested":
@@ -184,8 +262,9 @@ def approve(sales: Sales, project: Project, policy: Policy, no: str, *, approved
     role = check_approver(project, policy, change["kind"], approved_by)
     payload = change["payload"] | {"approver_role": role, "approval_no": approval_no or change["approval_no"]}
     with sales.transaction():
-        sales.save_change(no, approved_by=approved_by, approval_no=approval_no or change["approval_no"],
-                          payload=payload)
+        sales.save_change(
+            no, approved_by=approved_by, approval_no=approval_no or change["approval_no"], payload=payload
+        )
         unit = sales.unit(change["unit"])
         sales.set_unit(unit.code, unit.status, unit.deal_no, needs_pricing=unit.needs_pricing, pending=None)
     _execute(sales, no)

@@ -61,8 +61,11 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
     records = xlsx_rows(path)
     missing = [c for c in COLUMNS if records and c not in records[0]]
     if missing or not records:
-        raise InputFileError(path=path, field=(missing or ["no"])[0], expected=f"a header row with {', '.join(COLUMNS)}"
-                             " and at least one receipt")
+        raise InputFileError(
+            path=path,
+            field=(missing or ["no"])[0],
+            expected=f"a header row with {', '.join(COLUMNS)} and at least one receipt",
+        )
     done, findings = 0, []
     for line, record in enumerate(records, start=2):
         try:
@@ -70,8 +73,9 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
             done += 1
         except (Refused, ValueError) as exc:
             rule = getattr(exc, "rule", "input.invalid")
-            findings.append(Finding(rule, ERROR, f"{path.name} line {line}: {exc}", document=path.name,
-                                    location=f"line {line}"))
+            findings.append(
+                Finding(rule, ERROR, f"{path.name} line {line}: {exc}", document=path.name, location=f"line {line}")
+            )
     return done, findings
 
 
@@ -89,19 +93,34 @@ def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
         if gaps:
             width = len(_NUMBER.match(receipts[0]["no"]).group(2))
             missing = ", ".join(f"{prefix}{n:0{width}d}" for n in gaps[:10])
-            out.append(Finding("receipt.sequence", ERROR, f"收据号不连续，缺少：{missing}", location=prefix,
-                               expected="continuous numbers", found=missing))
+            out.append(
+                Finding(
+                    "receipt.sequence",
+                    ERROR,
+                    f"收据号不连续，缺少：{missing}",
+                    location=prefix,
+                    expected="continuous numbers",
+                    found=missing,
+                )
+            )
     return out
 
 
 def deposit_findings(sales: Sales, date: str) -> list[Finding]:
     """Every deal subscribed on or before the date must have its deposit (定金) receipt."""
     out = []
-    deals = sales.db.execute("SELECT deal_no, unit FROM deals WHERE subscribe_date<=? AND status IN ('已认购','已签约')",
-                             (date,)).fetchall()
+    deals = sales.db.execute(
+        "SELECT deal_no, unit FROM deals WHERE subscribe_date<=? AND status IN ('已认购','已签约')", (date,)
+    ).fetchall()
     for d in deals:
         kinds = {r["kind"] for r in sales.receipts(deal_no=d["deal_no"]) if r["status"] == "有效"}
         if "定金" not in kinds:
-            out.append(Finding("receipt.missing_deposit", ERROR, f"{d['deal_no']}（{d['unit']}）已认购但没有定金收据",
-                               location=d["deal_no"]))
+            out.append(
+                Finding(
+                    "receipt.missing_deposit",
+                    ERROR,
+                    f"{d['deal_no']}（{d['unit']}）已认购但没有定金收据",
+                    location=d["deal_no"],
+                )
+            )
     return out

@@ -83,7 +83,9 @@ def deal_from_data(data: dict[str, Any]) -> Deal:
         salesperson=data["salesperson"],
         buyers=tuple(Buyer(**b) for b in data["buyers"]),
         payment=Payment(
-            method=pay["method"], down_payment_pct=pay.get("down_payment_pct"), lender=pay.get("lender"),
+            method=pay["method"],
+            down_payment_pct=pay.get("down_payment_pct"),
+            lender=pay.get("lender"),
             due_date=pay.get("due_date"),
             instalments=tuple(Instalment(i["due_date"], i["pct"]) for i in pay.get("instalments") or ()),
         ),

@@ -31,9 +31,26 @@ ALLOWED = set(DIGITS) | set(SMALL_UNITS) | set(BIG_UNITS) | set("元角分整")
 # Traditional and variant forms read on input; 正 is the rules' alternative to 整.
 VARIANTS = {"貳": "贰", "參": "叁", "陸": "陆", "萬": "万", "億": "亿", "圓": "元", "圆": "元", "正": "整"}
 # Forbidden by the payment rules (rule 1), with what to write instead.
-FORBIDDEN = {"一": "壹", "二": "贰", "两": "贰", "兩": "贰", "三": "叁", "四": "肆", "五": "伍", "六": "陆",
-             "七": "柒", "八": "捌", "九": "玖", "十": "拾", "念": "贰拾", "廿": "贰拾", "毛": "角",
-             "另": "零", "〇": "零", "0": "零"}
+FORBIDDEN = {
+    "一": "壹",
+    "二": "贰",
+    "两": "贰",
+    "兩": "贰",
+    "三": "叁",
+    "四": "肆",
+    "五": "伍",
+    "六": "陆",
+    "七": "柒",
+    "八": "捌",
+    "九": "玖",
+    "十": "拾",
+    "念": "贰拾",
+    "廿": "贰拾",
+    "毛": "角",
+    "另": "零",
+    "〇": "零",
+    "0": "零",
+}
 _NONZERO = f"[{DIGIT_CHARS[1:]}]"
 FRACTION = re.compile(f"(零)?(?:({_NONZERO})角)?(零)?(?:({_NONZERO})分)?(整)?")
 TO_TRADITIONAL = str.maketrans({"贰": "貳", "叁": "參", "陆": "陸", "万": "萬", "亿": "億"})
@@ -168,7 +185,7 @@ def parse_capitals(text: str) -> Decimal:
         _fail("empty amount / 金额为空")
     cut = _yuan_position(tokens)
     integer = None if cut is None else _parse_integer(tokens[:cut], tokens[cut])
-    fen = _parse_fraction(tokens if cut is None else tokens[cut + 1:], integer)
+    fen = _parse_fraction(tokens if cut is None else tokens[cut + 1 :], integer)
     return Decimal((integer or 0) * 100 + fen).scaleb(-2)
 
 
@@ -209,7 +226,7 @@ def _parse_integer(tokens: list[Token], yuan: Token) -> int:
         reader.feed(index, ch)
     digits = reader.finish()
     _check_zeros(digits)
-    return sum(d.value * 10 ** d.place for d in digits)
+    return sum(d.value * 10**d.place for d in digits)
 
 
 class _IntegerReader:

@@ -48,8 +48,9 @@ class Policy:
         return self.rules[rule_id].severity
 
 
-def load_policy(project_dir: Path | None, authority: dict[str, Decimal] | None = None,
-                default: Path = DEFAULT_POLICY) -> Policy:
+def load_policy(
+    project_dir: Path | None, authority: dict[str, Decimal] | None = None, default: Path = DEFAULT_POLICY
+) -> Policy:
     """Merge the default policy, the project's policies.yaml and its authority table."""
     data = _read(default)
     override = Path(project_dir) / "policies.yaml" if project_dir else None
@@ -89,7 +90,8 @@ def _rules(path: Path, items: list[dict[str, Any]]) -> dict[str, RuleSpec]:
         if missing:
             raise PolicyError(path=path, field=f"rules[{i}].{missing[0]}", expected="a value")
         if item["severity"] not in SEVERITIES:
-            raise PolicyError(path=path, field=f"rules[{i}].severity", expected="error or warning",
-                              found=str(item["severity"]))
+            raise PolicyError(
+                path=path, field=f"rules[{i}].severity", expected="error or warning", found=str(item["severity"])
+            )
         rules[item["id"]] = RuleSpec(**{k: str(item[k]) for k in ("id", "severity", "title", "text", "source")})
     return rules

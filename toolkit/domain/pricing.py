@@ -74,8 +74,11 @@ def price_deal(project: Project, unit: Unit, deal: Deal) -> Pricing:
     applied = [AppliedDiscount(d.name, d.rate_pct, "公开优惠") for d in published_in_order(project, deal.discounts)]
     if deal.extra_discount is not None:
         x = deal.extra_discount
-        applied.append(AppliedDiscount("额外优惠", x.rate_pct, "额外优惠", x.approved_by,
-                                       project.staff.get(x.approved_by, ""), x.approval_no))
+        applied.append(
+            AppliedDiscount(
+                "额外优惠", x.rate_pct, "额外优惠", x.approved_by, project.staff.get(x.approved_by, ""), x.approval_no
+            )
+        )
     factor = Decimal(1)
     for d in applied:
         factor *= (HUNDRED - d.rate_pct) / HUNDRED
@@ -83,10 +86,15 @@ def price_deal(project: Project, unit: Unit, deal: Deal) -> Pricing:
     total = quantize(list_total * factor, step)
     plan, down, loan = payment_plan(deal, total)
     return Pricing(
-        list_total=quantize(list_total, FEN), discounts=tuple(applied), total=total,
-        unit_price=quantize(total / area, FEN), floor_total=quantize(unit.floor_unit_price * area, FEN),
-        filed_total=quantize(unit.filed_unit_price * area, FEN), plan=tuple(plan),
-        down_payment=down, loan_amount=loan,
+        list_total=quantize(list_total, FEN),
+        discounts=tuple(applied),
+        total=total,
+        unit_price=quantize(total / area, FEN),
+        floor_total=quantize(unit.floor_unit_price * area, FEN),
+        filed_total=quantize(unit.filed_unit_price * area, FEN),
+        plan=tuple(plan),
+        down_payment=down,
+        loan_amount=loan,
     )
 
 
@@ -112,8 +120,14 @@ def _instalments(deal: Deal, net: Decimal) -> list[PlanRow]:
     for i, inst in enumerate(deal.payment.instalments):
         amount = net - paid if i == last else quantize(net * inst.pct / HUNDRED, YUAN)
         paid += amount
-        rows.append(PlanRow(f"第{_CN_ORD[i] if i < len(_CN_ORD) else i + 1}期房款", amount, inst.due_date,
-                            f"剩余房款的{inst.pct.normalize():f}%"))
+        rows.append(
+            PlanRow(
+                f"第{_CN_ORD[i] if i < len(_CN_ORD) else i + 1}期房款",
+                amount,
+                inst.due_date,
+                f"剩余房款的{inst.pct.normalize():f}%",
+            )
+        )
     return rows
 
 

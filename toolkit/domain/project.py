@@ -97,8 +97,10 @@ def project_from_data(data: dict[str, Any], unit_rows: list[dict[str, Any]]) -> 
         name=data["project"]["name"],
         data=data,
         units={row["code"]: Unit(**row) for row in unit_rows},
-        permits=tuple(Permit(p["no"], p["issued"], p["authority"], tuple(p["buildings"]))
-                      for p in data.get("presale_permits") or data.get("title_certificates") or ()),
+        permits=tuple(
+            Permit(p["no"], p["issued"], p["authority"], tuple(p["buildings"]))
+            for p in data.get("presale_permits") or data.get("title_certificates") or ()
+        ),
         discounts=tuple(_discount(d) for d in data["pricing"]["published_discounts"]),
         staff={s["name"]: s["role"] for s in data["staff"]},
         authority=dict(data["authority"]),
@@ -106,5 +108,6 @@ def project_from_data(data: dict[str, Any], unit_rows: list[dict[str, Any]]) -> 
 
 
 def _discount(d: dict[str, Any]) -> PublishedDiscount:
-    return PublishedDiscount(d["code"], d["name"], d["rate_pct"], tuple(d.get("applies_to_payment") or ()),
-                             d.get("valid_until"))
+    return PublishedDiscount(
+        d["code"], d["name"], d["rate_pct"], tuple(d.get("applies_to_payment") or ()), d.get("valid_until")
+    )

@@ -122,14 +122,26 @@ class Pipeline:
         if judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER:
             self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
             self._record_deal(judgement)
-        self.ledger.decide(file_id, sha256=sha, outcome=judgement.outcome, filed_path=str(target),
-                           report_path=str(report), reasons=judgement.reasons, document=judgement.document or None,
-                           deal_no=judgement.deal_no or None, unit=judgement.unit or None,
-                           duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None)
+        self.ledger.decide(
+            file_id,
+            sha256=sha,
+            outcome=judgement.outcome,
+            filed_path=str(target),
+            report_path=str(report),
+            reasons=judgement.reasons,
+            document=judgement.document or None,
+            deal_no=judgement.deal_no or None,
+            unit=judgement.unit or None,
+            duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
+        )
         _move(claim, target)
         self.ledger.filed(file_id)
-        self.log(mask(f"{judgement.outcome}: {name} -> {target.relative_to(self.cfg.filed)}"
-                      + (f" ({', '.join(sorted({r['rule'] for r in judgement.reasons}))})" if judgement.reasons else "")))
+        self.log(
+            mask(
+                f"{judgement.outcome}: {name} -> {target.relative_to(self.cfg.filed)}"
+                + (f" ({', '.join(sorted({r['rule'] for r in judgement.reasons}))})" if judgement.reasons else "")
+            )
+        )
 
     def _sales(self):
         """Open sales control on the inbox's ledger once (its schema is checked when it opens)."""
@@ -147,9 +159,19 @@ class Pipeline:
         sales = self._sales()
         status = UNIT_AFTER[j.document]
         known = sales.db.execute("SELECT 1 FROM deals WHERE deal_no=?", (j.deal_no,)).fetchone()
-        fields = {"status": status} if known else {
-            "status": status, "unit": j.unit, "buyers": t["buyers"], "total": t["total"], "deposit": t["deposit"],
-            "payment_method": t["payment_method"], "subscribe_date": t.get("subscribe_date") or ""}
+        fields = (
+            {"status": status}
+            if known
+            else {
+                "status": status,
+                "unit": j.unit,
+                "buyers": t["buyers"],
+                "total": t["total"],
+                "deposit": t["deposit"],
+                "payment_method": t["payment_method"],
+                "subscribe_date": t.get("subscribe_date") or "",
+            }
+        )
         with sales.transaction():
             sales.save_deal(j.deal_no, **fields)
 
@@ -161,8 +183,11 @@ class Pipeline:
             return Judgement("quarantine", [_reason("doc.unreadable", unsafe)])
         first = self.ledger.first_with_hash(sha, file_id)
         if first is not None:
-            return Judgement("duplicates", [_reason("duplicate", f"same content as file {first.id} ({first.name}), "
-                                                              f"filed as {first.filed_path}")], duplicate_of=first)
+            return Judgement(
+                "duplicates",
+                [_reason("duplicate", f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
+                duplicate_of=first,
+            )
         verdict = self.worker.check([claim], {})
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
@@ -180,8 +205,10 @@ class Pipeline:
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)
-        reasons = [{k: mask(str(f.get(k, "")).replace(claimed_as, name)) for k in ("rule", "severity", "message",
-                                                                                   "location")} for f in findings]
+        reasons = [
+            {k: mask(str(f.get(k, "")).replace(claimed_as, name)) for k in ("rule", "severity", "message", "location")}
+            for f in findings
+        ]
         errors = [f for f in findings if f.get("severity") == "error"]
         if any(f["rule"] == "doc.unreadable" for f in errors):
             outcome = "quarantine"
@@ -206,14 +233,30 @@ class Pipeline:
 
     # -- the report -----------------------------------------------------------------------------
     def _reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> Path:
-        data = {"id": file_id, "file": name, "filed_as": str(target), "sha256": sha, "outcome": j.outcome,
-                "document": j.document, "deal_no": j.deal_no, "unit": j.unit, "reasons": j.reasons,
-                "duplicate_of": {"id": j.duplicate_of.id, "file": j.duplicate_of.name,
-                                 "filed_as": j.duplicate_of.filed_path} if j.duplicate_of else None}
+        data = {
+            "id": file_id,
+            "file": name,
+            "filed_as": str(target),
+            "sha256": sha,
+            "outcome": j.outcome,
+            "document": j.document,
+            "deal_no": j.deal_no,
+            "unit": j.unit,
+            "reasons": j.reasons,
+            "duplicate_of": {
+                "id": j.duplicate_of.id,
+                "file": j.duplicate_of.name,
+                "filed_as": j.duplicate_of.filed_path,
+            }
+            if j.duplicate_of
+            else None,
+        }
         report = target.with_name(target.name + ".report.json")
         _write(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        findings = [Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
-                    for r in j.reasons]
+        findings = [
+            Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
+            for r in j.reasons
+        ]
         html = render_html([(name, j.document, findings)], title=f"收件检查报告：{j.outcome}")
         _write(target.with_name(target.name + ".report.html"), html.encode("utf-8"))
         return report

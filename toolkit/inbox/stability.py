@@ -13,8 +13,8 @@ from pathlib import Path
 class _Seen:
     size: int
     mtime: float
-    since: float          # when (size, mtime) was last seen to change
-    first: float          # when the file was first seen
+    since: float  # when (size, mtime) was last seen to change
+    first: float  # when the file was first seen
 
 
 # watchdog holds inotify events back for half a second (to pair the two halves of a rename), so a file is

@@ -62,7 +62,7 @@ class WatchdogSource(QueueSource):
                     if path and not event.is_directory:
                         source.put(Path(os.fsdecode(path)))
 
-        self.observer = (PollingObserver(timeout=1) if polling else Observer())
+        self.observer = PollingObserver(timeout=1) if polling else Observer()
         self.observer.schedule(Handler(), str(folder), recursive=False)
 
     def start(self) -> None:
@@ -152,8 +152,12 @@ class Watcher:
         try:
             return int(self.pipeline.take(path) is not None)
         except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one file
-            self.log(mask(f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the "
-                          "claim area and is finished at the next start"))
+            self.log(
+                mask(
+                    f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the "
+                    "claim area and is finished at the next start"
+                )
+            )
             return 0
 
 

@@ -24,8 +24,8 @@ class Verdict:
     deal_no: str = ""
     unit: str = ""
     findings: list[dict[str, Any]] = field(default_factory=list)
-    error: str = ""        # set when the check itself failed (time limit, crash)
-    terms: dict[str, Any] = field(default_factory=dict)   # the deal as the document prints it
+    error: str = ""  # set when the check itself failed (time limit, crash)
+    terms: dict[str, Any] = field(default_factory=dict)  # the deal as the document prints it
 
 
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
@@ -48,9 +48,13 @@ def _check(ws, paths: list[str], units: dict[str, str]) -> Verdict:
         _apply_units(ws, units)
         doc = api_check(ws, paths)
         p = doc.printed
-        return Verdict(doc.doc_id, str(p.typed("doc.number") or "") if p else "",
-                       str(p.typed("unit.code") or "") if p else "", [f.as_dict() for f in doc.findings],
-                       terms=_terms(p) if p else {})
+        return Verdict(
+            doc.doc_id,
+            str(p.typed("doc.number") or "") if p else "",
+            str(p.typed("unit.code") or "") if p else "",
+            [f.as_dict() for f in doc.findings],
+            terms=_terms(p) if p else {},
+        )
     except MemoryError:
         return Verdict(error="the file needs more memory than a sales document can")
     except Exception as exc:  # the verdict of one file must never take the worker down
@@ -59,12 +63,21 @@ def _check(ws, paths: list[str], units: dict[str, str]) -> Verdict:
 
 def _terms(p) -> dict[str, Any]:
     """Take from a document the terms the ledger keeps of a deal."""
-    buyers = [{k: str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone", "address",
-                                                                     "share_pct")} for i in p.items("buyers")]
+    buyers = [
+        {
+            k: str(p.typed(f"buyers[{i}].{k}") or "")
+            for k in ("name", "id_type", "id_no", "phone", "address", "share_pct")
+        }
+        for i in p.items("buyers")
+    ]
     date = p.typed("deal.subscribe_date")
-    return {"buyers": buyers, "total": str(p.typed("deal.total") or ""), "deposit": str(p.typed("deal.deposit") or ""),
-            "payment_method": str(p.typed("deal.payment_method") or ""),
-            "subscribe_date": date.isoformat() if date else ""}
+    return {
+        "buyers": buyers,
+        "total": str(p.typed("deal.total") or ""),
+        "deposit": str(p.typed("deal.deposit") or ""),
+        "payment_method": str(p.typed("deal.payment_method") or ""),
+        "subscribe_date": date.isoformat() if date else "",
+    }
 
 
 def api_check(ws, paths: list[str]):
@@ -95,8 +108,11 @@ class CheckWorker:
         """Start the worker and wait until it has opened the project."""
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, str(self.project_dir),
-                                                     str(self.pack_dir) if self.pack_dir else None), daemon=True)
+        self.proc = ctx.Process(
+            target=_serve,
+            args=(child, str(self.project_dir), str(self.pack_dir) if self.pack_dir else None),
+            daemon=True,
+        )
         self.proc.start()
         child.close()
         if not self.conn.poll(120) or self.conn.recv() != "ready":

@@ -82,18 +82,27 @@ class Sales:
         rows = self.db.execute("SELECT status, deal_no, at FROM unit_events WHERE code=? ORDER BY id", (code,))
         return [dict(r) for r in rows]
 
-    def set_unit(self, code: str, status: str, deal_no: str | None, *, needs_pricing: bool = False,
-                 pending: str | None = None) -> None:
+    def set_unit(
+        self, code: str, status: str, deal_no: str | None, *, needs_pricing: bool = False, pending: str | None = None
+    ) -> None:
         """Write a unit's state and its event (inside the caller's transaction)."""
         at = now()
-        self.db.execute("INSERT INTO units(code, status, deal_no, updated_at, needs_pricing, pending) VALUES "
-                        "(?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET status=excluded.status, "
-                        "deal_no=excluded.deal_no, updated_at=excluded.updated_at, "
-                        "needs_pricing=excluded.needs_pricing, pending=excluded.pending",
-                        (code, status, deal_no, at, int(needs_pricing), pending))
-        self.db.execute("INSERT INTO unit_events(code, status, deal_no, at) VALUES (?,?,?,?)",
-                        (code, status + (f"（{pending}审批中）" if pending else "") + ("（待价格审核）" if needs_pricing
-                                                                                     else ""), deal_no, at))
+        self.db.execute(
+            "INSERT INTO units(code, status, deal_no, updated_at, needs_pricing, pending) VALUES "
+            "(?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET status=excluded.status, "
+            "deal_no=excluded.deal_no, updated_at=excluded.updated_at, "
+            "needs_pricing=excluded.needs_pricing, pending=excluded.pending",
+            (code, status, deal_no, at, int(needs_pricing), pending),
+        )
+        self.db.execute(
+            "INSERT INTO unit_events(code, status, deal_no, at) VALUES (?,?,?,?)",
+            (
+                code,
+                status + (f"（{pending}审批中）" if pending else "") + ("（待价格审核）" if needs_pricing else ""),
+                deal_no,
+                at,
+            ),
+        )
 
     def guard_sellable(self, code: str) -> UnitState:
         """Refuse a sale of a unit that is not free: sold, held, locked by a change, or not re-priced."""
@@ -103,7 +112,9 @@ class Sales:
         if u.needs_pricing:
             raise Refused("unit.needs_pricing", f"房号{code}退房或换房后尚未完成价格审核，不得再次销售")
         if u.status != "待售":
-            raise Refused("unit.unavailable", f"房号{code}当前状态为{u.status}" + (f"（{u.deal_no}）" if u.deal_no else ""))
+            raise Refused(
+                "unit.unavailable", f"房号{code}当前状态为{u.status}" + (f"（{u.deal_no}）" if u.deal_no else "")
+            )
         return u
 
     def guard_deal_unit(self, code: str, deal_no: str, allowed: tuple[str, ...]) -> UnitState:
@@ -174,9 +185,12 @@ class Sales:
         if self.db.execute("SELECT 1 FROM receipts WHERE no=?", (r["no"],)).fetchone():
             raise Refused("receipt.duplicate", f"收据号{r['no']}已登记")
         with self.transaction():
-            self.db.execute("INSERT INTO receipts(no, date, payer, unit, deal_no, kind, amount, channel, account, "
-                            "cashier, status) VALUES (:no,:date,:payer,:unit,:deal_no,:kind,:amount,:channel,:account,"
-                            ":cashier,:status)", {**r, "amount": str(r["amount"]), "status": r.get("status", "有效")})
+            self.db.execute(
+                "INSERT INTO receipts(no, date, payer, unit, deal_no, kind, amount, channel, account, "
+                "cashier, status) VALUES (:no,:date,:payer,:unit,:deal_no,:kind,:amount,:channel,:account,"
+                ":cashier,:status)",
+                {**r, "amount": str(r["amount"]), "status": r.get("status", "有效")},
+            )
 
     def receipts(self, *, date: str | None = None, deal_no: str | None = None) -> list[dict[str, Any]]:
         """Return receipts, by date or by deal, in number order."""
@@ -189,14 +203,18 @@ class Sales:
 
     def paid(self, deal_no: str) -> Decimal:
         """Return what a deal's buyers have paid (valid receipts, refunds excluded)."""
-        return sum((r["amount"] for r in self.receipts(deal_no=deal_no) if r["status"] == "有效" and r["kind"] != "退款"),
-                   Decimal(0))
+        return sum(
+            (r["amount"] for r in self.receipts(deal_no=deal_no) if r["status"] == "有效" and r["kind"] != "退款"),
+            Decimal(0),
+        )
 
     def add_deposit(self, date: str, kind: str, amount: Decimal, account: str, reference: str = "") -> None:
         """Record a cash deposit to the bank or a bank credit."""
         with self.transaction():
-            self.db.execute("INSERT INTO deposits(date, kind, amount, account, reference) VALUES (?,?,?,?,?)",
-                            (date, kind, str(amount), account, reference))
+            self.db.execute(
+                "INSERT INTO deposits(date, kind, amount, account, reference) VALUES (?,?,?,?,?)",
+                (date, kind, str(amount), account, reference),
+            )
 
     def deposits(self, date: str) -> list[dict[str, Any]]:
         """Return a day's cash deposits and bank credits."""

@@ -97,8 +97,10 @@ class Ledger:
         row = self.db.execute("SELECT id FROM files WHERE claim_path=?", (str(claim_path),)).fetchone()
         if row:
             return int(row["id"])
-        cur = self._tx("INSERT INTO files(name, claim_path, size, received_at) VALUES (?,?,?,?)",
-                       (name, str(claim_path), size, now()))
+        cur = self._tx(
+            "INSERT INTO files(name, claim_path, size, received_at) VALUES (?,?,?,?)",
+            (name, str(claim_path), size, now()),
+        )
         return int(cur.lastrowid)
 
     def by_claim(self, claim_path: Path) -> FileRow | None:
@@ -111,8 +113,11 @@ class Ledger:
 
     def first_with_hash(self, sha256: str, other_than: int) -> FileRow | None:
         """Return the earliest other file with the same content."""
-        return self._one("SELECT * FROM files WHERE sha256=? AND id<>? AND outcome IS NOT NULL "
-                         "AND outcome<>'duplicates' ORDER BY id LIMIT 1", (sha256, other_than))
+        return self._one(
+            "SELECT * FROM files WHERE sha256=? AND id<>? AND outcome IS NOT NULL "
+            "AND outcome<>'duplicates' ORDER BY id LIMIT 1",
+            (sha256, other_than),
+        )
 
     def decide(self, file_id: int, **fields: Any) -> None:
         """Record the verdict and where the file goes (state 'filing'), in one commit."""
@@ -132,8 +137,11 @@ class Ledger:
 
     def accepted(self, deal_no: str, document: str) -> FileRow | None:
         """Return the latest accepted document of a deal."""
-        return self._one("SELECT * FROM files WHERE deal_no=? AND document=? AND outcome='accepted' AND "
-                         "state='filed' ORDER BY id DESC LIMIT 1", (deal_no, document))
+        return self._one(
+            "SELECT * FROM files WHERE deal_no=? AND document=? AND outcome='accepted' AND "
+            "state='filed' ORDER BY id DESC LIMIT 1",
+            (deal_no, document),
+        )
 
     def counts(self) -> dict[str, int]:
         """Count the files per outcome (and those still in flight)."""
@@ -159,12 +167,16 @@ class Ledger:
         at = now()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
-                            "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "
-                            "file_id=excluded.file_id, updated_at=excluded.updated_at",
-                            (code, status, deal_no, file_id, at))
-            self.db.execute("INSERT INTO unit_events(code, status, deal_no, file_id, at) VALUES (?,?,?,?,?)",
-                            (code, status, deal_no, file_id, at))
+            self.db.execute(
+                "INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "
+                "file_id=excluded.file_id, updated_at=excluded.updated_at",
+                (code, status, deal_no, file_id, at),
+            )
+            self.db.execute(
+                "INSERT INTO unit_events(code, status, deal_no, file_id, at) VALUES (?,?,?,?,?)",
+                (code, status, deal_no, file_id, at),
+            )
 
     # -- rows -----------------------------------------------------------------------------------
     def _one(self, sql: str, args: tuple) -> FileRow | None:
@@ -176,9 +188,23 @@ class Ledger:
 
 
 def _row(r: sqlite3.Row) -> FileRow:
-    return FileRow(r["id"], r["name"], r["claim_path"], r["sha256"], r["state"], r["outcome"], r["document"],
-                   r["deal_no"], r["unit"], r["filed_path"], r["report_path"], r["duplicate_of"],
-                   json.loads(r["reasons"]) if r["reasons"] else [], r["received_at"], r["decided_at"])
+    return FileRow(
+        r["id"],
+        r["name"],
+        r["claim_path"],
+        r["sha256"],
+        r["state"],
+        r["outcome"],
+        r["document"],
+        r["deal_no"],
+        r["unit"],
+        r["filed_path"],
+        r["report_path"],
+        r["duplicate_of"],
+        json.loads(r["reasons"]) if r["reasons"] else [],
+        r["received_at"],
+        r["decided_at"],
+    )
 
 
 def ledger_path(project_dir: Path) -> Path:

@@ -63,7 +63,7 @@ class Token:
     text: str = ""
     path: str = ""
     filter: str = ""
-    value: str = ""   # for ticks: the value the box stands for
+    value: str = ""  # for ticks: the value the box stands for
 
     @property
     def is_var(self) -> bool:
@@ -134,7 +134,6 @@ class CompiledDocument:
     clause_ids: tuple[str, ...]
 
 
-
 def _walk(nodes: list):
     for node in nodes:
         if isinstance(node, Segment):
@@ -161,8 +160,9 @@ def compile_template(path: Path, doc_id: str, script: str = "hans") -> CompiledD
     builder = _Builder(path, script)
     for child in body:
         builder.element(child)
-    header = [s for h in headers for s in (_segment(path, _ptext(p), "", "header", script)
-                                           for p in h.iter(f"{W}p")) if s]
+    header = [
+        s for h in headers for s in (_segment(path, _ptext(p), "", "header", script) for p in h.iter(f"{W}p")) if s
+    ]
     nodes = builder.finish()
     ids = tuple(s.clause_id for s in _walk(nodes) if s.clause_id)
     return CompiledDocument(doc_id, nodes, header, ids)
@@ -196,8 +196,7 @@ class _Builder:
             self.control(text)
             return
         marks = [b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
-        segment = _segment(self.path, text, marks[0] if marks else "", label or f"paragraph {self.count}",
-                           self.script)
+        segment = _segment(self.path, text, marks[0] if marks else "", label or f"paragraph {self.count}", self.script)
         if segment:
             self.stack[-1][1].append(segment)
 
@@ -214,8 +213,11 @@ class _Builder:
     def control(self, text: str) -> None:
         m = _CONTROL.match(text)
         if not m:
-            raise PackError(path=self.path, field=text[:60], expected="a {%p %} or {%tr %} tag alone in its paragraph "
-                                                                  "or row (if/else/endif/for/endfor)")
+            raise PackError(
+                path=self.path,
+                field=text[:60],
+                expected="a {%p %} or {%tr %} tag alone in its paragraph or row (if/else/endif/for/endfor)",
+            )
         kind, rest = m.group(2), m.group(3)
         getattr(self, f"_{kind}")(text, rest)
 
@@ -266,13 +268,14 @@ def _segment(path: Path, text: str, clause_id: str, label: str, script: str = "h
     tokens: list[Token] = []
     pos = 0
     for m in _EXPR.finditer(text):
-        _literal(tokens, convert(text[pos:m.start()], script))
+        _literal(tokens, convert(text[pos : m.start()], script))
         tokens.append(_variable(path, m.group(1), clause_id or label, script))
         pos = m.end()
     _literal(tokens, convert(text[pos:], script))
     if "{%" in text or "{#" in text:
-        raise PackError(path=path, field=clause_id or label, expected="no {% %} or {# #} inside a paragraph",
-                        found=text[:60])
+        raise PackError(
+            path=path, field=clause_id or label, expected="no {% %} or {# #} inside a paragraph", found=text[:60]
+        )
     _check_adjacent(path, tokens, clause_id or label)
     return Segment(tuple(tokens), clause_id, label) if tokens else None
 
@@ -290,16 +293,22 @@ def _variable(path: Path, expr: str, where: str, script: str = "hans") -> Token:
     m = _TICK.match(expr)
     if m:
         return Token(path=m.group(1), filter="tick", value=normalize(convert(m.group(2), script)))
-    raise PackError(path=path, field=where, expected="{{ path | filter }} with a typed filter "
-                    "(" + ", ".join(k for k in TOKEN_PATTERNS if k != "tick") + ") or {{ (path == 'x') | tick }}",
-                    found="{{" + expr + "}}")
+    raise PackError(
+        path=path,
+        field=where,
+        expected="{{ path | filter }} with a typed filter "
+        "(" + ", ".join(k for k in TOKEN_PATTERNS if k != "tick") + ") or {{ (path == 'x') | tick }}",
+        found="{{" + expr + "}}",
+    )
 
 
 def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
     """Two free-text variables side by side cannot be told apart when read back."""
     for a, b in zip(tokens, tokens[1:]):
         if a.filter in ("text", "name") and b.filter in ("text", "name"):
-            raise PackError(path=path, field=where, expected="fixed wording between two text variables",
-                            found=f"{a.path} then {b.path}")
-
-
+            raise PackError(
+                path=path,
+                field=where,
+                expected="fixed wording between two text variables",
+                found=f"{a.path} then {b.path}",
+            )

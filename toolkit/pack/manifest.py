@@ -57,8 +57,7 @@ class Pack:
         """Return one document's spec, or raise naming the documents there are."""
         if doc_id not in self.documents:
             known = ", ".join(self.documents)
-            raise PackError(path=self.root / "pack.yaml", field="documents", expected=f"one of {known}",
-                            found=doc_id)
+            raise PackError(path=self.root / "pack.yaml", field="documents", expected=f"one of {known}", found=doc_id)
         return self.documents[doc_id]
 
     def compiled_for(self, doc_id: str, script: str = "hans") -> Any:
@@ -91,15 +90,21 @@ def load_pack(root: Path) -> Pack:
         if key not in data:
             raise PackError(path=manifest_path, field=key, expected="a value")
     if not VERSION.match(str(data["version"])):
-        raise PackError(path=manifest_path, field="version", expected="a semantic version such as 1.2.0",
-                        found=str(data["version"]))
+        raise PackError(
+            path=manifest_path, field="version", expected="a semantic version such as 1.2.0", found=str(data["version"])
+        )
     docs = {doc_id: _document(root, doc_id, spec) for doc_id, spec in data["documents"].items()}
     return Pack(
-        name=str(data["name"]), version=str(data["version"]), title=str(data.get("title", data["name"])),
-        root=root, documents=docs,
-        shared_terms=_shared_terms(manifest_path, data["shared_terms"]) if "shared_terms" in data else (
-            base.shared_terms if base else ()),
-        schema=_schema(root / data["schema"], base), qa=_qa(root, data.get("qa")) or (base.qa if base else ()),
+        name=str(data["name"]),
+        version=str(data["version"]),
+        title=str(data.get("title", data["name"])),
+        root=root,
+        documents=docs,
+        shared_terms=_shared_terms(manifest_path, data["shared_terms"])
+        if "shared_terms" in data
+        else (base.shared_terms if base else ()),
+        schema=_schema(root / data["schema"], base),
+        qa=_qa(root, data.get("qa")) or (base.qa if base else ()),
         compiled={d.id: compile_template(d.template, d.id) for d in docs.values()},
     )
 
@@ -112,11 +117,13 @@ def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
     where = root / "pack.yaml"
     template = root / spec.get("template", "")
     if not template.is_file():
-        raise PackError(path=where, field=f"documents.{doc_id}.template", expected="an existing DOCX",
-                        found=str(template))
+        raise PackError(
+            path=where, field=f"documents.{doc_id}.template", expected="an existing DOCX", found=str(template)
+        )
     if spec.get("per") not in PER_KINDS:
-        raise PackError(path=where, field=f"documents.{doc_id}.per", expected="deal or project",
-                        found=str(spec.get("per")))
+        raise PackError(
+            path=where, field=f"documents.{doc_id}.per", expected="deal or project", found=str(spec.get("per"))
+        )
     clauses = tuple(spec.get("clauses") or ())
     _check_clause_ids(where, doc_id, clauses)
     source = root / spec["source"] if spec.get("source") else None
@@ -126,12 +133,20 @@ def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
 def _check_clause_ids(where: Path, doc_id: str, clauses: tuple[str, ...]) -> None:
     bad = [c for c in clauses if not CLAUSE_ID.match(str(c))]
     if bad:
-        raise PackError(path=where, field=f"documents.{doc_id}.clauses", expected="ids like art06_1",
-                        found=", ".join(map(str, bad[:5])))
+        raise PackError(
+            path=where,
+            field=f"documents.{doc_id}.clauses",
+            expected="ids like art06_1",
+            found=", ".join(map(str, bad[:5])),
+        )
     dupes = sorted({c for c in clauses if clauses.count(c) > 1})
     if dupes:
-        raise PackError(path=where, field=f"documents.{doc_id}.clauses", expected="unique clause ids",
-                        found="duplicated " + ", ".join(dupes))
+        raise PackError(
+            path=where,
+            field=f"documents.{doc_id}.clauses",
+            expected="unique clause ids",
+            found="duplicated " + ", ".join(dupes),
+        )
 
 
 def _shared_terms(where: Path, items: list[dict[str, str]]) -> tuple[SharedTerm, ...]:

@@ -18,11 +18,17 @@ from toolkit.pack.clauses import HARD, SOFT
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_PART = 50 * 1024 * 1024        # an uncompressed document.xml larger than this is not a sales form
+MAX_PART = 50 * 1024 * 1024  # an uncompressed document.xml larger than this is not a sales form
 _FOOTER = re.compile(r"^第\d+[页頁]共\d+[页頁]$")
-_MARKUP = {"ins": "tracked insertion", "del": "tracked deletion", "moveFrom": "tracked move",
-           "moveTo": "tracked move", "sdt": "content control", "commentRangeStart": "comment",
-           "commentReference": "comment"}
+_MARKUP = {
+    "ins": "tracked insertion",
+    "del": "tracked deletion",
+    "moveFrom": "tracked move",
+    "moveTo": "tracked move",
+    "sdt": "content control",
+    "commentRangeStart": "comment",
+    "commentReference": "comment",
+}
 
 
 class UnreadableError(Exception):
@@ -120,7 +126,7 @@ def _text(p: etree._Element) -> str:
 def _units(root: etree._Element) -> list[Unit]:
     units, count = [], 0
     body = root.find(f"{W}body")
-    for p in (body.iter(f"{W}p") if body is not None else ()):
+    for p in body.iter(f"{W}p") if body is not None else ():
         count += 1
         text = normalize(_text(p))
         if text:
@@ -159,7 +165,7 @@ def _properties(z: zipfile.ZipFile) -> dict[str, str]:
     for prop in root:
         name = prop.get("name", "")
         if name.startswith("loupan."):
-            out[name[len("loupan."):]] = "".join(prop.itertext())
+            out[name[len("loupan.") :]] = "".join(prop.itertext())
     return out
 
 
@@ -201,9 +207,16 @@ def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
 
 
 def _pdf_properties(meta: dict[str, str]) -> dict[str, str]:
-    keys = {"/LoupanDocumentId": "document_id", "/LoupanDocument": "document", "/LoupanPack": "pack",
-            "/LoupanPackVersion": "pack_version", "/LoupanTemplateSha256": "template_sha256",
-            "/LoupanInputSha256": "input_sha256", "/LoupanTerms": "terms", "/LoupanScript": "script"}
+    keys = {
+        "/LoupanDocumentId": "document_id",
+        "/LoupanDocument": "document",
+        "/LoupanPack": "pack",
+        "/LoupanPackVersion": "pack_version",
+        "/LoupanTemplateSha256": "template_sha256",
+        "/LoupanInputSha256": "input_sha256",
+        "/LoupanTerms": "terms",
+        "/LoupanScript": "script",
+    }
     return {name: meta[key] for key, name in keys.items() if key in meta}
 
 

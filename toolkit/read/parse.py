@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from toolkit.pack.clauses import BREAKS, HARD, SOFT, CompiledDocument, Cond, Loop, Segment, Token
 
-WINDOW = 4000          # how far ahead a lost segment is looked for
-LOOKAHEAD = 6          # how many following segments may re-synchronise a lost one
-MAX_ITEMS = 60         # loop iterations (buyers, plan rows) read at most
+WINDOW = 4000  # how far ahead a lost segment is looked for
+LOOKAHEAD = 6  # how many following segments may re-synchronise a lost one
+MAX_ITEMS = 60  # loop iterations (buyers, plan rows) read at most
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ class Value:
 class Deviation:
     """Standard wording that was not found as written: altered, missing or inserted text."""
 
-    kind: str            # altered | missing | inserted
-    clause: str          # the clause id (or the label of a segment without one)
+    kind: str  # altered | missing | inserted
+    clause: str  # the clause id (or the label of a segment without one)
     expected: str
     found: str
     location: str
@@ -64,7 +64,7 @@ class _Matcher:
     def __init__(self, stream: str, locate):
         self.stream, self.locate, self.pos = stream, locate, 0
         self.out = Parsed()
-        self.loops: list[tuple[str, str, int]] = []     # (var, iterable, index)
+        self.loops: list[tuple[str, str, int]] = []  # (var, iterable, index)
         self._cache: dict[tuple[int, str], re.Pattern[str]] = {}
         self.last_clause = "start"
 
@@ -72,12 +72,12 @@ class _Matcher:
     def run(self, nodes: list) -> Parsed:
         self.nodes(nodes, ())
         if self.pos < len(self.stream):
-            self.deviation("inserted", f"after {self.last_clause}", "", self.stream[self.pos:], self.pos)
+            self.deviation("inserted", f"after {self.last_clause}", "", self.stream[self.pos :], self.pos)
         return self.out
 
     def nodes(self, nodes: list, rest: tuple) -> None:
         for i, node in enumerate(nodes):
-            cont = (nodes[i + 1:],) + rest
+            cont = (nodes[i + 1 :],) + rest
             if isinstance(node, Segment):
                 self.segment(node, cont)
             elif isinstance(node, Loop):
@@ -113,7 +113,7 @@ class _Matcher:
         saved = self.pos
         try:
             for i, node in enumerate(nodes):
-                cont = (nodes[i + 1:],) + rest
+                cont = (nodes[i + 1 :],) + rest
                 if isinstance(node, Segment):
                     m = self.match(node, cont)
                     if m is None:
@@ -156,14 +156,14 @@ class _Matcher:
         own = self.regex(seg, rest).search(self.stream, self.pos, end) if seg.literal_length >= 4 else None
         nxt = self.next_anchor(rest, end)
         if own and (nxt is None or own.start() <= nxt):
-            self.deviation("inserted", f"after {self.last_clause}", "", self.stream[self.pos:own.start()],
-                           self.pos)
+            self.deviation("inserted", f"after {self.last_clause}", "", self.stream[self.pos : own.start()], self.pos)
             self.pos = own.start()
             return own
         found_end = nxt if nxt is not None else self.pos
         kind = "altered" if found_end > self.pos else "missing"
-        self.deviation(kind, seg.clause_id or seg.label, self.expected(seg), self.stream[self.pos:found_end],
-                       self.pos)
+        self.deviation(
+            kind, seg.clause_id or seg.label, self.expected(seg), self.stream[self.pos : found_end], self.pos
+        )
         self.pos = found_end
         return None
 
@@ -181,8 +181,9 @@ class _Matcher:
         for i, token in enumerate(seg.tokens):
             if token.is_var:
                 text = m.group(f"v{i}").replace(SOFT, "").replace(HARD, "")
-                self.out.values.append(Value(self.resolve(token.path), token.filter, text,
-                                             seg.clause_id or seg.label, where, token.value))
+                self.out.values.append(
+                    Value(self.resolve(token.path), token.filter, text, seg.clause_id or seg.label, where, token.value)
+                )
 
     def resolve(self, path: str) -> str:
         """Turn a loop variable's path (b.name) into an indexed one (buyers[0].name)."""

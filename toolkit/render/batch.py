@@ -46,15 +46,23 @@ class Renderer:
             self._hashes[spec.id] = file_sha256(spec.template)
         return self._compiled[key]
 
-    def render(self, doc_id: str, number: str, context: dict[str, Any], out_dir: Path,
-               script: str = "hans") -> RenderedDoc:
+    def render(
+        self, doc_id: str, number: str, context: dict[str, Any], out_dir: Path, script: str = "hans"
+    ) -> RenderedDoc:
         """Render one document into out_dir as `<number>-<doc_id>.docx` (`-hant` in traditional script)."""
         spec = self.pack.document(doc_id)
         compiled = self.template(spec, script)
         props = self._properties(spec, number, context)
         props["script"] = script
-        context = {**context, "doc": {"title": convert(spec.title, script), "number": number, "pack": self.pack.name,
-                                      "version": self.pack.version}}
+        context = {
+            **context,
+            "doc": {
+                "title": convert(spec.title, script),
+                "number": number,
+                "pack": self.pack.name,
+                "version": self.pack.version,
+            },
+        }
         target = out_dir / f"{number}-{doc_id}{'' if script == 'hans' else '-' + script}.docx"
         _write_atomic(target, compiled.render(context, props))
         sidecar = {"provenance": props, "input": context}
@@ -63,8 +71,11 @@ class Renderer:
 
     def _properties(self, spec: DocumentSpec, number: str, context: dict[str, Any]) -> dict[str, str]:
         return {
-            "document_id": f"{number}-{spec.id}", "document": spec.id, "pack": self.pack.name,
-            "pack_version": self.pack.version, "template_sha256": self._hashes[spec.id],
+            "document_id": f"{number}-{spec.id}",
+            "document": spec.id,
+            "pack": self.pack.name,
+            "pack_version": self.pack.version,
+            "template_sha256": self._hashes[spec.id],
             "input_sha256": input_sha256({k: v for k, v in context.items() if k != "doc"}),
             "rendered_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             "terms": recorded_terms(context, [t.path for t in self.pack.shared_terms]),

@@ -30,8 +30,7 @@ _PART = re.compile(r"^word/(header|footer)\d*\.xml$")
 
 def make_environment(script: str = "hans") -> jinja2.Environment:
     """Return the sandboxed, strict, escaping environment every pack template runs in."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
-                                        keep_trailing_newline=True)
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters.update(filters_for(script))
     return env
 
@@ -64,7 +63,9 @@ class CompiledTemplate:
             self._blobs = {i.filename: z.read(i.filename) for i in self._infos}
         self._blobs.update(add_custom_properties_part(self._blobs))
         if script == "hant":  # the traditional-script cut of the CJK fonts
-            self._blobs = {n: b.replace(b"CJK SC", b"CJK TC") if n.endswith(".xml") else b for n, b in self._blobs.items()}
+            self._blobs = {
+                n: b.replace(b"CJK SC", b"CJK TC") if n.endswith(".xml") else b for n, b in self._blobs.items()
+            }
         self._parts = [self._compile(name) for name in self._blobs if name == DOCUMENT or _PART.match(name)]
         self._static = self._static_zip({p.name for p in self._parts})
 

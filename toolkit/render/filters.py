@@ -97,8 +97,18 @@ def _hant(fn: Callable[..., str]) -> Callable[..., str]:
 
 
 FILTERS: dict[str, Callable[..., str]] = {
-    "yuan": yuan, "capitals": capitals, "area": area, "pct": pct, "cdate": cdate, "wanfen": wanfen,
-    "text": text, "int": integer, "tick": tick,
+    "yuan": yuan,
+    "capitals": capitals,
+    "area": area,
+    "pct": pct,
+    "cdate": cdate,
+    "wanfen": wanfen,
+    "text": text,
+    "int": integer,
+    "tick": tick,
     # Typed text: printed as it is, read back with a pattern of its own (pack/clauses.py).
-    "name": text, "idno": text, "phone": text, "unit": text,
+    "name": text,
+    "idno": text,
+    "phone": text,
+    "unit": text,
 }

@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 
 from toolkit.errors import PdfConversionError, PdfUnavailableError
 
-CHUNK = 40           # documents per LibreOffice start: one start is ~1-2 s, a conversion ~0.3 s
+CHUNK = 40  # documents per LibreOffice start: one start is ~1-2 s, a conversion ~0.3 s
 SECONDS_PER_DOC = 60
 
 
@@ -34,7 +34,7 @@ def convert(docx_files: Iterable[Path], out_dir: Path, *, chunk: int = CHUNK) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
     for i in range(0, len(files), chunk):
-        made += _convert_chunk(soffice, files[i:i + chunk], out_dir)
+        made += _convert_chunk(soffice, files[i : i + chunk], out_dir)
     return made
 
 
@@ -42,8 +42,18 @@ def _convert_chunk(soffice: str, files: list[Path], out_dir: Path) -> list[Path]
     with tempfile.TemporaryDirectory(prefix="loupan-lo-") as tmp:
         profile = Path(tmp) / "profile"
         work = Path(tmp) / "out"
-        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), *map(str, files)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work),
+            *map(str, files),
+        ]
         try:
             subprocess.run(cmd, capture_output=True, timeout=30 + SECONDS_PER_DOC * len(files), check=False)
         except subprocess.TimeoutExpired:

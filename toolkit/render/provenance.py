@@ -17,8 +17,10 @@ CUSTOM = "docProps/custom.xml"
 _CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
-       "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
+_NS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+)
 PREFIX = "loupan."
 
 
@@ -48,8 +50,10 @@ def custom_properties_xml(props: dict[str, str]) -> str:
         f"<vt:lpwstr>{escape(str(v))}</vt:lpwstr></property>"
         for pid, (k, v) in enumerate(props.items(), start=2)
     )
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Properties xmlns="{_NS[0]}" xmlns:vt="{_NS[1]}">{items}</Properties>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{_NS[0]}" xmlns:vt="{_NS[1]}">{items}</Properties>'
+    )
 
 
 def add_custom_properties_part(blobs: dict[str, bytes]) -> dict[str, bytes]:
@@ -59,9 +63,10 @@ def add_custom_properties_part(blobs: dict[str, bytes]) -> dict[str, bytes]:
     if "/docProps/custom.xml" not in types:
         types = types.replace("</Types>", f'<Override PartName="/docProps/custom.xml" ContentType="{_CT}"/></Types>')
     if "docProps/custom.xml" not in rels:
-        rels = rels.replace("</Relationships>",
-                            f'<Relationship Id="rIdLoupanCustom" Type="{_REL}" Target="docProps/custom.xml"/>'
-                            "</Relationships>")
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdLoupanCustom" Type="{_REL}" Target="docProps/custom.xml"/></Relationships>',
+        )
     return {"[Content_Types].xml": types.encode("utf-8"), "_rels/.rels": rels.encode("utf-8")}
 
 
@@ -88,7 +93,7 @@ def _flat_term(path: str, value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         out: dict[str, Any] = {}
         for i, item in enumerate(value):
-            for k, v in (item.items() if isinstance(item, dict) else []):
+            for k, v in item.items() if isinstance(item, dict) else []:
                 if k in ("name", "id_no", "amount", "due", "share_pct") and v is not None:
                     out[f"{path}[{i}].{k}"] = v
         return out

@@ -10,8 +10,15 @@ from pathlib import Path
 from toolkit.domain.project import Project
 from toolkit.ledger.sales import UnitState
 
-COLOURS = {"待售": "#7bc67e", "销控": "#b0b0b0", "已认购": "#f4a6c0", "已签约": "#f7d45c", "已备案": "#e5533d",
-           "已交付": "#8e7cc3", "未推盘": "#ffffff"}
+COLOURS = {
+    "待售": "#7bc67e",
+    "销控": "#b0b0b0",
+    "已认购": "#f4a6c0",
+    "已签约": "#f7d45c",
+    "已备案": "#e5533d",
+    "已交付": "#8e7cc3",
+    "未推盘": "#ffffff",
+}
 PENDING, REPRICE = "#ff8c00", "#3b6fd4"
 CELL_W, CELL_H, HEAD_H, GAP = 74, 26, 34, 24
 
@@ -30,19 +37,24 @@ def html(project: Project, states: dict[str, UnitState], date: str) -> str:
     legend += f"<span class='k' style='outline:3px solid {PENDING}'>变更审批中</span>"
     legend += f"<span class='k' style='outline:3px dashed {REPRICE}'>待价格审核</span>"
     legend += f"<span class='k' style='opacity:.4'>{escape(project.permit_label)}未取得，不得销售</span>"
-    blocks = "".join(_building(b, floors, states, project.any_permit_for(b) is not None)
-                     for b, floors in grid(project).items())
-    return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>销控表</title><style>"
-            "body{font-family:'Noto Sans CJK SC',sans-serif;margin:1.5em}.b{display:inline-block;vertical-align:top;"
-            "margin-right:2em}table{border-collapse:collapse}td{border:1px solid #555;width:64px;height:22px;"
-            "text-align:center;font-size:12px}th{font-size:12px;padding:0 4px}.k{display:inline-block;padding:2px 8px;"
-            "margin-right:6px;border:1px solid #555;font-size:12px}</style></head><body>"
-            f"<h1>{escape(project.name)} 销控表 <small>{escape(date)}</small></h1><p>{legend}</p>{blocks}</body></html>")
+    blocks = "".join(
+        _building(b, floors, states, project.any_permit_for(b) is not None) for b, floors in grid(project).items()
+    )
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>销控表</title><style>"
+        "body{font-family:'Noto Sans CJK SC',sans-serif;margin:1.5em}.b{display:inline-block;vertical-align:top;"
+        "margin-right:2em}table{border-collapse:collapse}td{border:1px solid #555;width:64px;height:22px;"
+        "text-align:center;font-size:12px}th{font-size:12px;padding:0 4px}.k{display:inline-block;padding:2px 8px;"
+        "margin-right:6px;border:1px solid #555;font-size:12px}</style></head><body>"
+        f"<h1>{escape(project.name)} 销控表 <small>{escape(date)}</small></h1><p>{legend}</p>{blocks}</body></html>"
+    )
 
 
 def _building(name: str, floors: dict[int, list[str]], states: dict[str, UnitState], permitted: bool) -> str:
-    rows = "".join(f"<tr><th>{floor}F</th>" + "".join(_cell(states[c], permitted) for c in codes) + "</tr>"
-                   for floor, codes in floors.items())
+    rows = "".join(
+        f"<tr><th>{floor}F</th>" + "".join(_cell(states[c], permitted) for c in codes) + "</tr>"
+        for floor, codes in floors.items()
+    )
     note = "" if permitted else "<small>（未取得许可，不得销售）</small>"
     return f"<div class='b'><h2>{escape(name)}号楼{note}</h2><table>{rows}</table></div>"
 
@@ -54,8 +66,10 @@ def _cell(u: UnitState, permitted: bool = True) -> str:
     elif u.needs_pricing:
         style += f";outline:3px dashed {REPRICE}"
     title = escape(u.status + (f" {u.deal_no}" if u.deal_no else "") + (f" {u.pending}审批中" if u.pending else ""))
-    return (f"<td style='{style}' title='{title}' data-status='{escape(u.status)}' data-permit='{int(permitted)}'>"
-            f"{escape(u.code.split('-')[-1])}</td>")
+    return (
+        f"<td style='{style}' title='{title}' data-status='{escape(u.status)}' data-permit='{int(permitted)}'>"
+        f"{escape(u.code.split('-')[-1])}</td>"
+    )
 
 
 def png(project: Project, states: dict[str, UnitState], date: str, target: Path) -> Path:
@@ -96,8 +110,12 @@ def _unit(draw, font, u: UnitState, x: int, y: int, permitted: bool = True) -> N
 
 def _legend(draw, font, x: int, y: int) -> None:
     for status, colour in list(COLOURS.items()) + [("审批中", "white"), ("待定价", "white")]:
-        draw.rectangle((x, y, x + 18, y + 18), fill=colour, outline=PENDING if status == "审批中" else
-                       REPRICE if status == "待定价" else "#444", width=3 if status in ("审批中", "待定价") else 1)
+        draw.rectangle(
+            (x, y, x + 18, y + 18),
+            fill=colour,
+            outline=PENDING if status == "审批中" else REPRICE if status == "待定价" else "#444",
+            width=3 if status in ("审批中", "待定价") else 1,
+        )
         draw.text((x + 22, y + 1), status, fill="black", font=font)
         x += 90
 
@@ -106,8 +124,9 @@ def _font(size: int):
     from PIL import ImageFont
 
     try:
-        path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True,
-                              timeout=10).stdout.strip()
+        path = subprocess.run(
+            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
         return ImageFont.truetype(path, size)
     except (OSError, subprocess.SubprocessError):
         return ImageFont.load_default()

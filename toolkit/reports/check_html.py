@@ -19,8 +19,10 @@ del{background:#ffd6d6;color:#8a0000} ins{background:#d6ffd6;color:#005a00;text-
 def render_html(documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告") -> str:
     """Write the report: one section per document (name, type, findings)."""
     body = "".join(_section(name, kind, findings) for name, kind, findings in documents)
-    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-            f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(documents)}{body}</body></html>")
+    return (
+        f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(documents)}{body}</body></html>"
+    )
 
 
 def _summary(documents: list[tuple[str, str, list[Finding]]]) -> str:
@@ -35,15 +37,17 @@ def _section(name: str, kind: str, findings: list[Finding]) -> str:
     if not findings:
         return head + "<p class='ok'>无问题。</p>"
     rows = "".join(_row(f) for f in findings)
-    return (head + "<table><tr><th>规则</th><th>级别</th><th>位置</th><th>说明</th></tr>" + rows + "</table>")
+    return head + "<table><tr><th>规则</th><th>级别</th><th>位置</th><th>说明</th></tr>" + rows + "</table>"
 
 
 def _row(f: Finding) -> str:
     detail = _redline(f.extra["redline"]) if f.extra.get("redline") else escape(f.message)
     if f.extra.get("redline"):
         detail = escape(f.message.split("：")[0]) + "<div class='redline'>" + detail + "</div>"
-    return (f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
-            f"<td>{escape(f.location)}</td><td>{detail}</td></tr>")
+    return (
+        f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
+        f"<td>{escape(f.location)}</td><td>{detail}</td></tr>"
+    )
 
 
 def _redline(lines: list[list[str]]) -> str:

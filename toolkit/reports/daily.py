@@ -22,7 +22,7 @@ class Daily:
     """The figures of one day."""
 
     date: str
-    sales: dict[str, dict[str, Any]] = field(default_factory=dict)     # kind -> {count, amount}
+    sales: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> {count, amount}
     statuses: dict[str, int] = field(default_factory=dict)
     receipts: list[dict[str, Any]] = field(default_factory=list)
     by_kind: dict[str, Decimal] = field(default_factory=dict)
@@ -40,10 +40,22 @@ def daily(sales: Sales, date: str) -> Daily:
     d.by_kind = _sum(d.receipts, "kind")
     d.by_channel = _sum(d.receipts, "channel")
     d.reconciliation = _reconcile(d.by_channel, sales.deposits(date))
-    d.findings = (sequence_findings(sales.receipts()) + deposit_findings(sales, date)
-                  + [Finding("cash.unreconciled", ERROR, f"{r['item']}差额{format_yuan(r['difference'])}元",
-                             location=r["item"], expected=format_yuan(r["received"]), found=format_yuan(r["deposited"]))
-                     for r in d.reconciliation if r["difference"] != 0])
+    d.findings = (
+        sequence_findings(sales.receipts())
+        + deposit_findings(sales, date)
+        + [
+            Finding(
+                "cash.unreconciled",
+                ERROR,
+                f"{r['item']}差额{format_yuan(r['difference'])}元",
+                location=r["item"],
+                expected=format_yuan(r["received"]),
+                found=format_yuan(r["deposited"]),
+            )
+            for r in d.reconciliation
+            if r["difference"] != 0
+        ]
+    )
     return d
 
 
@@ -79,8 +91,10 @@ def _reconcile(by_channel: dict[str, Decimal], deposits: list[dict[str, Any]]) -
     bank_in = sum((x["amount"] for x in deposits if x["kind"] == "银行入账"), ZERO)
     cash = by_channel.get("现金", ZERO)
     other = by_channel.get("POS", ZERO) + by_channel.get("转账", ZERO)
-    return [{"item": "现金收款与现金存款", "received": cash, "deposited": cash_in, "difference": cash - cash_in},
-            {"item": "刷卡及转账收款与银行入账", "received": other, "deposited": bank_in, "difference": other - bank_in}]
+    return [
+        {"item": "现金收款与现金存款", "received": cash, "deposited": cash_in, "difference": cash - cash_in},
+        {"item": "刷卡及转账收款与银行入账", "received": other, "deposited": bank_in, "difference": other - bank_in},
+    ]
 
 
 def write_xlsx(d: Daily, project_name: str, target: Path) -> Path:
@@ -91,19 +105,45 @@ def write_xlsx(d: Daily, project_name: str, target: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "销售日报"
-    _rows(ws, [[f"{project_name}销售日报", d.date], [], ["业务", "笔数", "金额（元）"]]
-          + [[k, v["count"], float(v["amount"])] for k, v in d.sales.items()]
-          + [[], ["房源状态", "套数"]] + [[s, d.statuses.get(s, 0)] for s in STATUSES if d.statuses.get(s)])
+    _rows(
+        ws,
+        [[f"{project_name}销售日报", d.date], [], ["业务", "笔数", "金额（元）"]]
+        + [[k, v["count"], float(v["amount"])] for k, v in d.sales.items()]
+        + [[], ["房源状态", "套数"]]
+        + [[s, d.statuses.get(s, 0)] for s in STATUSES if d.statuses.get(s)],
+    )
     cash = wb.create_sheet("收款日报")
-    _rows(cash, [["收据号", "日期", "付款人", "房号", "款项", "金额（元）", "大写", "方式", "账户", "收款人"]]
-          + [[r["no"], r["date"], r["payer"], r["unit"], r["kind"], float(r["amount"]), to_capitals(r["amount"]),
-              r["channel"], r["account"], r["cashier"]] for r in d.receipts]
-          + [[], ["按款项", "金额（元）"]] + [[k, float(v)] for k, v in d.by_kind.items()]
-          + [[], ["按方式", "金额（元）"]] + [[k, float(v)] for k, v in d.by_channel.items()])
+    _rows(
+        cash,
+        [["收据号", "日期", "付款人", "房号", "款项", "金额（元）", "大写", "方式", "账户", "收款人"]]
+        + [
+            [
+                r["no"],
+                r["date"],
+                r["payer"],
+                r["unit"],
+                r["kind"],
+                float(r["amount"]),
+                to_capitals(r["amount"]),
+                r["channel"],
+                r["account"],
+                r["cashier"],
+            ]
+            for r in d.receipts
+        ]
+        + [[], ["按款项", "金额（元）"]]
+        + [[k, float(v)] for k, v in d.by_kind.items()]
+        + [[], ["按方式", "金额（元）"]]
+        + [[k, float(v)] for k, v in d.by_channel.items()],
+    )
     rec = wb.create_sheet("核对")
-    _rows(rec, [["项目", "应存（元）", "实存（元）", "差额（元）"]]
-          + [[r["item"], float(r["received"]), float(r["deposited"]), float(r["difference"])] for r in d.reconciliation]
-          + [[], ["问题", "规则"]] + [[f.message, f.rule] for f in d.findings])
+    _rows(
+        rec,
+        [["项目", "应存（元）", "实存（元）", "差额（元）"]]
+        + [[r["item"], float(r["received"]), float(r["deposited"]), float(r["difference"])] for r in d.reconciliation]
+        + [[], ["问题", "规则"]]
+        + [[f.message, f.rule] for f in d.findings],
+    )
     for sheet in wb.worksheets:
         sheet["A1"].font = Font(bold=True)
         sheet.column_dimensions["A"].width = 26
@@ -122,17 +162,29 @@ def write_docx(d: Daily, project_name: str, target: Path) -> Path:
 
     doc = Document()
     doc.add_heading(f"{project_name}销售日报 {d.date}", level=1)
-    _table(doc, ["业务", "笔数", "金额（元）"], [[k, str(v["count"]), format_yuan(v["amount"])] for k, v in d.sales.items()])
+    _table(
+        doc,
+        ["业务", "笔数", "金额（元）"],
+        [[k, str(v["count"]), format_yuan(v["amount"])] for k, v in d.sales.items()],
+    )
     _table(doc, ["房源状态", "套数"], [[s, str(d.statuses[s])] for s in STATUSES if d.statuses.get(s)])
     doc.add_heading("收款日报", level=2)
-    _table(doc, ["收据号", "付款人", "房号", "款项", "金额（元）", "方式"],
-           [[r["no"], r["payer"], r["unit"], r["kind"], format_yuan(r["amount"]), r["channel"]] for r in d.receipts])
+    _table(
+        doc,
+        ["收据号", "付款人", "房号", "款项", "金额（元）", "方式"],
+        [[r["no"], r["payer"], r["unit"], r["kind"], format_yuan(r["amount"]), r["channel"]] for r in d.receipts],
+    )
     total = sum((r["amount"] for r in d.receipts), ZERO)
     doc.add_paragraph(f"合计：人民币{format_yuan(total)}元（大写：{to_capitals(total)}）")
     doc.add_heading("核对", level=2)
-    _table(doc, ["项目", "应存（元）", "实存（元）", "差额（元）"],
-           [[r["item"], format_yuan(r["received"]), format_yuan(r["deposited"]), format_yuan(r["difference"])]
-            for r in d.reconciliation])
+    _table(
+        doc,
+        ["项目", "应存（元）", "实存（元）", "差额（元）"],
+        [
+            [r["item"], format_yuan(r["received"]), format_yuan(r["deposited"]), format_yuan(r["difference"])]
+            for r in d.reconciliation
+        ],
+    )
     for f in d.findings:
         doc.add_paragraph(f"{f.rule}：{f.message}")
     doc.add_paragraph("案场经理（签字）：　　　　　　　　财务（签字）：　　　　　　　　出纳（签字）：")
