@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 LOUPAN := $(VENV)/bin/loupan
-STAMP  := $(VENV)/.installed-0.2
+STAMP  := $(VENV)/.installed-0.3
 PROJECT := examples/cuihu
 
 .PHONY: demo test bench templates clean

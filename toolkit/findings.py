@@ -18,6 +18,7 @@ class Finding:
     message: str
     document: str = ""
     location: str = ""
+    clause: str = ""
     expected: str = ""
     found: str = ""
     source: str = ""
