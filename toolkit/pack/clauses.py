@@ -78,12 +78,18 @@ class Segment:
     tokens: tuple[Token, ...]
     clause_id: str = ""
     label: str = ""
-    regex: re.Pattern[str] = field(init=False, repr=False)
     pattern: str = field(init=False, repr=False)
+    _regex: re.Pattern[str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.pattern = BREAKS + "?" + B.join(_token_pattern(t, i) for i, t in enumerate(self.tokens))
-        self.regex = re.compile(self.pattern, re.S)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """Return the segment's compiled pattern, compiled on first use (compiling is most of a pack's load)."""
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, re.S)
+        return self._regex
 
     @property
     def trailing_text(self) -> bool:
