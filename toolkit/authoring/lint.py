@@ -16,7 +16,7 @@ from lxml import etree
 
 from toolkit import yamlio
 from toolkit.authoring.source import clause_ids, parse_source
-from toolkit.authoring.versions import release_problem
+from toolkit.authoring.versions import pack_release_problems
 from toolkit.errors import PackError
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
@@ -307,12 +307,10 @@ def _source_clause_ids(pack_dir: Path, spec: dict, template: Path) -> tuple[str,
 def _released(pack_dir: Path) -> list[Finding]:
     """Changed wording at a version already released (releases/VERSION/) would make signed documents fail."""
     try:
-        pack = load_pack(pack_dir)
+        problems = pack_release_problems(pack_dir)
     except PackError:
-        return []  # reported by _manifest
-    templates = {d.id: d.template for d in pack.documents.values()}
-    problem = release_problem(pack_dir, pack.name, pack.version, templates)
-    if problem is None:
-        return []
-    message = f"version {pack.version}: expected {problem[0]}"
-    return [finding("lint.released", message, document="pack.yaml", location="version", found=problem[1])]
+        return []  # a broken manifest or source is reported by the other checks
+    return [
+        finding("lint.released", f"expected {expected}", document="pack.yaml", location="version", found=found)
+        for expected, found in problems
+    ]

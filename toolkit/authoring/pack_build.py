@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from toolkit import yamlio
-from toolkit.authoring.build import build_docx
+from toolkit.authoring.build import build_aside
 from toolkit.authoring.versions import refuse_changed_release
 from toolkit.errors import PackError
 
@@ -28,21 +28,3 @@ def build_pack(pack_dir: Path) -> dict[str, int]:
         for doc_id, path in built.items():
             shutil.copyfile(path, pack_dir / documents[doc_id]["template"])
     return counts
-
-
-def build_aside(pack_dir: Path, documents: dict, tmp: Path) -> tuple[dict[str, Path], dict[str, int]]:
-    """Build the documents that have a source into tmp; return their paths and clause counts."""
-    built, counts = {}, {}
-    for doc_id, spec in documents.items():
-        if not spec.get("source"):
-            continue
-        title = str(spec.get("title", doc_id))
-        target = tmp / f"{doc_id}.docx"
-        ids = build_docx(pack_dir / spec["source"], target, title=title, header=header(title))
-        built[doc_id], counts[doc_id] = target, len(ids)
-    return built, counts
-
-
-def header(title: str) -> str:
-    """Return the page header a built template carries: the project's name and the document's title."""
-    return "{{ project.name | text }} · " + title

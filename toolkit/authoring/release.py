@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from toolkit import yamlio
-from toolkit.authoring.pack_build import build_aside
+from toolkit.authoring.build import build_aside
 from toolkit.authoring.versions import refuse_changed_release, released_folder
 from toolkit.errors import PackError, UsageError
 from toolkit.pack.manifest import Pack, load_pack

@@ -9,12 +9,14 @@ version that is not released yet may change freely (that is how a new version is
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from toolkit import yamlio
+from toolkit.authoring.build import build_aside
 from toolkit.authoring.clause_text import clause_texts
 from toolkit.errors import PackError
 from toolkit.pack.clauses import W
@@ -105,3 +107,19 @@ def next_version(version: str) -> str:
     """Suggest the next minor version (wording changes are minor; 1.0.3 -> 1.1.0)."""
     major, minor, *_ = (version.split(".") + ["0", "0"])[:3]
     return f"{major}.{int(minor) + 1 if minor.isdigit() else minor}.0"
+
+
+def pack_release_problems(pack_dir: Path) -> list[tuple[str, str]]:
+    """Return the release problems of a pack's templates, and of the templates its sources would build."""
+    pack_dir = Path(pack_dir)
+    data = yamlio.read_file(pack_dir / "pack.yaml", PackError) or {}
+    name, version, documents = str(data.get("name", "")), str(data.get("version", "")), data.get("documents") or {}
+    current = {d: pack_dir / str(spec.get("template", "")) for d, spec in documents.items()}
+    in_templates = release_problem(pack_dir, name, version, current)
+    with tempfile.TemporaryDirectory(prefix="loupan-lint-") as tmp:
+        built, _ = build_aside(pack_dir, documents, Path(tmp))
+        in_sources = release_problem(pack_dir, name, version, {**current, **built})
+    problems = [in_templates] if in_templates else []
+    if in_sources and in_sources != in_templates:
+        problems.append((in_sources[0], "in the sources (what `pack build` would write): " + in_sources[1]))
+    return problems
