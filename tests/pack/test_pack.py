@@ -209,3 +209,17 @@ def test_loading_a_pack_compiles_no_document_and_a_document_once_on_first_use():
 def test_the_compiled_contract_holds_every_clause_of_the_source(pack):
     compiled = pack.compiled_for("contract")
     assert compiled.clause_ids == pack.document("contract").clauses
+
+
+def test_a_template_that_cannot_be_read_back_is_not_rendered(tmp_path):
+    from toolkit import api
+
+    pack = _pack_copy(tmp_path)
+    doc = docx.Document(str(pack / "subscription.docx"))
+    doc.add_paragraph("{{ deal.total + 1 }}")
+    doc.save(str(pack / "subscription.docx"))
+    ws = api.open_project(ROOT / "examples" / "cuihu", pack_dir=pack)
+    deal = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
+    with pytest.raises(PackError, match="subscription.docx"):
+        api.render(ws, deals=[deal], docs=["subscription"], out=tmp_path / "out")
+    assert not list(tmp_path.glob("out/*.docx"))
