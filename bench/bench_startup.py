@@ -1,7 +1,7 @@
 """Start-up: `loupan check` of one DOCX, and where its time goes, against `python -c pass` in the same run.
 
 Each figure is a fresh process (what a person waits for at the command line), median and min–max over the
-rounds, interleaved with the anchor. The breakdown runs the same steps in a child process: imports, opening
+rounds, interleaved with the anchor (and with the older tree, when one is given). The breakdown runs the same steps in a child process: imports, opening
 the pack, loading the project (its price list validated), the check itself.
 
 Usage: bench_startup.py [ROUNDS] [--base DIR]   (DIR: an older checkout to measure side by side, e.g. from
@@ -44,21 +44,25 @@ print(json.dumps({"imports": t1 - t0, "pack": t2 - t1, "project": t3 - t2, "chec
 """
 
 
-def measure(code_dir: Path, docx: Path) -> dict[str, list[float]]:
-    """Time the anchor, `--help`, a one-file check and the breakdown, interleaved, with code_dir's toolkit."""
+def measure(code_dirs: dict[str, Path], docx: Path) -> dict[str, dict[str, list[float]]]:
+    """Time the anchor, `--help`, a one-file check and the breakdown for each tree, interleaved round by round."""
     py = sys.executable
     commands = {
         "python -c pass": [py, "-c", "pass"],
         "loupan --help": [py, "-m", "toolkit.cli", "--help"],
         "loupan check (1 DOCX)": [py, "-m", "toolkit.cli", "check", str(docx), "--project", str(EXAMPLE)],
     }
-    out: dict[str, list[float]] = {name: [] for name in [*commands, "imports", "pack", "project", "check"]}
+    names = [*commands, "imports", "pack", "project", "check"]
+    out = {label: {name: [] for name in names} for label in code_dirs}
     for _ in range(ROUNDS):
-        for name, cmd in commands.items():
-            out[name].append(_run(cmd, code_dir))
-        steps = subprocess.run([py, "-c", STEPS, str(EXAMPLE), str(docx)], cwd=code_dir, capture_output=True, text=True)
-        for name, t in json.loads(steps.stdout).items():
-            out[name].append(t)
+        for label, code_dir in code_dirs.items():
+            for name, cmd in commands.items():
+                out[label][name].append(_run(cmd, code_dir))
+            steps = subprocess.run(
+                [py, "-c", STEPS, str(EXAMPLE), str(docx)], cwd=code_dir, capture_output=True, text=True
+            )
+            for name, t in json.loads(steps.stdout).items():
+                out[label][name].append(t)
     return out
 
 
@@ -97,9 +101,9 @@ def main() -> None:
         (doc,) = api.render(
             ws, deals=[EXAMPLE / "deals" / "CHY-2026-0001.yaml"], docs=["contract"], out=Path(tmp)
         ).documents
-        if base:
-            report(f"before ({base.name})", measure(base, doc.docx))
-        report("this tree", measure(ROOT, doc.docx))
+        trees = ({f"before ({base.name})": base} if base else {}) | {"this tree": ROOT}
+        for label, times in measure(trees, doc.docx).items():
+            report(label, times)
 
 
 if __name__ == "__main__":
