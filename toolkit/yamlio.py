@@ -32,7 +32,7 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
-def _yaml12(loader: type) -> type:
+def _yaml12(loader: Any) -> Any:
     """Give a safe loader class YAML 1.2 booleans and lenient timestamps."""
     loader.yaml_implicit_resolvers = {
         key: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
@@ -44,7 +44,7 @@ def _yaml12(loader: type) -> type:
 
 
 _yaml12(PureLoader)
-CLoader: type | None = (
+CLoader: Any = (
     _yaml12(type("CLoader", (yaml.CSafeLoader,), {"__doc__": "PureLoader's rules on libyaml's parser."}))
     if getattr(yaml, "__with_libyaml__", False)
     else None

@@ -66,7 +66,7 @@ def compile_field(rules: Any, allow_unknown: bool) -> Check | None:
     """Return a check of one value against its rules, or None when a rule is not known here."""
     if not isinstance(rules, dict) or set(rules) - RULES:
         return None
-    names = rules.get("type") if isinstance(rules.get("type"), list) else [rules.get("type")]
+    names: list[Any] = rules["type"] if isinstance(rules.get("type"), list) else [rules.get("type")]
     if not names or any(n not in TYPES for n in names) or ("coerce" in rules and rules["coerce"] not in COERCERS):
         return None
     inner = _inner(rules, names, allow_unknown)
@@ -75,7 +75,7 @@ def compile_field(rules: Any, allow_unknown: bool) -> Check | None:
     return _field_check(rules, tuple(t for n in names for t in TYPES[n]), inner)
 
 
-def _inner(rules: dict, names: list[str], allow_unknown: bool) -> Any:
+def _inner(rules: dict, names: list[Any], allow_unknown: bool) -> Any:
     """Compile what a container holds: a mapping schema, an item's rules, or keys and values; False if unknown."""
     parts = {}
     if "schema" in rules:

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from toolkit.errors import PdfConversionError, PdfUnavailableError
 
@@ -118,5 +119,5 @@ def read_metadata(pdf: Path) -> dict[str, str]:
     """Read a PDF's document information."""
     from pypdf import PdfReader
 
-    info = PdfReader(pdf).metadata or {}
+    info: dict[str, Any] = dict(PdfReader(pdf).metadata or {})
     return {str(k): str(v) for k, v in info.items()}
