@@ -11,6 +11,7 @@ from typing import Any
 from toolkit.checks.deal_rules import RULES, DealCase
 from toolkit.checks.doc_rules import DocCase, run_doc_rules
 from toolkit.checks.printed import Printed, printed_values
+from toolkit.checks.seen import seen_findings
 from toolkit.domain.deal import Buyer, Deal, ExtraDiscount, Payment
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import FEN, PlanRow, Pricing, quantize
@@ -88,6 +89,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         path.name, doc_id, text, parsed, out.printed, project, policy, reference(project, policy, out.printed), script
     )
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
+    out.findings += seen_findings(text, pack.document(doc_id).template, script, path.name, policy)
     return out
 
 

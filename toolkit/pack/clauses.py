@@ -326,3 +326,8 @@ def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
                 expected="fixed wording between two text variables",
                 found=f"{a.path} then {b.path}",
             )
+
+
+def paragraph_segment(text: str, label: str, script: str = "hans", path: Path = Path("template")) -> Segment | None:
+    """Compile one paragraph of template text outside the body (a header, a footer line) into a segment."""
+    return _segment(path, text, "", label, script)
