@@ -16,8 +16,15 @@ from toolkit.rules import finding
 def seen_findings(doc: DocumentText, template: Path | None, script: str, name: str, policy=None) -> list[Finding]:
     """Report hidden text, active content and parts (headers, footers, notes, text boxes) unlike the template."""
     out = [
-        finding("doc.hidden", f"{where}：阅读者看不到的文字（{how}）：{text[:60]}", policy=policy, document=name,
-                location=where, expected="", found=text)
+        finding(
+            "doc.hidden",
+            f"{where}：阅读者看不到的文字（{how}）：{text[:60]}",
+            policy=policy,
+            document=name,
+            location=where,
+            expected="",
+            found=text,
+        )
         for where, how, text in doc.hidden
     ]
     out += [
@@ -40,8 +47,16 @@ def part_findings(doc: DocumentText, template: Path, script: str, name: str, pol
         for d in parsed.deviations:
             message = f"{label}：文字与模板不一致：{d.found or '（缺失）'}"
             out.append(
-                finding("clause.altered", message, policy=policy, document=name, location=label,
-                        expected=d.expected, found=d.found, extra={"part": kind})
+                finding(
+                    "clause.altered",
+                    message,
+                    policy=policy,
+                    document=name,
+                    location=label,
+                    expected=d.expected,
+                    found=d.found,
+                    extra={"part": kind},
+                )
             )
     return out
 

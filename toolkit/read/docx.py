@@ -123,7 +123,8 @@ def _paragraphs(root):
     if root is None:
         return
     for p in root.iter(f"{W}p"):
-        if not any(a.tag in (f"{W}txbxContent", f"{MC}Fallback") for a in p.iterancestors()):
+        outer = next(p.iterancestors(f"{W}txbxContent", f"{MC}Fallback"), None)
+        if outer is None or outer is root:
             yield p
 
 
