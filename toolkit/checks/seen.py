@@ -7,8 +7,8 @@ from pathlib import Path
 
 from toolkit.findings import Finding
 from toolkit.pack.clauses import HARD, CompiledDocument, paragraph_segment
-from toolkit.read.docx import _PART_NAMES
 from toolkit.read.document import DocumentText, read_document
+from toolkit.read.docx import _PART_NAMES
 from toolkit.read.parse import parse
 from toolkit.rules import finding
 

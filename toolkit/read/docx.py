@@ -7,7 +7,7 @@ import zipfile
 
 from lxml import etree
 
-from toolkit.read.visible import W, Styles, effective, load_styles, run_props, why_hidden
+from toolkit.read.visible import Styles, W, effective, load_styles, run_props, why_hidden
 from toolkit.text import normalize
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
