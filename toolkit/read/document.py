@@ -1,4 +1,4 @@
-"""A signed document's visible text, read from DOCX (python-docx's XML) or a PDF's text layer (pypdf)."""
+"""A signed document's visible text, read from a DOCX's XML (read/docx.py) or a PDF as drawn (read/pdf.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from toolkit.pack.clauses import HARD, SOFT
 from toolkit.read.docx import active_content, read_parts
+from toolkit.read.pdf import PdfError, drawn_pages, pdf_meta
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -167,20 +166,16 @@ def _properties(z: zipfile.ZipFile) -> dict[str, str]:
 
 
 def read_pdf(path: Path, data: bytes) -> DocumentText:
-    """Read a PDF's text layer page by page, dropping the running header and the page footer."""
+    """Read a PDF's drawn text page by page, dropping the running header and the page footer."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise UnreadableError("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
-    except UnreadableError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
+        meta, active = pdf_meta(data)
+        pages, hidden = drawn_pages(data)
+    except PdfError as exc:
+        raise UnreadableError(str(exc)) from None
     if not any(p.strip() for p in pages):
         raise UnreadableError("the PDF has no text layer (a scan?): print it from the DOCX instead")
-    doc = DocumentText(path, "pdf", [], properties=_pdf_properties(meta))
+    doc = DocumentText(path, "pdf", [], properties=_pdf_properties(meta), active=active)
+    doc.hidden = [(where, how, normalize(text)) for where, how, text in hidden if normalize(text)]
     doc.units = [Unit(_pdf_text(text), f"page {i}") for i, text in enumerate(_strip_running(pages, doc), start=1)]
     return doc
 

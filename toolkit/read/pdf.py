@@ -1,0 +1,183 @@
+"""A PDF's text as it is drawn (pypdfium2), with pypdf for the metadata, encryption and active content.
+
+Each character is kept only when its text object draws it: a visible render mode and colour, a readable size,
+inside the crop box. A page with annotations or with filled shapes drawn over text is rendered and each glyph
+is looked for in the image, so text under an opaque shape or annotation counts as unseen.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from toolkit.read.pageimage import render_page, shows_ink
+
+MIN_SIZE = 2.0  # points: smaller text cannot be read on paper
+LIGHT = 60  # sum of channel distances from white under which text does not show on a white page
+DPI = 50
+_ACTIVE_KEYS = {"/JavaScript": "脚本", "/JS": "脚本", "/Launch": "启动程序", "/EmbeddedFiles": "附件",
+                "/EmbeddedFile": "附件", "/RichMedia": "多媒体", "/FileAttachment": "附件", "/OpenAction": "打开时动作",
+                "/AA": "自动动作", "/SubmitForm": "表单提交", "/ImportData": "导入数据"}
+
+
+class PdfError(Exception):
+    """The PDF cannot be read; the message says why."""
+
+
+def pdf_meta(data: bytes) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Return the document information and the active content found (what, where), through pypdf."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise PdfError("the PDF is encrypted")
+        meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+        return meta, _active(reader)
+    except PdfError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+        raise PdfError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
+
+
+def _active(reader: PdfReader) -> list[tuple[str, str]]:
+    found = []
+    root = reader.trailer["/Root"]
+    if "/AA" in root:
+        found.append((_ACTIVE_KEYS["/AA"], "document /AA"))
+    opening = root.get("/OpenAction")
+    opening = opening.get_object() if opening is not None else None
+    if hasattr(opening, "get") and str(opening.get("/S", "")) not in ("", "/GoTo"):
+        found.append((_ACTIVE_KEYS["/OpenAction"], f"document /OpenAction {opening.get('/S')}"))
+    names = root.get("/Names")
+    for key in ("/JavaScript", "/EmbeddedFiles"):
+        if names is not None and key in names.get_object():
+            found.append((_ACTIVE_KEYS[key], f"document /Names {key}"))
+    for i, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots") or ():
+            a = annot.get_object()
+            sub, action = str(a.get("/Subtype", "")), a.get("/A")
+            if sub in _ACTIVE_KEYS:
+                found.append((_ACTIVE_KEYS[sub], f"page {i} {sub}"))
+            kind = str(action.get_object().get("/S", "")) if action is not None else ""
+            if kind in _ACTIVE_KEYS or "/AA" in a:
+                found.append((_ACTIVE_KEYS.get(kind, "自动动作"), f"page {i} {kind or '/AA'}"))
+    return found
+
+
+def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Return each page's drawn text (lines as extracted) and the text that is stored but not seen."""
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise PdfError(f"not a readable PDF ({exc})") from None
+    pages, hidden = [], []
+    try:
+        for i, page in enumerate(doc, start=1):
+            text, unseen = _page(page)
+            pages.append(text)
+            hidden += [(f"page {i}", how, t) for how, t in unseen if t.strip()]
+    finally:
+        doc.close()
+    return pages, hidden
+
+
+def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
+    tp = page.get_textpage()
+    text = tp.get_text_range()
+    n = tp.count_chars()
+    if len(text) != n:
+        return text, []  # characters outside the basic plane: keep the text as extracted
+    crop = page.get_cropbox()
+    verdicts: dict[int, str] = {}
+    keep, unseen = [], {}
+    for i in range(n):
+        obj = raw.FPDFText_GetTextObject(tp.raw, i)
+        if not obj:
+            keep.append(text[i])
+            continue
+        key = ctypes.addressof(obj.contents)
+        if key not in verdicts:
+            verdicts[key] = _verdict(obj, tp, i, crop)
+        how = verdicts[key]
+        if how:
+            unseen[how] = unseen.get(how, "") + text[i]
+        else:
+            keep.append((text[i], i))
+    if _needs_render(page):
+        keep = _covered(page, tp, crop, keep, unseen)
+    return "".join(c if isinstance(c, str) else c[0] for c in keep), list(unseen.items())
+
+
+def _verdict(obj, tp, i: int, crop) -> str:
+    """Say why a text object's glyphs are not seen, or '' when they are."""
+    mode = raw.FPDFTextObj_GetTextRenderMode(obj)
+    if mode in (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP):
+        return "不可见渲染模式"
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    stroke = mode in (raw.FPDF_TEXTRENDERMODE_STROKE, raw.FPDF_TEXTRENDERMODE_STROKE_CLIP)
+    (raw.FPDFPageObj_GetStrokeColor if stroke else raw.FPDFPageObj_GetFillColor)(obj, r, g, b, a)
+    if a.value == 0:
+        return "完全透明"
+    if (255 - r.value) + (255 - g.value) + (255 - b.value) < LIGHT:
+        return "白色文字"
+    if raw.FPDFText_GetFontSize(tp.raw, i) * _scale(obj) < MIN_SIZE:
+        return "字号过小"
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    x0, y0, x1, y1 = crop
+    if right.value <= x0 or left.value >= x1 or top.value <= y0 or bottom.value >= y1:
+        return "位于页面可见范围之外"
+    return ""
+
+
+def _scale(obj) -> float:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return 1.0
+    return max(abs(m.a * m.d - m.b * m.c), 0.0) ** 0.5 or 0.0
+
+
+def _needs_render(page: pdfium.PdfPage) -> bool:
+    """Tell whether something may be drawn over the text: an annotation, or a sizeable filled shape or image."""
+    if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+        return True
+    seen_text = False
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            seen_text = True
+        elif seen_text and kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_FORM):
+            return True
+        elif seen_text and kind == raw.FPDF_PAGEOBJ_PATH and _large(obj):
+            raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+            if fill.value:
+                return True
+    return False
+
+
+def _large(obj) -> bool:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    return right.value - left.value > 4 and top.value - bottom.value > 4
+
+
+def _covered(page, tp, crop, keep: list, unseen: dict) -> list:
+    """Render the page and drop each glyph that leaves no ink where it stands."""
+    image = render_page(page, DPI)
+    out = []
+    for c in keep:
+        if isinstance(c, str) or not c[0].strip():
+            out.append(c)
+            continue
+        box = tp.get_charbox(c[1])
+        if shows_ink(image, box, crop, DPI) or box[2] - box[0] < 0.5:
+            out.append(c)
+        else:
+            unseen["被图形或批注遮盖"] = unseen.get("被图形或批注遮盖", "") + c[0]
+    return out
