@@ -20,9 +20,19 @@ from toolkit.read.pageimage import render_page, shows_ink
 MIN_SIZE = 2.0  # points: smaller text cannot be read on paper
 LIGHT = 60  # sum of channel distances from white under which text does not show on a white page
 DPI = 50
-_ACTIVE_KEYS = {"/JavaScript": "脚本", "/JS": "脚本", "/Launch": "启动程序", "/EmbeddedFiles": "附件",
-                "/EmbeddedFile": "附件", "/RichMedia": "多媒体", "/FileAttachment": "附件", "/OpenAction": "打开时动作",
-                "/AA": "自动动作", "/SubmitForm": "表单提交", "/ImportData": "导入数据"}
+_ACTIVE_KEYS = {
+    "/JavaScript": "脚本",
+    "/JS": "脚本",
+    "/Launch": "启动程序",
+    "/EmbeddedFiles": "附件",
+    "/EmbeddedFile": "附件",
+    "/RichMedia": "多媒体",
+    "/FileAttachment": "附件",
+    "/OpenAction": "打开时动作",
+    "/AA": "自动动作",
+    "/SubmitForm": "表单提交",
+    "/ImportData": "导入数据",
+}
 
 
 class PdfError(Exception):
