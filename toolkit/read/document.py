@@ -168,8 +168,8 @@ def _properties(z: zipfile.ZipFile) -> dict[str, str]:
 def read_pdf(path: Path, data: bytes) -> DocumentText:
     """Read a PDF's drawn text page by page, dropping the running header and the page footer."""
     try:
-        meta, active = pdf_meta(data)
-        pages, hidden = drawn_pages(data)
+        pages, hidden, annotated = drawn_pages(data)
+        meta, active = pdf_meta(data, annotated)
     except PdfError as exc:
         raise UnreadableError(str(exc)) from None
     if not any(p.strip() for p in pages):

@@ -35,25 +35,30 @@ _ACTIVE_KEYS = {
 }
 
 
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))  # reused: one allocation, not one per text object
+_BOX = tuple(ctypes.c_float() for _ in range(4))
+_MATRIX = raw.FS_MATRIX()
+
+
 class PdfError(Exception):
     """The PDF cannot be read; the message says why."""
 
 
-def pdf_meta(data: bytes) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Return the document information and the active content found (what, where), through pypdf."""
+def pdf_meta(data: bytes, annotated: list[int]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Return the document information and the active content (what, where), looking into annotated pages."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise PdfError("the PDF is encrypted")
         meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
-        return meta, _active(reader)
+        return meta, _active(reader, annotated)
     except PdfError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
         raise PdfError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
 
 
-def _active(reader: PdfReader) -> list[tuple[str, str]]:
+def _active(reader: PdfReader, annotated: list[int]) -> list[tuple[str, str]]:
     found = []
     root = reader.trailer["/Root"]
     if "/AA" in root:
@@ -66,8 +71,8 @@ def _active(reader: PdfReader) -> list[tuple[str, str]]:
     for key in ("/JavaScript", "/EmbeddedFiles"):
         if names is not None and key in names.get_object():
             found.append((_ACTIVE_KEYS[key], f"document /Names {key}"))
-    for i, page in enumerate(reader.pages, start=1):
-        for annot in page.get("/Annots") or ():
+    for i in annotated:
+        for annot in reader.pages[i - 1].get("/Annots") or ():
             a = annot.get_object()
             sub, action = str(a.get("/Subtype", "")), a.get("/A")
             if sub in _ACTIVE_KEYS:
@@ -78,21 +83,23 @@ def _active(reader: PdfReader) -> list[tuple[str, str]]:
     return found
 
 
-def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """Return each page's drawn text (lines as extracted) and the text that is stored but not seen."""
+def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], list[int]]:
+    """Return each page's drawn text (lines as extracted), the text stored but not seen, and annotated pages."""
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise PdfError(f"not a readable PDF ({exc})") from None
-    pages, hidden = [], []
+    pages, hidden, annotated = [], [], []
     try:
         for i, page in enumerate(doc, start=1):
+            if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+                annotated.append(i)
             text, unseen = _page(page)
             pages.append(text)
             hidden += [(f"page {i}", how, t) for how, t in unseen if t.strip()]
     finally:
         doc.close()
-    return pages, hidden
+    return pages, hidden, annotated
 
 
 def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
@@ -103,23 +110,26 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
         return text, []  # characters outside the basic plane: keep the text as extracted
     crop = page.get_cropbox()
     verdicts: dict[int, str] = {}
-    keep, unseen = [], {}
+    dropped: dict[int, str] = {}
+    get_object, textpage = raw.FPDFText_GetTextObject, tp.raw
     for i in range(n):
-        obj = raw.FPDFText_GetTextObject(tp.raw, i)
+        obj = get_object(textpage, i)
         if not obj:
-            keep.append(text[i])
             continue
         key = ctypes.addressof(obj.contents)
-        if key not in verdicts:
-            verdicts[key] = _verdict(obj, tp, i, crop)
-        how = verdicts[key]
+        how = verdicts.get(key)
+        if how is None:
+            how = verdicts[key] = _verdict(obj, tp, i, crop)
         if how:
-            unseen[how] = unseen.get(how, "") + text[i]
-        else:
-            keep.append((text[i], i))
+            dropped[i] = how
     if _needs_render(page):
-        keep = _covered(page, tp, crop, keep, unseen)
-    return "".join(c if isinstance(c, str) else c[0] for c in keep), list(unseen.items())
+        dropped.update(_covered(page, tp, crop, text, dropped))
+    if not dropped:
+        return text, []
+    unseen: dict[str, str] = {}
+    for i, how in dropped.items():
+        unseen[how] = unseen.get(how, "") + text[i]
+    return "".join(c for i, c in enumerate(text) if i not in dropped), list(unseen.items())
 
 
 def _verdict(obj, tp, i: int, crop) -> str:
@@ -127,7 +137,7 @@ def _verdict(obj, tp, i: int, crop) -> str:
     mode = raw.FPDFTextObj_GetTextRenderMode(obj)
     if mode in (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP):
         return "不可见渲染模式"
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = _RGBA
     stroke = mode in (raw.FPDF_TEXTRENDERMODE_STROKE, raw.FPDF_TEXTRENDERMODE_STROKE_CLIP)
     (raw.FPDFPageObj_GetStrokeColor if stroke else raw.FPDFPageObj_GetFillColor)(obj, r, g, b, a)
     if a.value == 0:
@@ -136,7 +146,7 @@ def _verdict(obj, tp, i: int, crop) -> str:
         return "白色文字"
     if raw.FPDFText_GetFontSize(tp.raw, i) * _scale(obj) < MIN_SIZE:
         return "字号过小"
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    left, bottom, right, top = _BOX
     raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
     x0, y0, x1, y1 = crop
     if right.value <= x0 or left.value >= x1 or top.value <= y0 or bottom.value >= y1:
@@ -145,7 +155,7 @@ def _verdict(obj, tp, i: int, crop) -> str:
 
 
 def _scale(obj) -> float:
-    m = raw.FS_MATRIX()
+    m = _MATRIX
     if not raw.FPDFPageObj_GetMatrix(obj, m):
         return 1.0
     return max(abs(m.a * m.d - m.b * m.c), 0.0) ** 0.5 or 0.0
@@ -177,17 +187,14 @@ def _large(obj) -> bool:
     return right.value - left.value > 4 and top.value - bottom.value > 4
 
 
-def _covered(page, tp, crop, keep: list, unseen: dict) -> list:
-    """Render the page and drop each glyph that leaves no ink where it stands."""
+def _covered(page, tp, crop, text: str, dropped: dict[int, str]) -> dict[int, str]:
+    """Render the page and name each glyph that leaves no ink where it stands."""
     image = render_page(page, DPI)
-    out = []
-    for c in keep:
-        if isinstance(c, str) or not c[0].strip():
-            out.append(c)
+    out = {}
+    for i, c in enumerate(text):
+        if i in dropped or not c.strip():
             continue
-        box = tp.get_charbox(c[1])
-        if shows_ink(image, box, crop, DPI) or box[2] - box[0] < 0.5:
-            out.append(c)
-        else:
-            unseen["被图形或批注遮盖"] = unseen.get("被图形或批注遮盖", "") + c[0]
+        box = tp.get_charbox(i)
+        if box[2] - box[0] >= 0.5 and not shows_ink(image, box, crop, DPI):
+            out[i] = "被图形或批注遮盖"
     return out
