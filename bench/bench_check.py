@@ -69,5 +69,6 @@ def _pdfium_text(path: Path) -> list[str]:
     finally:
         doc.close()
 
+
 if __name__ == "__main__":
     main()

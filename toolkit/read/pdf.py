@@ -38,6 +38,7 @@ _ACTIVE_KEYS = {
 _RGBA = tuple(ctypes.c_uint() for _ in range(4))  # reused: one allocation, not one per text object
 _BOX = tuple(ctypes.c_float() for _ in range(4))
 _MATRIX = raw.FS_MATRIX()
+_SIZE = ctypes.c_float()
 
 
 class PdfError(Exception):
@@ -109,20 +110,16 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
     if len(text) != n:
         return text, []  # characters outside the basic plane: keep the text as extracted
     crop = page.get_cropbox()
-    verdicts: dict[int, str] = {}
+    unseen_objects, render = _scan(page, crop)
     dropped: dict[int, str] = {}
-    get_object, textpage = raw.FPDFText_GetTextObject, tp.raw
-    for i in range(n):
-        obj = get_object(textpage, i)
-        if not obj:
-            continue
-        key = ctypes.addressof(obj.contents)
-        how = verdicts.get(key)
-        if how is None:
-            how = verdicts[key] = _verdict(obj, tp, i, crop)
-        if how:
-            dropped[i] = how
-    if _needs_render(page):
+    if unseen_objects:
+        get_object, textpage = raw.FPDFText_GetTextObject, tp.raw
+        for i in range(n):
+            obj = get_object(textpage, i)
+            how = unseen_objects.get(ctypes.addressof(obj.contents)) if obj else None
+            if how:
+                dropped[i] = how
+    if render:
         dropped.update(_covered(page, tp, crop, text, dropped))
     if not dropped:
         return text, []
@@ -132,7 +129,31 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
     return "".join(c for i, c in enumerate(text) if i not in dropped), list(unseen.items())
 
 
-def _verdict(obj, tp, i: int, crop) -> str:
+def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], bool]:
+    """Return the text objects not seen (by address, with why) and whether anything may be drawn over text."""
+    render = raw.FPDFPage_GetAnnotCount(page.raw) > 0
+    unseen: dict[int, str] = {}
+    seen_text = False
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            seen_text = True
+            how = _verdict(obj, crop)
+            if how:
+                unseen[ctypes.addressof(obj.contents)] = how
+        elif render or not seen_text:
+            continue
+        elif kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_FORM):
+            render = True
+        elif kind == raw.FPDF_PAGEOBJ_PATH and _large(obj):
+            raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+            render = bool(fill.value)
+    return unseen, render
+
+
+def _verdict(obj, crop) -> str:
     """Say why a text object's glyphs are not seen, or '' when they are."""
     mode = raw.FPDFTextObj_GetTextRenderMode(obj)
     if mode in (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP):
@@ -144,7 +165,8 @@ def _verdict(obj, tp, i: int, crop) -> str:
         return "完全透明"
     if (255 - r.value) + (255 - g.value) + (255 - b.value) < LIGHT:
         return "白色文字"
-    if raw.FPDFText_GetFontSize(tp.raw, i) * _scale(obj) < MIN_SIZE:
+    raw.FPDFTextObj_GetFontSize(obj, _SIZE)
+    if _SIZE.value * _scale(obj) < MIN_SIZE:
         return "字号过小"
     left, bottom, right, top = _BOX
     raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
@@ -159,26 +181,6 @@ def _scale(obj) -> float:
     if not raw.FPDFPageObj_GetMatrix(obj, m):
         return 1.0
     return max(abs(m.a * m.d - m.b * m.c), 0.0) ** 0.5 or 0.0
-
-
-def _needs_render(page: pdfium.PdfPage) -> bool:
-    """Tell whether something may be drawn over the text: an annotation, or a sizeable filled shape or image."""
-    if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
-        return True
-    seen_text = False
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for k in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            seen_text = True
-        elif seen_text and kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_FORM):
-            return True
-        elif seen_text and kind == raw.FPDF_PAGEOBJ_PATH and _large(obj):
-            raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-            if fill.value:
-                return True
-    return False
 
 
 def _large(obj) -> bool:
