@@ -14,7 +14,8 @@ from toolkit.domain.ids import check_resident_id, check_uscc, mask_id
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import Pricing, price_deal
 from toolkit.domain.project import AVAILABLE, Project, Unit
-from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.findings import Finding
+from toolkit.rules import enabled, finding
 
 HUNDRED = Decimal(100)
 
@@ -32,13 +33,14 @@ class DealCase:
 
 
 class Breach(NamedTuple):
-    """One breach of a rule; `severity` overrides the policy's (a rule may also warn)."""
+    """One breach of a rule; `rule` names a related rule reported instead (its warning form, say)."""
 
     message: str
     location: str
     expected: str
     found: str
-    severity: str = ""
+    rule: str = ""
+    paths: tuple[str, ...] = ()  # the printed values it reads (a document rule), for grouping and placing
 
 
 RuleFn = Callable[[DealCase], Iterator[Breach]]
@@ -57,24 +59,21 @@ def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
 
 def run_deal_rules(case: DealCase) -> list[Finding]:
     """Run every registered deal rule and turn its breaches into findings."""
-    findings = []
-    for rule_id, fn in RULES.items():
-        spec = case.policy.rules.get(rule_id)
-        for b in fn(case):
-            severity = b.severity or (spec.severity if spec else ERROR)
-            findings.append(
-                Finding(
-                    rule_id,
-                    severity,
-                    b.message,
-                    document=str(case.path),
-                    location=b.location,
-                    expected=b.expected,
-                    found=b.found,
-                    source=spec.source if spec else "",
-                )
-            )
-    return findings
+    return [
+        finding(
+            b.rule or rule_id,
+            b.message,
+            policy=case.policy,
+            document=str(case.path),
+            location=b.location,
+            expected=b.expected,
+            found=b.found,
+        )
+        for rule_id, fn in RULES.items()
+        if enabled(rule_id, case.policy)
+        for b in fn(case)
+        if enabled(b.rule or rule_id, case.policy)
+    ]
 
 
 def price_case(path: Path, project: Project, policy: Policy, deal: Deal) -> DealCase | None:
@@ -246,7 +245,7 @@ def _deadline(c: DealCase) -> Iterator[Breach]:
             "sign_deadline",
             f"on or before {latest}",
             str(d.sign_deadline),
-            WARNING,
+            "sign_deadline.beyond_window",
         )
 
 
