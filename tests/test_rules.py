@@ -40,6 +40,11 @@ def code_ids() -> dict[str, str]:
             if isinstance(t, ast.Name)
         }
         for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):  # CONTENT_RULES = ("a.b", ...)
+                if any(isinstance(t, ast.Name) and t.id.endswith("_RULES") for t in node.targets):
+                    for e in node.value.elts:
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str) and ID.match(e.value):
+                            found.setdefault(e.value, str(path.relative_to(ROOT)))
             if not isinstance(node, ast.Call):
                 continue
             args = [constants.get(a.id, "") if isinstance(a, ast.Name) else getattr(a, "value", "") for a in node.args]

@@ -15,6 +15,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from toolkit import yamlio
+from toolkit.authoring.wording import lint_wording
 from toolkit.errors import PackError
 from toolkit.findings import Finding
 from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
@@ -71,7 +72,7 @@ def lint_pack(pack_dir: Path) -> list[Finding]:
         paths = _used_paths(template, doc_id)
         used.setdefault(spec.get("per", "deal"), set()).update(paths)
         findings += _undeclared(template, paths, declared.get(spec.get("per", "deal")))
-    return findings + _unused(pack_dir, declared, used)
+    return findings + _unused(pack_dir, declared, used) + lint_wording(pack_dir)
 
 
 def _manifest(pack_dir: Path) -> list[Finding]:

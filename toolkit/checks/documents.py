@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from toolkit.checks.content import Wording, scan
 from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
 from toolkit.checks.follows import group
@@ -102,8 +103,19 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         out.findings.append(_finding(policy, "doc.version_unarchived", note, path.name))
     ref, out.outline = reference(project, policy, out.printed), Outline(compiled)
     case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline)
-    out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
+    out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
     return out
+
+
+def added_wording(c: DocCase) -> list[Finding]:
+    """Run the content rules over what the document added or changed, and over its free-text values."""
+    changed = [(d.clause, d.found) for d in c.parsed.deviations if d.kind != "missing" and d.found]
+    typed = [(v.clause, v.text) for values in c.printed.by_path.values() for v in values if v.filter == "text"]
+    items = []
+    for key, text in changed + typed:
+        place = c.outline.place(key)
+        items.append(Wording(c.doc_id, c.name, place.location, place.clause, text))
+    return scan(items, c.policy)
 
 
 def identify(
