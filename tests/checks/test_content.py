@@ -121,3 +121,27 @@ def test_the_example_deals_check_clean(ws, tmp_path):
     api.render(ws, deals=api.deal_files(ws), docs=["subscription", "contract"], out=tmp_path)
     files = sorted(tmp_path.glob("*.docx"))
     assert files and [f for f in api.check(ws, files).findings if f.severity == "error"] == []
+
+
+def _ticks(contract: Path, tmp_path: Path, old: str, new: str) -> Path:
+    path = Path(shutil.copy(contract, tmp_path))
+    d = docx.Document(str(path))
+    cells = [p for t in d.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    run = next(r for p in d.paragraphs + cells for r in p.runs if old in r.text)
+    run.text = run.text.replace(old, new, 1)
+    d.save(str(path))
+    return path
+
+
+def test_a_second_tick_in_a_choice_group_is_option_ticks(ws, contract, tmp_path):
+    found = {f.rule for f in api.check(ws, [_ticks(contract, tmp_path, "　□按照套内", "　■按照套内")]).findings}
+    assert "option.ticks" in found
+
+
+def test_a_choice_group_left_empty_is_option_ticks(ws, contract, tmp_path):
+    found = {f.rule for f in api.check(ws, [_ticks(contract, tmp_path, "■按照建筑面积", "□按照建筑面积")]).findings}
+    assert "option.ticks" in found
+
+
+def test_a_clean_contract_has_one_tick_per_group(ws, contract):
+    assert "option.ticks" not in {f.rule for f in api.check(ws, [contract]).findings}

@@ -9,8 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from toolkit.checks.identity import phone_problem, resident_region_problem, uscc_org_problem
 from toolkit.domain.deal import Deal
-from toolkit.domain.ids import check_resident_id, check_uscc, mask_id
+from toolkit.domain.ids import check_resident_id, check_uscc, mask_id, mask_phone
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import Pricing, price_deal
 from toolkit.domain.project import AVAILABLE, Project, Unit
@@ -93,6 +94,8 @@ def yuan(x: Decimal) -> str:
 def _id_checksum(c: DealCase) -> Iterator[Breach]:
     for i, b in enumerate(c.deal.buyers):
         problem = check_resident_id(b.id_no) if b.id_type == "居民身份证" else None
+        if b.id_type == "居民身份证" and not problem:
+            problem = resident_region_problem(b.id_no)
         if problem:
             yield Breach(
                 f"买受人{b.name}的居民身份证号码未通过校验：{problem}",
@@ -101,6 +104,7 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
                 mask_id(b.id_no),
             )
     problem = check_uscc(c.project.data["seller"]["uscc"])
+    problem = problem or uscc_org_problem(c.project.data["seller"]["uscc"])
     if problem:
         yield Breach(
             f"出卖人统一社会信用代码未通过校验：{problem}",
@@ -108,6 +112,17 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
             "GB 32100 check digit",
             c.project.data["seller"]["uscc"],
         )
+
+
+@rule("contact.phone")
+def _phones(c: DealCase) -> Iterator[Breach]:
+    for i, b in enumerate(c.deal.buyers):
+        problem = phone_problem(b.phone) if b.phone else None
+        if problem:
+            where = f"buyers[{i}].phone"
+            yield Breach(
+                f"买受人{b.name}的联系电话{problem}", where, "a PRC mobile or landline number", mask_phone(b.phone)
+            )
 
 
 @rule("permit.missing")

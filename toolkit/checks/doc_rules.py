@@ -175,7 +175,8 @@ def _ticks(c: DocCase) -> Iterator[Breach]:
                 boxes[0].clause,
                 "exactly one ■",
                 "、".join(chosen) or "none",
-                paths=(path,),
+                "option.ticks",
+                (path,),
             )
             continue
         text = c.printed.first(path, "text")

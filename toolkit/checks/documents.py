@@ -32,6 +32,7 @@ IDENTIFY_SCORE = 0.6
 # Which printed values each deal rule needs; a rule runs on a document only when they are all printed.
 NEEDS = {
     "id.checksum": ("buyers",),
+    "contact.phone": ("buyers",),
     "permit.missing": ("unit.code", "deal.subscribe_date"),
     "price.below_floor": ("unit.code", "deal.total"),
     "price.above_filed": ("unit.code", "deal.total"),
