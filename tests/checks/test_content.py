@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -145,3 +146,46 @@ def test_a_choice_group_left_empty_is_option_ticks(ws, contract, tmp_path):
 
 def test_a_clean_contract_has_one_tick_per_group(ws, contract):
     assert "option.ticks" not in {f.rule for f in api.check(ws, [contract]).findings}
+
+
+def _contract_of(project: Path, tmp_path: Path, **terms) -> Path:
+    text = (project / "project.yaml").read_text("utf-8")
+    for key, value in terms.items():
+        text = re.sub(rf"(\n  {key}: )\S+", rf"\g<1>{value}", text, count=1)
+    (project / "project.yaml").write_text(text, "utf-8")
+    ws = api.open_project(project)
+    api.render(ws, deals=[project / "deals" / "CHY-2026-0001.yaml"], docs=["contract"], out=tmp_path / "out")
+    return ws, tmp_path / "out" / "CHY-2026-0001-contract.docx"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    shutil.copytree(ROOT / "examples" / "cuihu", tmp_path / "cuihu", ignore=shutil.ignore_patterns(".loupan"))
+    return tmp_path / "cuihu"
+
+
+@pytest.mark.parametrize(
+    "terms, rule",
+    [
+        ({"late_delivery_daily_rate_bp": 3}, "penalty.reciprocity"),
+        ({"late_delivery_grace_days": 60}, "penalty.reciprocity"),
+        ({"title_registration_days": 120}, "term.bounds"),
+    ],
+)
+def test_contract_terms_that_favour_the_seller_or_break_a_period_fire(project, tmp_path, terms, rule):
+    ws, contract = _contract_of(project, tmp_path, **terms)
+    found = [f for f in api.check(ws, [contract]).findings if f.rule == rule]
+    assert found and all(f.clause.startswith("art") for f in found)
+
+
+def test_the_example_terms_are_reciprocal_and_in_bounds(ws, contract):
+    rules = {f.rule for f in api.check(ws, [contract]).findings}
+    assert not rules & {"penalty.reciprocity", "term.bounds"}
+
+
+@pytest.mark.parametrize(
+    "old, new", [("至少提前10日", "至少提前5日"), ("签订之日起30日内", "签订之日起45日内")], ids=["notice", "filing"]
+)
+def test_a_period_edited_in_the_signed_contract_is_term_bounds(ws, contract, tmp_path, old, new):
+    found = {(f.rule, f.clause) for f in api.check(ws, [_ticks(contract, tmp_path, old, new)]).findings}
+    assert {r for r, _ in found} >= {"term.bounds", "terms.mismatch"}
