@@ -189,3 +189,25 @@ def test_the_example_terms_are_reciprocal_and_in_bounds(ws, contract):
 def test_a_period_edited_in_the_signed_contract_is_term_bounds(ws, contract, tmp_path, old, new):
     found = {(f.rule, f.clause) for f in api.check(ws, [_ticks(contract, tmp_path, old, new)]).findings}
     assert {r for r, _ in found} >= {"term.bounds", "terms.mismatch"}
+
+
+def _drop(contract: Path, tmp_path: Path, clauses: tuple[str, ...]) -> Path:
+    path = Path(shutil.copy(contract, tmp_path))
+    d = docx.Document(str(path))
+    for p in list(d.paragraphs):
+        names = {b.get(docx.oxml.ns.qn("w:name")) for b in p._p.iter(docx.oxml.ns.qn("w:bookmarkStart"))}
+        if names & set(clauses):
+            p._p.getparent().remove(p._p)
+    d.save(str(path))
+    return path
+
+
+def test_a_run_of_missing_clauses_is_one_finding_with_the_range(ws, contract, tmp_path):
+    run = ("art16_1", "art16_2", "art16_3", "art16_4", "art16_5")
+    altered = [f for f in api.check(ws, [_drop(contract, tmp_path, run)]).findings if f.rule == "clause.altered"]
+    assert len(altered) == 1 and "art16_1" in altered[0].message and "art16_5" in altered[0].message
+
+
+def test_one_missing_clause_is_still_named_alone(ws, contract, tmp_path):
+    altered = [f for f in api.check(ws, [_drop(contract, tmp_path, ("art16_2",))]).findings]
+    assert [(f.rule, f.clause) for f in altered] == [("clause.altered", "art16_2")]

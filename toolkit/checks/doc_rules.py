@@ -85,10 +85,27 @@ def show(lines: list[list[str]], width: int = 40) -> str:
 
 @doc_rule("clause.altered")
 def _altered(c: DocCase) -> Iterator[Breach]:
-    for d in c.parsed.deviations:
+    for run in _runs(c.parsed.deviations):
+        if len(run) > 1:  # a page taken out: one finding with the range, not one per clause
+            first, last = run[0].clause, run[-1].clause
+            text = "".join(d.expected for d in run)
+            yield Breach(f"自{first}至{last}共{len(run)}段条款缺失（可能缺页）", first, text, "", paths=())
+            continue
+        d = run[0]
         lines = redline(d.expected, d.found)
         what = {"altered": "条款文字与模板不一致", "missing": "条款缺失", "inserted": "插入了模板中没有的文字"}[d.kind]
         yield Breach(f"{what}：{show(lines)}", d.clause, d.expected, d.found)
+
+
+def _runs(deviations: list) -> list[list]:
+    """Split deviations into runs: consecutive missing clauses together, every other deviation alone."""
+    runs: list[list] = []
+    for d in deviations:
+        if runs and d.kind == "missing" and runs[-1][-1].kind == "missing":
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
 
 
 @doc_rule("doc.markup")
