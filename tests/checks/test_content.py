@@ -211,3 +211,24 @@ def test_a_run_of_missing_clauses_is_one_finding_with_the_range(ws, contract, tm
 def test_one_missing_clause_is_still_named_alone(ws, contract, tmp_path):
     altered = [f for f in api.check(ws, [_drop(contract, tmp_path, ("art16_2",))]).findings]
     assert [(f.rule, f.clause) for f in altered] == [("clause.altered", "art16_2")]
+
+
+def _unbold(contract: Path, tmp_path: Path, clause: str) -> Path:
+    path = Path(shutil.copy(contract, tmp_path))
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        names = {b.get(docx.oxml.ns.qn("w:name")) for b in p._p.iter(docx.oxml.ns.qn("w:bookmarkStart"))}
+        if clause in names:
+            for r in p.runs:
+                r.bold = False
+    d.save(str(path))
+    return path
+
+
+def test_a_supplement_clause_that_lost_its_bold_is_clause_prominence(ws, contract, tmp_path):
+    found = {(f.rule, f.clause) for f in api.check(ws, [_unbold(contract, tmp_path, "sup_2")]).findings}
+    assert found == {("clause.prominence", "sup_2")}
+
+
+def test_a_plain_clause_made_plain_again_is_silent(ws, contract, tmp_path):
+    assert api.check(ws, [_unbold(contract, tmp_path, "sup_1")]).findings == []

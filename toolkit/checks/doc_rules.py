@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from toolkit.checks.deal_rules import Breach, yuan
@@ -41,6 +42,7 @@ class DocCase:
     reference: dict[str, Any]  # what the project says for project-level paths
     script: str = "hans"
     outline: Outline = field(default_factory=lambda: Outline(None))
+    template: Path | None = None  # the DOCX template the document was made from
 
 
 DocRule = Callable[[DocCase], Iterator[Breach]]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.checks import term_rules  # noqa: F401  (registers the contract-term rules)
+from toolkit.checks import prominence, term_rules  # noqa: F401  (they register their document rules)
 from toolkit.checks.content import Wording, scan
 from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
@@ -104,7 +104,8 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     if note:
         out.findings.append(_finding(policy, "doc.version_unarchived", note, path.name))
     ref, out.outline = reference(project, policy, out.printed), Outline(compiled)
-    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline)
+    template = _template(pack, text, doc_id)
+    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline, template)
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
     return out
 
@@ -118,6 +119,13 @@ def added_wording(c: DocCase) -> list[Finding]:
         place = c.outline.place(key)
         items.append(Wording(c.doc_id, c.name, place.location, place.clause, text))
     return scan(items, c.policy)
+
+
+def _template(pack: Pack, text: DocumentText, doc_id: str) -> Path:
+    """Return the template a document was made from: its recorded pack version's, else the current one."""
+    version = text.properties.get("pack_version", pack.version)
+    source = pack if version == pack.version else (pack.release(version) or pack)
+    return source.document(doc_id).template
 
 
 def identify(
