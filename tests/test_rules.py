@@ -136,3 +136,12 @@ def test_loupan_rules_lists_every_rule(capsys):
     assert capsys.readouterr().out == rules.markdown_table()
     assert cli.main(["rules"]) == 0
     assert "receipt.duplicate" in capsys.readouterr().out
+
+
+def test_the_procedure_tells_staff_the_office_rules_not_the_pack_authors(ws):
+    from toolkit.render.context import project_context
+
+    ctx = project_context(ws.project, load_policy(ws.project_dir), {}, ws.pack.qa)
+    ids = {r["id"] for r in ctx["rules"]}
+    assert {"clause.unfair", "deposit.wording", "receipt.duplicate"} <= ids
+    assert not {i for i in ids if i.startswith(("lint.", "pack."))}
