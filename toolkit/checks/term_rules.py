@@ -35,7 +35,7 @@ def _reciprocity(c: DocCase) -> Iterator[Breach]:
         if b is None or s is None or (s >= b if how == "ge" else s <= b):
             continue
         word = "不得低于" if how == "ge" else "不得长于"
-        clause = c.printed.first(seller).clause
+        clause = c.printed.all(seller)[0].clause
         yield Breach(
             f"{seller_name}{s}{word}{buyer_name}{b}",
             clause,
@@ -53,7 +53,7 @@ def _bounds(c: DocCase) -> Iterator[Breach]:
             continue
         if (low is not None and value < low) or (high is not None and value > high):
             want = f"{low}日以上" if low is not None else f"{high}日以内"
-            clause = c.printed.first(path).clause
+            clause = c.printed.all(path)[0].clause
             yield Breach(f"{NAMES.get(path, path)}为{value}日，应为{want}", clause, want, str(value), paths=(path,))
 
 

@@ -108,11 +108,13 @@ def _rule(path: Path, i: int, item: Any) -> RuleSpec:
     applies = item.get("applies_to") or ()
     if isinstance(applies, str) or not all(isinstance(a, str) for a in applies):
         raise PolicyError(path=path, field=f"rules[{i}].applies_to", expected="a list of document kinds")
-    if not isinstance(item.get("enabled", True), bool):
+    item = {"enabled": True, **item}
+    if not isinstance(item["enabled"], bool):
         raise PolicyError(path=path, field=f"rules[{i}].enabled", expected="true or false")
     params = item.get("params") or {}
     if not isinstance(params, dict):
         raise PolicyError(path=path, field=f"rules[{i}].params", expected="a mapping")
-    fields = {k: str(item[k]) for k in REQUIRED}
-    extra = {"summary": str(item.get("summary", "")), "enabled": item.get("enabled", True), "params": params}
-    return RuleSpec(**fields, applies_to=tuple(applies), **extra)
+    id_, severity, title, text, source = (str(item[k]) for k in REQUIRED)
+    return RuleSpec(
+        id_, severity, title, text, source, tuple(applies), str(item.get("summary", "")), item["enabled"], params
+    )
