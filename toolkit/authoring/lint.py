@@ -15,11 +15,13 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from toolkit import yamlio
+from toolkit.authoring.source import clause_ids, parse_source
+from toolkit.authoring.versions import pack_release_problems
 from toolkit.authoring.wording import lint_wording
 from toolkit.errors import PackError
 from toolkit.findings import Finding
 from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
-from toolkit.pack.manifest import load_pack
+from toolkit.pack.manifest import load_pack, template_clause_ids
 from toolkit.read.document import read_docx
 from toolkit.render.docx import make_environment
 from toolkit.rules import finding
@@ -68,11 +70,11 @@ def lint_pack(pack_dir: Path) -> list[Finding]:
         template = pack_dir / str(spec.get("template", ""))
         if not template.is_file():
             continue  # the manifest finding names it
-        findings += lint_template(template, tuple(spec.get("clauses") or ()))
+        findings += lint_template(template, _source_clause_ids(pack_dir, spec, template))
         paths = _used_paths(template, doc_id)
         used.setdefault(spec.get("per", "deal"), set()).update(paths)
         findings += _undeclared(template, paths, declared.get(spec.get("per", "deal")))
-    return findings + _unused(pack_dir, declared, used) + lint_wording(pack_dir)
+    return findings + _unused(pack_dir, declared, used) + _released(pack_dir) + lint_wording(pack_dir)
 
 
 def _manifest(pack_dir: Path) -> list[Finding]:
@@ -190,12 +192,17 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
         if n > 1
     ]
     out += [
-        _finding("lint.clause_missing", path, c, f"clause {c} is in pack.yaml but not in the template")
+        _finding(
+            "lint.clause_missing",
+            path,
+            c,
+            f"clause {c} is in the source but not in the template: run `loupan pack build`",
+        )
         for c in declared
         if c not in marks
     ]
     out += [
-        _finding("lint.clause_unknown", path, m, f"clause id {m} is in the template but not in pack.yaml")
+        _finding("lint.clause_unknown", path, m, f"clause id {m} is in the template but not in its source")
         for m in dict.fromkeys(marks)
         if m not in declared
     ]
@@ -275,4 +282,26 @@ def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[s
         )
         for kind, paths in declared.items()
         for p in sorted(paths - used.get(kind, set()))
+    ]
+
+
+def _source_clause_ids(pack_dir: Path, spec: dict, template: Path) -> tuple[str, ...]:
+    """Return the clause ids a template must carry: its source's marks (a template without source: its own)."""
+    if not spec.get("source"):
+        return template_clause_ids(template)
+    try:
+        return tuple(clause_ids(parse_source(pack_dir / str(spec["source"]))))
+    except (PackError, OSError):
+        return template_clause_ids(template)
+
+
+def _released(pack_dir: Path) -> list[Finding]:
+    """Changed wording at a version already released (releases/VERSION/) would make signed documents fail."""
+    try:
+        problems = pack_release_problems(pack_dir)
+    except PackError:
+        return []  # a broken manifest or source is reported by the other checks
+    return [
+        finding("lint.released", f"expected {expected}", document="pack.yaml", location="version", found=found)
+        for expected, found in problems
     ]

@@ -24,7 +24,10 @@ def lint_wording(pack_dir: Path) -> list[Finding]:
 
 
 def _document(pack: Pack, doc_id: str) -> list[Wording]:
-    compiled = pack.compiled_for(doc_id)
+    try:
+        compiled = pack.compiled_for(doc_id)
+    except PackError:
+        return []  # lint_template reports what cannot be compiled
     outline, name = Outline(compiled), pack.document(doc_id).template.name
     out = []
     for seg in _walk(compiled.nodes):
