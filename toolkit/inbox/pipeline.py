@@ -1,31 +1,34 @@
-"""One file's way through the inbox: claim, judge, report, record, file. Nothing is deleted or overwritten.
+"""One file's way through the inbox: claim, judge, record, file, report. Nothing is deleted or overwritten.
 
-Order of durability: the file is claimed by an atomic rename out of the inbox; its report is written and its
-verdict committed to the ledger before it leaves the claim area; a restart finishes whatever was in flight.
+Order of durability: the file is claimed by an atomic rename out of the inbox and read once; its verdict is
+committed to the ledger (state 'filing'); the file is put in its place whole and verified; only then is its
+report written and the row marked filed. A restart finishes whatever was in flight, and goes on past a file
+it cannot finish (saying which, and where it is).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ToolkitError
+from toolkit.domain.ids import mask_text
 from toolkit.findings import Finding
-from toolkit.inbox.names import ACCEPTED_SUFFIXES, filed_name, mask
+from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
+from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
 from toolkit.inbox.worker import CheckWorker, Verdict
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
+from toolkit.rules import finding
 
 OUTCOMES = ("accepted", "rejected", "quarantine", "duplicates")
 MAX_SIZE = 50 * 1024 * 1024
 UNIT_AFTER = {"subscription": "已认购", "contract": "已签约"}
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
+CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
 
 
 @dataclass
@@ -69,79 +72,129 @@ class Judgement:
     terms: dict[str, Any] | None = None
 
 
+@dataclass
 class Pipeline:
     """Claims, judges and files inbox files, one at a time."""
 
-    def __init__(self, cfg: InboxConfig, ledger: Ledger, worker: CheckWorker, log: Callable[[str], None]):
-        self.cfg, self.ledger, self.worker, self.log = cfg, ledger, worker, log
-        self._sales_view = None
-        for outcome in OUTCOMES:
-            (cfg.filed / outcome).mkdir(parents=True, exist_ok=True)
-        cfg.work.mkdir(parents=True, exist_ok=True)
+    cfg: InboxConfig
+    ledger: Ledger
+    worker: CheckWorker
+    sink: Callable[[str], None]
+    unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
+    _sales_view: Any = None
 
+    def __post_init__(self) -> None:
+        for outcome in OUTCOMES:
+            (self.cfg.filed / outcome).mkdir(parents=True, exist_ok=True)
+        self.cfg.work.mkdir(parents=True, exist_ok=True)
+
+    def log(self, line: str) -> None:
+        """Log a line with personal numbers masked and control characters escaped."""
+        self.sink(for_log(line))
+
+    # -- recovery -------------------------------------------------------------------------------
     def recover(self) -> int:
         """Finish what was in flight when the last run stopped; return how many files that was."""
-        done = 0
-        for row in self.ledger.unfinished():
-            done += self._finish(row)
+        done = sum(self._attempt(row.name, self._finish, row) for row in self.ledger.unfinished())
         for claim in sorted(self.cfg.work.iterdir()):
-            if claim.is_file() and self.ledger.by_claim(claim) is None:
-                self.process(claim, claim.name.split("__", 1)[-1])
-                done += 1
+            if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None:
+                done += self._attempt(claim.name, self.process, claim, claim.name.split("__", 1)[-1])
         return done
 
-    def _finish(self, row: FileRow) -> int:
-        claim, target = Path(row.claim_path), Path(row.filed_path) if row.filed_path else None
-        if row.state == "filing" and target is not None:
-            if claim.exists():
-                _move(claim, target)
-            self.ledger.filed(row.id)
-            return 1
-        if claim.exists():
-            self.process(claim, row.name)
-            return 1
-        return 0
+    def _attempt(self, name: str, step: Callable, *args) -> int:
+        """Run one file's step; a file that cannot be finished is reported and the others go on."""
+        try:
+            step(*args)
+        except Exception as exc:  # noqa: BLE001 - one file must never stop the inbox
+            why = f"{exc.__class__.__name__}: {exc}" if not isinstance(exc, FilingError) else str(exc)
+            self.unfinished[name] = why
+            self.log(f"could not finish {name}: {why}; it is finished at the next start")
+            return 0
+        self.unfinished.pop(name, None)
+        return 1
 
+    def _finish(self, row: FileRow) -> None:
+        claim = Path(row.claim_path)
+        if row.state == "filing" and row.filed_path:
+            duplicate_of = self.ledger.get(row.duplicate_of) if row.duplicate_of else None
+            j = Judgement(row.outcome or "quarantine", row.reasons, row.document or "", row.deal_no or "",
+                          row.unit or "", duplicate_of)  # fmt: skip
+            content = read_claim(claim, self.cfg.max_size)
+            if content.kind == "gone":
+                content = Content("file", sha256=row.sha256 or "")  # filed already, or gone: place() tells
+            elif content.kind == "file" and row.sha256 and content.sha256 != row.sha256:
+                raise FilingError(f"the claimed file {claim} changed after its verdict; left where it is")
+            try:
+                self._complete(row.id, row.name, claim, Path(row.filed_path), content.sha256, j, content)
+            except ClaimGone:
+                self._gone(row)
+        elif os.path.lexists(claim):
+            self.process(claim, row.name)
+        else:
+            self._gone(row)
+
+    def _gone(self, row: FileRow) -> None:
+        self.ledger.gone(row.id)
+        self.log(f"gone: {row.name} was claimed but is no longer in the claim area; recorded as gone")
+
+    # -- one file ---------------------------------------------------------------------------------
     def take(self, path: Path) -> Path | None:
         """Claim a stable inbox file by an atomic rename and process it; None when it went away."""
-        claim = self.cfg.work / f"{os.getpid()}-{os.urandom(4).hex()}__{path.name}"
+        name = display_name(path.name)
+        claim = self.cfg.work / f"{os.getpid()}-{os.urandom(4).hex()}__{safe_name(name, CLAIM_NAME_BYTES)}"
         try:
             os.rename(path, claim)
         except FileNotFoundError:
             return None
-        self.process(claim, path.name)
+        except OSError as exc:
+            self.unfinished[name] = f"cannot be claimed ({exc.strerror}); it stays in the inbox {self.cfg.inbox}"
+            self.log(f"could not take {name}: {self.unfinished[name]}")
+            return None
+        self._attempt(name, self.process, claim, name)
         return claim
 
     def process(self, claim: Path, name: str) -> None:
-        """Judge a claimed file, write its report, record the verdict, then file it."""
-        file_id = self.ledger.claim(name, claim, claim.stat().st_size)
-        sha = _sha256(claim)
-        judgement = self.judge(claim, name, file_id, sha)
+        """Judge a claimed file, record the verdict, file it whole, then write its report."""
+        content = read_claim(claim, self.cfg.max_size)
+        if content.kind == "gone":
+            raise FilingError(f"the claimed file {claim} went away before it was read")
+        file_id = self.ledger.claim(name, claim, content.size)
+        judgement = self.judge(content, claim, name, file_id)
         target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
-        report = self._reports(target, file_id, name, sha, judgement)
+        if content.kind == "symlink":
+            target = target.with_name(target.name + ".symlink.txt")
         if judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER:
             self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
             self._record_deal(judgement)
         self.ledger.decide(
             file_id,
-            sha256=sha,
+            sha256=content.sha256,
             outcome=judgement.outcome,
             filed_path=str(target),
-            report_path=str(report),
+            report_path=str(_report_path(target)),
             reasons=judgement.reasons,
             document=judgement.document or None,
             deal_no=judgement.deal_no or None,
             unit=judgement.unit or None,
             duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
         )
-        _move(claim, target)
+        self._complete(file_id, name, claim, target, content.sha256, judgement, content)
+
+    def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
+                  content: Content | None) -> None:  # fmt: skip
+        """Put the file in place (verified), then its reports, then mark it filed."""
+        if target.name.endswith(".symlink.txt"):
+            link = content.link if content else "?"
+            if not os.path.lexists(target):
+                write_file(target, f"symbolic link, refused; it pointed to: {link}\n".encode())
+            if os.path.lexists(claim):
+                os.unlink(claim)  # the link itself: its target is left alone, and is named in the report
+        else:
+            place(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
+        self._reports(target, file_id, name, sha, j)
         self.ledger.filed(file_id)
-        self.log(
-            mask(
-                f"{judgement.outcome}: {name} -> {target.relative_to(self.cfg.filed)}"
-                + (f" ({', '.join(sorted({r['rule'] for r in judgement.reasons}))})" if judgement.reasons else "")
-            )
-        )
+        rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""
+        self.log(f"{j.outcome}: {name} -> {target.relative_to(self.cfg.filed)}{rules}")
 
     def _sales(self):
         """Open sales control on the inbox's ledger once (its schema is checked when it opens)."""
@@ -176,37 +229,40 @@ class Pipeline:
             sales.save_deal(j.deal_no, **fields)
 
     # -- the verdict --------------------------------------------------------------------------------
-    def judge(self, claim: Path, name: str, file_id: int, sha: str) -> Judgement:
+    def judge(self, content: Content, claim: Path, name: str, file_id: int) -> Judgement:
         """Decide where a file goes and why."""
-        unsafe = _unsafe(claim, name, self.cfg.max_size)
+        unsafe = _unsafe(content, name, self.cfg.max_size)
         if unsafe:
             return Judgement("quarantine", [_reason("doc.unreadable", unsafe)])
-        first = self.ledger.first_with_hash(sha, file_id)
+        first = self.ledger.first_with_hash(content.sha256, file_id)
         if first is not None:
             return Judgement(
                 "duplicates",
-                [_reason("duplicate", f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
+                [_duplicate(f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
                 duplicate_of=first,
             )
-        verdict = self.worker.check([claim], {})
+        verdict = self.worker.check(claim, content.sha256)
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
-        verdict = self._with_counterpart(claim, verdict)
+        verdict = self._with_counterpart(verdict)
         return self._decide(verdict, claim.name, name)
 
-    def _with_counterpart(self, claim: Path, verdict: Verdict) -> Verdict:
-        """Check a contract against the accepted 认购书 on record (and the reverse)."""
+    def _with_counterpart(self, verdict: Verdict) -> Verdict:
+        """Cross-check a contract with the accepted 认购书 on record (and the reverse), kept parsed by the worker."""
         other = COUNTERPART.get(verdict.document)
         record = self.ledger.accepted(verdict.deal_no, other) if other and verdict.deal_no else None
         if record is None or not Path(record.filed_path or "").is_file():
             return verdict
-        paired = self.worker.check([Path(record.filed_path), claim], {})
+        paired = self.worker.pair(Path(record.filed_path), record.sha256 or "")
         return verdict if paired.error else paired
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)
         reasons = [
-            {k: mask(str(f.get(k, "")).replace(claimed_as, name)) for k in ("rule", "severity", "message", "location")}
+            {
+                k: mask_text(str(f.get(k, "")).replace(claimed_as, name))
+                for k in ("rule", "severity", "message", "location")
+            }
             for f in findings
         ]
         errors = [f for f in findings if f.get("severity") == "error"]
@@ -235,7 +291,7 @@ class Pipeline:
     def _reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> Path:
         data = {
             "id": file_id,
-            "file": name,
+            "file": mask_text(name),
             "filed_as": str(target),
             "sha256": sha,
             "outcome": j.outcome,
@@ -245,35 +301,41 @@ class Pipeline:
             "reasons": j.reasons,
             "duplicate_of": {
                 "id": j.duplicate_of.id,
-                "file": j.duplicate_of.name,
+                "file": mask_text(j.duplicate_of.name),
                 "filed_as": j.duplicate_of.filed_path,
             }
             if j.duplicate_of
             else None,
         }
-        report = target.with_name(target.name + ".report.json")
-        _write(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        report = _report_path(target)
+        write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         findings = [
             Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
             for r in j.reasons
         ]
-        html = render_html([(name, j.document, findings)], title=f"收件检查报告：{j.outcome}")
-        _write(target.with_name(target.name + ".report.html"), html.encode("utf-8"))
+        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
+        write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"))
         return report
 
 
-def _unsafe(path: Path, name: str, max_size: int) -> str:
+def _report_path(target: Path) -> Path:
+    return target.with_name(target.name + ".report.json")
+
+
+def _unsafe(content: Content, name: str, max_size: int) -> str:
     """Say why a file cannot safely be read, or return ''."""
-    size = path.stat().st_size
+    if content.kind == "symlink":
+        return f"a symbolic link (to {content.link}), not a file: refused, its target is not read"
+    if content.kind != "file":
+        return "not a regular file (a folder, a device or a pipe): refused"
     suffix = Path(name).suffix.lower()
-    if size == 0:
+    if content.size == 0:
         return "the file is empty (0 bytes)"
-    if size > max_size:
-        return f"the file is {size} bytes, larger than the {max_size} byte limit for a sales document"
+    if content.size > max_size:
+        return f"the file is {content.size} bytes, larger than the {max_size} byte limit for a sales document"
     if suffix not in ACCEPTED_SUFFIXES:
         return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx or .pdf)"
-    with path.open("rb") as f:
-        head = f.read(5)
+    head = (content.data or b"")[:5]
     kind = ".pdf" if head.startswith(b"%PDF") else ".docx" if head.startswith(b"PK") else ""
     if kind != suffix:
         return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
@@ -281,38 +343,17 @@ def _unsafe(path: Path, name: str, max_size: int) -> str:
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:
-    return Finding(rule, "error", message, location="unit.code").as_dict()
+    return finding(rule, message, location="unit.code").as_dict()
 
 
 def _reason(rule: str, message: str) -> dict[str, str]:
-    return {"rule": rule, "severity": "error", "message": mask(message), "location": ""}
+    return _as_reason(finding(rule, mask_text(message)))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def _duplicate(message: str) -> dict[str, str]:
+    """A copy of a file already taken is routed aside, not a rule failure: it has no rule in the policy."""
+    return _as_reason(Finding("duplicate", "error", mask_text(message)))
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _move(source: Path, target: Path) -> None:
-    """Move a claimed file to its place; never onto an existing file."""
-    if target.exists():
-        raise ToolkitError(f"{target} already exists: the inbox never overwrites a filed document")
-    try:
-        os.rename(source, target)
-    except OSError:
-        shutil.copy2(source, target)  # another device: copy, make it durable, then let the claim go
-        with target.open("rb") as f:
-            os.fsync(f.fileno())
-        source.unlink()
+def _as_reason(f: Finding) -> dict[str, str]:
+    return {"rule": f.rule, "severity": f.severity, "message": f.message, "location": f.location}

@@ -6,14 +6,17 @@ the worker killed and a new one started. The worker exits by itself when the inb
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing as mp
 import resource
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MEMORY_LIMIT = 2 * 1024**3
+KEEP = 256  # parsed documents kept for cross-checks: enough for a day's drop, flat in memory
 
 
 @dataclass
@@ -34,31 +37,79 @@ def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     from toolkit import api
 
     ws = api.open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
+    kept = _Kept()
     conn.send("ready")
     while True:
         try:
-            paths, units = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_check(ws, paths, units))
+        conn.send(_answer(ws, kept, request))
 
 
-def _check(ws, paths: list[str], units: dict[str, str]) -> Verdict:
+class _Kept:
+    """The parsed form of recently checked files, by SHA-256: a filed file never changes, so it is read once."""
+
+    def __init__(self, size: int = KEEP):
+        self.size, self.docs, self.last = size, OrderedDict(), None
+
+    def put(self, sha: str, doc) -> None:
+        """Keep a checked document (without its parse tree, which a cross-check does not need)."""
+        self.docs[sha] = dataclasses.replace(doc, parsed=None)
+        self.docs.move_to_end(sha)
+        while len(self.docs) > self.size:
+            self.docs.popitem(last=False)
+
+    def get(self, sha: str):
+        """Return a kept document, or None."""
+        doc = self.docs.get(sha)
+        if doc is not None:
+            self.docs.move_to_end(sha)
+        return doc
+
+
+def _answer(ws, kept: _Kept, request: tuple) -> Verdict:
+    kind, path, sha, units = request
     try:
         _apply_units(ws, units)
-        doc = api_check(ws, paths)
-        p = doc.printed
-        return Verdict(
-            doc.doc_id,
-            str(p.typed("doc.number") or "") if p else "",
-            str(p.typed("unit.code") or "") if p else "",
-            [f.as_dict() for f in doc.findings],
-            terms=_terms(p) if p else {},
-        )
+        if kind == "check":
+            kept.last = _one(ws, path)
+            kept.put(sha, kept.last)
+            return _verdict(kept.last, [])
+        record = kept.get(sha) or _one(ws, path)  # "pair": the last file against its counterpart on record
+        kept.put(sha, record)
+        record = dataclasses.replace(record, path=Path(path))
+        return _verdict(kept.last, _cross_check(record, kept.last, ws.pack))
     except MemoryError:
         return Verdict(error="the file needs more memory than a sales document can")
     except Exception as exc:  # the verdict of one file must never take the worker down
         return Verdict(error=f"{exc.__class__.__name__}: {exc}")
+
+
+def _one(ws, path: str):
+    """Check one file alone (every document rule)."""
+    from toolkit.checks.documents import check_documents
+
+    return check_documents([Path(path)], ws.project, ws.policy, ws.pack)[0]
+
+
+def _cross_check(a, b, pack) -> list:
+    from toolkit.checks.documents import cross_check
+
+    if a.printed is None or b.printed is None:
+        return []
+    return cross_check(a, b, pack)
+
+
+def _verdict(doc, more: list) -> Verdict:
+    p = doc.printed
+    return Verdict(
+        doc.doc_id,
+        str(p.typed("doc.number") or "") if p else "",
+        str(p.typed("unit.code") or "") if p else "",
+        [f.as_dict() for f in [*doc.findings, *more]],
+        terms=_terms(p) if p else {},
+    )
 
 
 def _terms(p) -> dict[str, Any]:
@@ -80,16 +131,8 @@ def _terms(p) -> dict[str, Any]:
     }
 
 
-def api_check(ws, paths: list[str]):
-    from toolkit import api
-
-    return api.check(ws, [Path(p) for p in paths]).documents[-1]
-
-
 def _apply_units(ws, units: dict[str, str]) -> None:
     """Let the ledger's unit statuses stand over the price list's."""
-    import dataclasses
-
     for code, status in units.items():
         unit = ws.project.units.get(code)
         if unit is not None and unit.status != status:
@@ -118,12 +161,19 @@ class CheckWorker:
         if not self.conn.poll(120) or self.conn.recv() != "ready":
             raise RuntimeError("the check worker did not start")
 
-    def check(self, paths: list[Path], units: dict[str, str]) -> Verdict:
-        """Check files (the last one is judged, the others are its counterpart on record)."""
+    def check(self, path: Path, sha256: str, units: dict[str, str] | None = None) -> Verdict:
+        """Check one file alone; the worker keeps its parsed form for a cross-check."""
+        return self._ask(("check", str(path), sha256, units or {}))
+
+    def pair(self, record: Path, sha256: str) -> Verdict:
+        """Cross-check the file last checked with its counterpart on record (read only if not kept)."""
+        return self._ask(("pair", str(record), sha256, {}))
+
+    def _ask(self, request: tuple) -> Verdict:
         if self.proc is None or not self.proc.is_alive():
             self.start()
         try:
-            self.conn.send(([str(p) for p in paths], units))
+            self.conn.send(request)
             if self.conn.poll(self.time_limit):
                 return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT,
     size INTEGER,
     received_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed
+    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed | gone
     outcome TEXT,                               -- accepted | rejected | quarantine | duplicates
     document TEXT, deal_no TEXT, unit TEXT,
     filed_path TEXT, report_path TEXT,
@@ -133,7 +133,11 @@ class Ledger:
 
     def unfinished(self) -> list[FileRow]:
         """Return the files claimed or being filed when the last run stopped."""
-        return self._all("SELECT * FROM files WHERE state<>'filed' ORDER BY id")
+        return self._all("SELECT * FROM files WHERE state NOT IN ('filed', 'gone') ORDER BY id")
+
+    def gone(self, file_id: int) -> None:
+        """Record that a claimed file went away before it could be judged (so it is not in flight forever)."""
+        self._tx("UPDATE files SET state='gone', outcome='gone', decided_at=? WHERE id=?", (now(), file_id))
 
     def accepted(self, deal_no: str, document: str) -> FileRow | None:
         """Return the latest accepted document of a deal."""
@@ -145,7 +149,10 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Count the files per outcome (and those still in flight)."""
-        rows = self.db.execute("SELECT COALESCE(outcome, 'in flight') AS o, COUNT(*) AS n FROM files GROUP BY o")
+        rows = self.db.execute(
+            "SELECT CASE WHEN state IN ('filed', 'gone') THEN outcome ELSE 'in flight' END AS o, COUNT(*) AS n "
+            "FROM files GROUP BY o"
+        )
         return {r["o"]: int(r["n"]) for r in rows}
 
     def recent(self, outcome: str, limit: int = 10) -> list[FileRow]:
