@@ -34,6 +34,31 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping names the same key twice: refused, never the last value silently."""
+
+    def __init__(self, key: str, mark):
+        super().__init__(None, None, f"duplicate key '{key}'", mark)
+        self.key = key
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    """Build a mapping, refusing a key given twice (works for the pure-Python and the C loader)."""
+    loader.flatten_mapping(node)
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)):
+            continue  # an unhashable key: construct_mapping says so
+        if key in seen:
+            raise DuplicateKeyError(str(key), key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
+
 YAMLError = yaml.YAMLError
 
 
@@ -59,3 +84,5 @@ def read_file(path: Path, error: type[InputFileError]) -> Any:
         raise error(path=path, expected="UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise error(path=path, expected="valid YAML", found=problem(exc)) from None
+    except RecursionError:
+        raise error(path=path, expected="valid YAML", found="nested too deeply") from None
