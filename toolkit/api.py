@@ -205,8 +205,8 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     if not (cfg.project_dir / "project.yaml").is_file():
         raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
     check_folders(cfg)
-    lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
     check_ledger(ledger_path(cfg.project_dir))
+    lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
     ledger = Ledger(ledger_path(cfg.project_dir))
     worker = CheckWorker(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
     try:

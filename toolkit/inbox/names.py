@@ -32,9 +32,11 @@ def display_name(name: str) -> str:
     raw = os.fsencode(name)
     for encoding in ("utf-8", "gb18030"):
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "utf-8" or all(unicodedata.category(ch) not in ("Co", "Cn") for ch in text):
+            return text  # GB 18030 that lands in private or unassigned code points was another encoding
     return raw.decode("utf-8", "backslashreplace")
 
 
@@ -52,7 +54,8 @@ def for_log(text: str) -> str:
 
 def safe_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
     """Return a name fit for the filed tree: masked, no separators or control characters, at most limit bytes."""
-    safe = _UNSAFE.sub("_", mask_text(unicodedata.normalize("NFC", name))).replace("/", "_").replace("\\", "_")
+    safe = "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in unicodedata.normalize("NFC", name))
+    safe = mask_text(safe)
     safe = safe.lstrip(".") or "_"
     if len(safe.encode("utf-8")) <= limit:
         return safe

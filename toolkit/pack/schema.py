@@ -23,9 +23,12 @@ def _to_decimal(value: Any) -> Any:
         raise TypeError("a yes/no value is not a number")
     if isinstance(value, (int, float, str)):
         try:
-            return Decimal(str(value).strip().replace(",", ""))
+            number = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation as exc:
             raise ValueError(f"'{value}' is not a number") from exc
+        if not number.is_finite():  # NaN or infinity would break every comparison after it
+            raise ValueError(f"'{value}' is not a finite number")
+        return number
     return value
 
 
