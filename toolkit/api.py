@@ -24,7 +24,7 @@ from toolkit.inbox.lock import InboxLock, check_ledger
 from toolkit.inbox.names import for_log, mask
 from toolkit.inbox.pipeline import InboxConfig, Pipeline
 from toolkit.inbox.watcher import QueueSource, WatchdogSource, Watcher, check_folders
-from toolkit.inbox.worker import CheckWorker
+from toolkit.inbox.worker import CheckPool
 from toolkit.ledger.store import Ledger, ledger_path
 from toolkit.pack.manifest import Pack, load_pack
 from toolkit.render.batch import RenderedDoc, Renderer, render_text, to_pdf
@@ -208,7 +208,7 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     check_ledger(ledger_path(cfg.project_dir))
     lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
     ledger = Ledger(ledger_path(cfg.project_dir))
-    worker = CheckWorker(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
+    worker = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
     try:
         worker.start()
         pipeline = Pipeline(cfg, ledger, worker, log)

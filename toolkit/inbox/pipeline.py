@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ MAX_SIZE = 50 * 1024 * 1024
 UNIT_AFTER = {"subscription": "已认购", "contract": "已签约"}
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
+AHEAD = 4  # files claimed, read and sent to the check workers ahead of the one being filed
+WIDE = 8  # a drop of at least this many files uses every check worker
+KEEP = 256  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
 
 @dataclass
@@ -73,6 +77,16 @@ class Judgement:
 
 
 @dataclass
+class Claimed:
+    """A file claimed and read, maybe already sent to a check worker."""
+
+    claim: Path
+    name: str
+    content: Content
+    ticket: Any = None
+
+
+@dataclass
 class Pipeline:
     """Claims, judges and files inbox files, one at a time."""
 
@@ -81,6 +95,7 @@ class Pipeline:
     worker: CheckWorker
     sink: Callable[[str], None]
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
+    kept: OrderedDict = field(default_factory=OrderedDict)  # sha256 -> checked document: filed files never change
     _sales_view: Any = None
 
     def __post_init__(self) -> None:
@@ -140,6 +155,29 @@ class Pipeline:
     # -- one file ---------------------------------------------------------------------------------
     def take(self, path: Path) -> Path | None:
         """Claim a stable inbox file by an atomic rename and process it; None when it went away."""
+        item = self._claim(path)
+        if item is not None:
+            self._attempt(item.name, self.process, item.claim, item.name, item)
+        return item.claim if item else None
+
+    def take_many(self, paths: Sequence[Path]) -> int:
+        """Take files in order, the next few claimed and checked while one is filed; return how many."""
+        if hasattr(self.worker, "wide"):
+            self.worker.wide = len(paths) >= WIDE
+        todo, ahead, taken = iter(paths), deque(), 0
+        while True:
+            while len(ahead) < AHEAD and (path := next(todo, None)) is not None:
+                item = self._claim(path)
+                if item is not None:
+                    self._send_ahead(item, ahead)
+                    ahead.append(item)
+            if not ahead:
+                return taken
+            item = ahead.popleft()
+            taken += 1
+            self._attempt(item.name, self.process, item.claim, item.name, item)
+
+    def _claim(self, path: Path) -> Claimed | None:
         name = display_name(path.name)
         claim = self.cfg.work / f"{os.getpid()}-{os.urandom(4).hex()}__{safe_name(name, CLAIM_NAME_BYTES)}"
         try:
@@ -150,16 +188,28 @@ class Pipeline:
             self.unfinished[name] = f"cannot be claimed ({exc.strerror}); it stays in the inbox {self.cfg.inbox}"
             self.log(f"could not take {name}: {self.unfinished[name]}")
             return None
-        self._attempt(name, self.process, claim, name)
-        return claim
+        try:
+            return Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+        except OSError as exc:
+            self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
+            self.log(f"could not read {name}: {self.unfinished[name]}")
+            return None
 
-    def process(self, claim: Path, name: str) -> None:
+    def _send_ahead(self, item: Claimed, ahead: deque) -> None:
+        """Start checking a file that will need it: not unsafe, not a copy of one taken or one ahead of it."""
+        c = item.content
+        if _unsafe(c, item.name, self.cfg.max_size) or any(a.content.sha256 == c.sha256 for a in ahead):
+            return
+        if self.ledger.first_with_hash(c.sha256, 0) is None:
+            item.ticket = self.worker.submit(item.claim)
+
+    def process(self, claim: Path, name: str, item: Claimed | None = None) -> None:
         """Judge a claimed file, record the verdict, file it whole, then write its report."""
-        content = read_claim(claim, self.cfg.max_size)
+        content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
             raise FilingError(f"the claimed file {claim} went away before it was read")
         file_id = self.ledger.claim(name, claim, content.size)
-        judgement = self.judge(content, claim, name, file_id)
+        judgement = self.judge(content, claim, name, file_id, item.ticket if item else None)
         target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
         if content.kind == "symlink":
             target = target.with_name(target.name + ".symlink.txt")
@@ -229,21 +279,24 @@ class Pipeline:
             sales.save_deal(j.deal_no, **fields)
 
     # -- the verdict --------------------------------------------------------------------------------
-    def judge(self, content: Content, claim: Path, name: str, file_id: int) -> Judgement:
+    def judge(self, content: Content, claim: Path, name: str, file_id: int, ticket: Any = None) -> Judgement:
         """Decide where a file goes and why."""
         unsafe = _unsafe(content, name, self.cfg.max_size)
         if unsafe:
             return Judgement("quarantine", [_reason("doc.unreadable", unsafe)])
         first = self.ledger.first_with_hash(content.sha256, file_id)
         if first is not None:
+            if ticket is not None:
+                self.worker.result(ticket)  # checked ahead for nothing: collect the answer all the same
             return Judgement(
                 "duplicates",
                 [_duplicate(f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
                 duplicate_of=first,
             )
-        verdict = self.worker.check(claim, content.sha256)
+        verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
+        self._keep(content.sha256, verdict.doc)
         verdict = self._with_counterpart(verdict)
         return self._decide(verdict, claim.name, name)
 
@@ -253,8 +306,17 @@ class Pipeline:
         record = self.ledger.accepted(verdict.deal_no, other) if other and verdict.deal_no else None
         if record is None or not Path(record.filed_path or "").is_file():
             return verdict
-        paired = self.worker.pair(Path(record.filed_path), record.sha256 or "")
+        paired = self.worker.pair(Path(record.filed_path), self.kept.get(record.sha256 or ""), verdict.doc)
         return verdict if paired.error else paired
+
+    def _keep(self, sha: str, doc: Any) -> None:
+        """Keep a checked document for its counterpart's cross-check (a bounded number: memory stays flat)."""
+        if doc is None:
+            return
+        self.kept[sha] = doc
+        self.kept.move_to_end(sha)
+        while len(self.kept) > KEEP:
+            self.kept.popitem(last=False)
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)

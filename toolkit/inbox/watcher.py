@@ -139,7 +139,7 @@ class Watcher:
 
     def step(self) -> int:
         """Take every file that is due; one bad file never stops the others."""
-        taken = 0
+        ready = []
         for path in self.tracker.due(self.clock()):
             self.see(path)
             if not self.tracker.is_due(path, self.clock()):
@@ -147,8 +147,15 @@ class Watcher:
             if not looks_complete(path) and not self.tracker.waited_out(path, self.clock()):
                 continue  # still being written, or a partial copy: wait a little longer
             self.tracker.forget(path)
-            taken += self._take(path)
-        return taken
+            ready.append(path)
+        many = getattr(self.pipeline, "take_many", None)  # the inbox's pipeline checks the next files ahead
+        if many is None or len(ready) < 2:
+            return sum(self._take(path) for path in ready)
+        try:
+            return many(ready)
+        except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one batch
+            self.log(f"error while taking files: {exc.__class__.__name__}: {exc}; they are finished at the next start")
+            return 0
 
     def _take(self, path: Path) -> int:
         try:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing as mp
+import os
 import resource
-from collections import OrderedDict
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MEMORY_LIMIT = 2 * 1024**3
-KEEP = 256  # parsed documents kept for cross-checks: enough for a day's drop, flat in memory
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Verdict:
     findings: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""  # set when the check itself failed (time limit, crash)
     terms: dict[str, Any] = field(default_factory=dict)  # the deal as the document prints it
+    doc: Any = None  # the checked document without its parse tree, kept for a later cross-check
 
 
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
@@ -37,49 +38,23 @@ def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     from toolkit import api
 
     ws = api.open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
-    kept = _Kept()
     conn.send("ready")
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(ws, kept, request))
+        conn.send(_answer(ws, request))
 
 
-class _Kept:
-    """The parsed form of recently checked files, by SHA-256: a filed file never changes, so it is read once."""
-
-    def __init__(self, size: int = KEEP):
-        self.size, self.docs, self.last = size, OrderedDict(), None
-
-    def put(self, sha: str, doc) -> None:
-        """Keep a checked document (without its parse tree, which a cross-check does not need)."""
-        self.docs[sha] = dataclasses.replace(doc, parsed=None)
-        self.docs.move_to_end(sha)
-        while len(self.docs) > self.size:
-            self.docs.popitem(last=False)
-
-    def get(self, sha: str):
-        """Return a kept document, or None."""
-        doc = self.docs.get(sha)
-        if doc is not None:
-            self.docs.move_to_end(sha)
-        return doc
-
-
-def _answer(ws, kept: _Kept, request: tuple) -> Verdict:
-    kind, path, sha, units = request
+def _answer(ws, request: tuple) -> Verdict:
+    kind, path, record, new = request
     try:
-        _apply_units(ws, units)
         if kind == "check":
-            kept.last = _one(ws, path)
-            kept.put(sha, kept.last)
-            return _verdict(kept.last, [])
-        record = kept.get(sha) or _one(ws, path)  # "pair": the last file against its counterpart on record
-        kept.put(sha, record)
-        record = dataclasses.replace(record, path=Path(path))
-        return _verdict(kept.last, _cross_check(record, kept.last, ws.pack))
+            doc = _one(ws, path)
+            return _verdict(doc, [], dataclasses.replace(doc, parsed=None))
+        record = dataclasses.replace(record or _one(ws, path), path=Path(path))  # read only when not kept
+        return _verdict(new, _cross_check(record, new, ws.pack), None)
     except MemoryError:
         return Verdict(error="the file needs more memory than a sales document can")
     except Exception as exc:  # the verdict of one file must never take the worker down
@@ -101,7 +76,7 @@ def _cross_check(a, b, pack) -> list:
     return cross_check(a, b, pack)
 
 
-def _verdict(doc, more: list) -> Verdict:
+def _verdict(doc, more: list, kept) -> Verdict:
     p = doc.printed
     return Verdict(
         doc.doc_id,
@@ -109,6 +84,7 @@ def _verdict(doc, more: list) -> Verdict:
         str(p.typed("unit.code") or "") if p else "",
         [f.as_dict() for f in [*doc.findings, *more]],
         terms=_terms(p) if p else {},
+        doc=kept,
     )
 
 
@@ -140,12 +116,15 @@ def _apply_units(ws, units: dict[str, str]) -> None:
 
 
 class CheckWorker:
-    """A worker process with a time limit per request."""
+    """A worker process with a time limit per request; requests may be queued ahead and answered in order."""
 
     def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float):
         self.project_dir, self.pack_dir, self.time_limit = project_dir, pack_dir, time_limit
         self.proc: Any = None
         self.conn: Any = None
+        self.pending: deque[tuple[int, tuple]] = deque()  # sent, not yet answered, in order
+        self.answers: dict[int, Verdict] = {}
+        self.seq = 0
 
     def start(self) -> None:
         """Start the worker and wait until it has opened the project."""
@@ -161,26 +140,61 @@ class CheckWorker:
         if not self.conn.poll(120) or self.conn.recv() != "ready":
             raise RuntimeError("the check worker did not start")
 
-    def check(self, path: Path, sha256: str, units: dict[str, str] | None = None) -> Verdict:
-        """Check one file alone; the worker keeps its parsed form for a cross-check."""
-        return self._ask(("check", str(path), sha256, units or {}))
+    def check(self, path: Path, sha256: str = "") -> Verdict:
+        """Check one file alone."""
+        return self.result(self.submit(path))
 
-    def pair(self, record: Path, sha256: str) -> Verdict:
-        """Cross-check the file last checked with its counterpart on record (read only if not kept)."""
-        return self._ask(("pair", str(record), sha256, {}))
+    def pair(self, record: Path, kept: Any, new: Any) -> Verdict:
+        """Cross-check a checked document with its counterpart on record (read from disk only if not kept)."""
+        return self.result(self.submit_pair(record, kept, new))
 
-    def _ask(self, request: tuple) -> Verdict:
+    def submit(self, path: Path) -> int:
+        """Queue the check of one file; return a ticket for `result`."""
+        return self._send(("check", str(path), None, None))
+
+    def submit_pair(self, record: Path, kept: Any, new: Any) -> int:
+        """Queue a cross-check; return a ticket for `result`."""
+        return self._send(("pair", str(record), kept, new))
+
+    def _send(self, request: tuple) -> int:
         if self.proc is None or not self.proc.is_alive():
-            self.start()
+            self._restart()
+        self.seq += 1
+        self.pending.append((self.seq, request))
         try:
             self.conn.send(request)
-            if self.conn.poll(self.time_limit):
-                return self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self.stop()
-            return Verdict(error="the check worker stopped while reading the file")
+        except (OSError, BrokenPipeError):
+            pass  # the worker died: the answer is collected (or the request sent again) in result
+        return self.seq
+
+    def result(self, ticket: int) -> Verdict:
+        """Wait for the answer to a ticket; a request over the time limit or a crash costs the worker."""
+        while ticket not in self.answers:
+            head, _ = self.pending[0]
+            try:
+                answer = self.conn.recv() if self.conn.poll(self.time_limit) else None
+                why = f"checking took longer than the {self.time_limit:.0f} s limit"
+            except (EOFError, OSError):
+                answer, why = None, "the check worker stopped while reading the file"
+            self.pending.popleft()
+            if answer is None:
+                self.answers[head] = Verdict(error=why)
+                self._restart()  # the requests queued behind the culprit go to the new worker
+            else:
+                self.answers[head] = answer
+        return self.answers.pop(ticket)
+
+    def _restart(self) -> None:
         self.stop()
-        return Verdict(error=f"checking took longer than the {self.time_limit:.0f} s limit")
+        if not self.pending and self.seq:
+            return  # started again when the next request comes
+        self.start()
+        for _, request in self.pending:
+            self.conn.send(request)
+
+    def load(self) -> int:
+        """Return how many requests wait for this worker."""
+        return len(self.pending)
 
     def stop(self) -> None:
         """Stop the worker."""
@@ -188,3 +202,47 @@ class CheckWorker:
             self.proc.kill()
             self.proc.join(5)
         self.proc = None
+
+
+class CheckPool:
+    """As many check workers as the cores allow, started as the work needs them; same calls as one worker."""
+
+    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None):
+        size = size or max(1, min(4, len(os.sched_getaffinity(0))))
+        self.workers = [CheckWorker(project_dir, pack_dir, time_limit) for _ in range(size)]
+        self.wide = False  # use every worker (a large drop), or only the first (a file now and then)
+
+    def start(self) -> None:
+        """Start the first worker (the others start when a large drop needs them)."""
+        self.workers[0].start()
+
+    def check(self, path: Path, sha256: str = "") -> Verdict:
+        """Check one file alone."""
+        return self.result(self.submit(path))
+
+    def pair(self, record: Path, kept: Any, new: Any) -> Verdict:
+        """Cross-check a checked document with its counterpart on record."""
+        return self.result(self.submit_pair(record, kept, new))
+
+    def submit(self, path: Path) -> tuple[int, int]:
+        """Queue the check of one file on the least busy worker."""
+        i = self._least_busy()
+        return i, self.workers[i].submit(path)
+
+    def submit_pair(self, record: Path, kept: Any, new: Any) -> tuple[int, int]:
+        """Queue a cross-check on the least busy worker."""
+        i = self._least_busy()
+        return i, self.workers[i].submit_pair(record, kept, new)
+
+    def result(self, ticket: tuple[int, int]) -> Verdict:
+        """Wait for the answer to a ticket."""
+        return self.workers[ticket[0]].result(ticket[1])
+
+    def _least_busy(self) -> int:
+        choices = range(len(self.workers)) if self.wide else range(1)
+        return min(choices, key=lambda i: self.workers[i].load())
+
+    def stop(self) -> None:
+        """Stop every worker."""
+        for w in self.workers:
+            w.stop()
