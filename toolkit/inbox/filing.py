@@ -131,14 +131,15 @@ def _stream(claim: Path, out) -> None:
             out.write(block)
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write a small file durably under its name (a report), or not at all."""
+def write_file(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write a small file under its name (a report), whole or not at all; durable: on disk before it is named."""
     tmp = path.with_name(f".{path.name[:80]}.{os.urandom(4).hex()}.part")
     try:
         with open(tmp, "xb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         raise FilingError(f"could not write {path.name} in {path.parent} ({exc.strerror or exc})") from None

@@ -8,6 +8,8 @@ it cannot finish (saying which, and where it is).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import os
 from collections import OrderedDict, deque
@@ -20,7 +22,7 @@ from toolkit.domain.ids import mask_text
 from toolkit.findings import Finding
 from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
-from toolkit.inbox.worker import CheckWorker, Verdict
+from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
 from toolkit.rules import finding
@@ -95,6 +97,7 @@ class Pipeline:
     worker: CheckWorker
     sink: Callable[[str], None]
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
+    filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
     kept: OrderedDict = field(default_factory=OrderedDict)  # sha256 -> checked document: filed files never change
     _sales_view: Any = None
 
@@ -114,6 +117,7 @@ class Pipeline:
         for claim in sorted(self.cfg.work.iterdir()):
             if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None:
                 done += self._attempt(claim.name, self.process, claim, claim.name.split("__", 1)[-1])
+        self._flush_filed()
         return done
 
     def _attempt(self, name: str, step: Callable, *args) -> int:
@@ -158,6 +162,7 @@ class Pipeline:
         item = self._claim(path)
         if item is not None:
             self._attempt(item.name, self.process, item.claim, item.name, item)
+            self._flush_filed()
         return item.claim if item else None
 
     def take_many(self, paths: Sequence[Path]) -> int:
@@ -172,6 +177,7 @@ class Pipeline:
                     self._send_ahead(item, ahead)
                     ahead.append(item)
             if not ahead:
+                self._flush_filed()
                 return taken
             item = ahead.popleft()
             taken += 1
@@ -208,26 +214,30 @@ class Pipeline:
         content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
             raise FilingError(f"the claimed file {claim} went away before it was read")
-        file_id = self.ledger.claim(name, claim, content.size)
-        judgement = self.judge(content, claim, name, file_id, item.ticket if item else None)
-        target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
-        if content.kind == "symlink":
-            target = target.with_name(target.name + ".symlink.txt")
-        if judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER:
-            self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
-            self._record_deal(judgement)
-        self.ledger.decide(
-            file_id,
-            sha256=content.sha256,
-            outcome=judgement.outcome,
-            filed_path=str(target),
-            report_path=str(_report_path(target)),
-            reasons=judgement.reasons,
-            document=judgement.document or None,
-            deal_no=judgement.deal_no or None,
-            unit=judgement.unit or None,
-            duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
-        )
+        known = self.ledger.by_claim(claim)
+        judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
+        moves = judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER
+        with self.ledger.batch():  # the claim, the unit, the deal and the verdict in one commit
+            self._flush_filed()
+            file_id = self.ledger.claim(name, claim, content.size)
+            target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
+            if content.kind == "symlink":
+                target = target.with_name(target.name + ".symlink.txt")
+            if moves:
+                self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
+                self._record_deal(judgement)
+            self.ledger.decide(
+                file_id,
+                sha256=content.sha256,
+                outcome=judgement.outcome,
+                filed_path=str(target),
+                report_path=str(_report_path(target)),
+                reasons=judgement.reasons,
+                document=judgement.document or None,
+                deal_no=judgement.deal_no or None,
+                unit=judgement.unit or None,
+                duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
+            )
         self._complete(file_id, name, claim, target, content.sha256, judgement, content)
 
     def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
@@ -242,9 +252,16 @@ class Pipeline:
         else:
             place(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
         self._reports(target, file_id, name, sha, j)
-        self.ledger.filed(file_id)
+        self.filed_ids.append(file_id)  # marked filed with the next commit: a restart before redoes the above
         rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""
         self.log(f"{j.outcome}: {name} -> {target.relative_to(self.cfg.filed)}{rules}")
+
+    def _flush_filed(self) -> None:
+        """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
+        with contextlib.nullcontext() if self.ledger.db.in_transaction else self.ledger.batch():
+            for file_id in self.filed_ids:
+                self.ledger.filed(file_id)
+        self.filed_ids.clear()
 
     def _sales(self):
         """Open sales control on the inbox's ledger once (its schema is checked when it opens)."""
@@ -275,8 +292,7 @@ class Pipeline:
                 "subscribe_date": t.get("subscribe_date") or "",
             }
         )
-        with sales.transaction():
-            sales.save_deal(j.deal_no, **fields)
+        sales.save_deal(j.deal_no, **fields)  # inside the verdict's commit
 
     # -- the verdict --------------------------------------------------------------------------------
     def judge(self, content: Content, claim: Path, name: str, file_id: int, ticket: Any = None) -> Judgement:
@@ -306,7 +322,12 @@ class Pipeline:
         record = self.ledger.accepted(verdict.deal_no, other) if other and verdict.deal_no else None
         if record is None or not Path(record.filed_path or "").is_file():
             return verdict
-        paired = self.worker.pair(Path(record.filed_path), self.kept.get(record.sha256 or ""), verdict.doc)
+        kept = self.kept.get(record.sha256 or "")
+        if kept is not None and verdict.doc is not None and getattr(self.worker, "terms", None) is not None:
+            kept = dataclasses.replace(kept, path=Path(record.filed_path))
+            more = cross_check(kept, verdict.doc, self.worker.terms)  # both kept: no worker, no disk
+            return dataclasses.replace(verdict, findings=verdict.findings + more)
+        paired = self.worker.pair(Path(record.filed_path), kept, verdict.doc)
         return verdict if paired.error else paired
 
     def _keep(self, sha: str, doc: Any) -> None:
@@ -376,7 +397,7 @@ class Pipeline:
             for r in j.reasons
         ]
         html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
-        write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"))
+        write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 
 

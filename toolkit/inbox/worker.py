@@ -32,13 +32,25 @@ class Verdict:
     doc: Any = None  # the checked document without its parse tree, kept for a later cross-check
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What a cross-check needs of the pack: the terms two documents of one deal must print alike."""
+
+    shared_terms: tuple
+
+
+def cross_check(record: Any, new: Any, terms: Terms) -> list[dict[str, Any]]:
+    """Cross-check two checked documents of one deal (their kept forms), as the worker would."""
+    return [f.as_dict() for f in _cross_check(record, new, terms)]
+
+
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints about broken files become verdicts
     from toolkit import api
 
     ws = api.open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
-    conn.send("ready")
+    conn.send(("ready", Terms(ws.pack.shared_terms)))
     while True:
         try:
             request = conn.recv()
@@ -122,6 +134,7 @@ class CheckWorker:
         self.project_dir, self.pack_dir, self.time_limit = project_dir, pack_dir, time_limit
         self.proc: Any = None
         self.conn: Any = None
+        self.terms: Terms | None = None  # the pack's shared terms, for a cross-check in the inbox itself
         self.pending: deque[tuple[int, tuple]] = deque()  # sent, not yet answered, in order
         self.answers: dict[int, Verdict] = {}
         self.seq = 0
@@ -137,8 +150,10 @@ class CheckWorker:
         )
         self.proc.start()
         child.close()
-        if not self.conn.poll(120) or self.conn.recv() != "ready":
+        hello = self.conn.recv() if self.conn.poll(120) else None
+        if not isinstance(hello, tuple) or hello[0] != "ready":
             raise RuntimeError("the check worker did not start")
+        self.terms = hello[1]
 
     def check(self, path: Path, sha256: str = "") -> Verdict:
         """Check one file alone."""
@@ -215,6 +230,11 @@ class CheckPool:
     def start(self) -> None:
         """Start the first worker (the others start when a large drop needs them)."""
         self.workers[0].start()
+
+    @property
+    def terms(self) -> Terms | None:
+        """Return the pack's shared terms, as the first worker reported them."""
+        return self.workers[0].terms
 
     def check(self, path: Path, sha256: str = "") -> Verdict:
         """Check one file alone."""

@@ -5,6 +5,7 @@ SQLite in WAL mode, one writer (the inbox's processing loop), each step committe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -87,9 +88,18 @@ class Ledger:
         self.db.close()
 
     def _tx(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        if self.db.in_transaction:  # inside `batch`: committed with the rest
+            return self.db.execute(sql, args)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             return self.db.execute(sql, args)
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Group several writes in one commit (all or none of them reach the ledger)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
 
     # -- files ----------------------------------------------------------------------------------
     def claim(self, name: str, claim_path: Path, size: int) -> int:
@@ -172,8 +182,7 @@ class Ledger:
     def move_unit(self, code: str, status: str, deal_no: str, file_id: int) -> None:
         """Set a unit's status and keep the event, in one commit."""
         at = now()
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.batch() if not self.db.in_transaction else contextlib.nullcontext():
             self.db.execute(
                 "INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "
