@@ -32,9 +32,10 @@ MAX_SIZE = 50 * 1024 * 1024
 UNIT_AFTER = {"subscription": "已认购", "contract": "已签约"}
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
+GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
 AHEAD = 4  # files claimed, read and sent to the check workers ahead of the one being filed
 WIDE = 8  # a drop of at least this many files uses every check worker
-KEEP = 256  # checked documents kept (without their parse tree) for the cross-check with their counterpart
+KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
 
 @dataclass
@@ -98,7 +99,10 @@ class Pipeline:
     sink: Callable[[str], None]
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
     filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
-    kept: OrderedDict = field(default_factory=OrderedDict)  # sha256 -> checked document: filed files never change
+    kept: OrderedDict = field(default_factory=OrderedDict)
+    recent: dict = field(
+        default_factory=dict
+    )  # (deal, document) -> (id, sha, target): accepted, maybe not filed  # sha256 -> checked document: filed files never change
     _sales_view: Any = None
 
     def __post_init__(self) -> None:
@@ -122,15 +126,19 @@ class Pipeline:
 
     def _attempt(self, name: str, step: Callable, *args) -> int:
         """Run one file's step; a file that cannot be finished is reported and the others go on."""
+        return int(self._try(name, lambda: step(*args) or True) is not None)
+
+    def _try(self, name: str, step: Callable, *args) -> Any:
+        """Return what one file's step returns, or None when it failed (reported; the others go on)."""
         try:
-            step(*args)
+            done = step(*args)
         except Exception as exc:  # noqa: BLE001 - one file must never stop the inbox
             why = f"{exc.__class__.__name__}: {exc}" if not isinstance(exc, FilingError) else str(exc)
             self.unfinished[name] = why
             self.log(f"could not finish {name}: {why}; it is finished at the next start")
-            return 0
+            return None
         self.unfinished.pop(name, None)
-        return 1
+        return done
 
     def _finish(self, row: FileRow) -> None:
         claim = Path(row.claim_path)
@@ -179,9 +187,16 @@ class Pipeline:
             if not ahead:
                 self._flush_filed()
                 return taken
-            item = ahead.popleft()
-            taken += 1
-            self._attempt(item.name, self.process, item.claim, item.name, item)
+            group = []
+            with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
+                self._flush_filed()
+                while ahead and len(group) < GROUP:
+                    item = ahead.popleft()
+                    taken += 1
+                    decided = self._try(item.name, self._record, item.claim, item.name, item)
+                    group += [decided] if decided else []
+            for decided in group:
+                self._attempt(decided[1], self._complete, *decided)
 
     def _claim(self, path: Path) -> Claimed | None:
         name = display_name(path.name)
@@ -211,34 +226,40 @@ class Pipeline:
 
     def process(self, claim: Path, name: str, item: Claimed | None = None) -> None:
         """Judge a claimed file, record the verdict, file it whole, then write its report."""
+        with self.ledger.batch():
+            self._flush_filed()
+            decided = self._record(claim, name, item)
+        self._complete(*decided)
+
+    def _record(self, claim: Path, name: str, item: Claimed | None) -> tuple:
+        """Judge a claimed file and record the verdict (in the caller's commit); return what _complete needs."""
         content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
             raise FilingError(f"the claimed file {claim} went away before it was read")
         known = self.ledger.by_claim(claim)
         judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
         moves = judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER
-        with self.ledger.batch():  # the claim, the unit, the deal and the verdict in one commit
-            self._flush_filed()
-            file_id = self.ledger.claim(name, claim, content.size)
-            target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
-            if content.kind == "symlink":
-                target = target.with_name(target.name + ".symlink.txt")
-            if moves:
-                self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
-                self._record_deal(judgement)
-            self.ledger.decide(
-                file_id,
-                sha256=content.sha256,
-                outcome=judgement.outcome,
-                filed_path=str(target),
-                report_path=str(_report_path(target)),
-                reasons=judgement.reasons,
-                document=judgement.document or None,
-                deal_no=judgement.deal_no or None,
-                unit=judgement.unit or None,
-                duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
-            )
-        self._complete(file_id, name, claim, target, content.sha256, judgement, content)
+        file_id = self.ledger.claim(name, claim, content.size)  # the claim, unit, deal and verdict: one commit
+        target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
+        if content.kind == "symlink":
+            target = target.with_name(target.name + ".symlink.txt")
+        if moves:
+            self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
+            self._record_deal(judgement)
+            self.recent[(judgement.deal_no, judgement.document)] = (file_id, content.sha256, target)
+        self.ledger.decide(
+            file_id,
+            sha256=content.sha256,
+            outcome=judgement.outcome,
+            filed_path=str(target),
+            report_path=str(_report_path(target)),
+            reasons=judgement.reasons,
+            document=judgement.document or None,
+            deal_no=judgement.deal_no or None,
+            unit=judgement.unit or None,
+            duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
+        )
+        return file_id, name, claim, target, content.sha256, judgement, content
 
     def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
                   content: Content | None) -> None:  # fmt: skip
@@ -320,7 +341,11 @@ class Pipeline:
         """Cross-check a contract with the accepted 认购书 on record (and the reverse), kept parsed by the worker."""
         other = COUNTERPART.get(verdict.document)
         record = self.ledger.accepted(verdict.deal_no, other) if other and verdict.deal_no else None
-        if record is None or not Path(record.filed_path or "").is_file():
+        recent = self.recent.get((verdict.deal_no, other))
+        if recent and (record is None or recent[0] > record.id) and recent[1] in self.kept:
+            record = FileRow(recent[0], "", "", recent[1], "filing", "accepted", other, verdict.deal_no, None,
+                             str(recent[2]), None, None, [], "", None)  # fmt: skip
+        elif record is None or not Path(record.filed_path or "").is_file():
             return verdict
         kept = self.kept.get(record.sha256 or "")
         if kept is not None and verdict.doc is not None and getattr(self.worker, "terms", None) is not None:
