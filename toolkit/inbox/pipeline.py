@@ -33,7 +33,7 @@ UNIT_AFTER = {"subscription": "已认购", "contract": "已签约"}
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
 GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
-AHEAD = 4  # files claimed, read and sent to the check workers ahead of the one being filed
+AHEAD = 16  # files claimed, read and sent to the check workers ahead: they keep busy while a group is filed
 WIDE = 8  # a drop of at least this many files uses every check worker
 KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
