@@ -6,7 +6,7 @@ Each problem names the field (dotted path, list items by index), so a batch repo
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -40,14 +40,17 @@ def _finite(value: float | Decimal) -> bool:
     return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
 
 
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI)) + "]")
+
+
 def text_problem(text: str) -> str:
     """Say why a text cannot be printed as given (surrogate, control or bidi override character), or ''."""
-    for i, ch in enumerate(text):
-        code = ord(ch)
-        if 0xD800 <= code <= 0xDFFF:
-            return f"a lone surrogate character (U+{code:04X}) at position {i + 1}: not valid text"
-        if ch in BIDI:
-            return f"a bidi control character (U+{code:04X}) at position {i + 1}: it reorders what a reader sees"
-        if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
-            return f"a control character (U+{code:04X}) at position {i + 1}: not printable"
-    return ""
+    found = _BAD_CHAR.search(text)
+    if found is None:
+        return ""
+    i, code = found.start(), ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate character (U+{code:04X}) at position {i + 1}: not valid text"
+    if found.group() in BIDI:
+        return f"a bidi control character (U+{code:04X}) at position {i + 1}: it reorders what a reader sees"
+    return f"a control character (U+{code:04X}) at position {i + 1}: not printable"
