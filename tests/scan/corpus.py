@@ -87,3 +87,10 @@ def save_pdf(pages: list[np.ndarray], path) -> None:
 
     ims = [Image.fromarray(cv2.resize(p, None, fx=200 / 150, fy=200 / 150)) for p in pages]
     ims[0].save(path, save_all=True, append_images=ims[1:], resolution=200)
+
+
+def render_other(printed) -> list[np.ndarray]:
+    """Return the page images of the second deal's printed 认购书."""
+    from toolkit.scan.raster import render_pdf
+
+    return render_pdf(sorted(printed.glob("*-subscription.pdf"))[1])

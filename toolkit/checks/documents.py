@@ -68,6 +68,10 @@ def check_documents(
 
 def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: str | None = None) -> CheckedDocument:
     """Read one file and run every document rule on it."""
+    from toolkit.scan import judge  # scans, photos and signed PDFs (toolkit/scan sits above the checks)
+
+    if judge.is_scan(path):
+        return judge.checked_scan(path, pack, policy)
     out = CheckedDocument(path)
     try:
         text = read_document(path)
@@ -88,6 +92,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         path.name, doc_id, text, parsed, out.printed, project, policy, reference(project, policy, out.printed), script
     )
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
+    out.findings += judge.electronic(path, policy)
     return out
 
 

@@ -11,6 +11,7 @@ INK = 150  # darker than this on the printed page is print
 SOLID = 100  # print this dark must show on the scan...
 TRACE = 215  # ...at least as this light a grey
 TOLERANCE = 5  # px at 150 dpi (0.85 mm): print/scan blur and registration error are forgiven within it
+EDGE = 24  # px (4 mm): printers leave this unprinted, nobody writes there, scans cut or shade it
 MIN_AREA = 60  # px of ink: smaller specks are dust and noise
 MERGE = 15  # px: strokes this close form one mark (a word, a number)
 
@@ -42,7 +43,9 @@ def print_ink(reference: np.ndarray) -> np.ndarray:
     return (reference < INK).astype(np.uint8)
 
 
-def differences(scan: np.ndarray, reference: np.ndarray, ignore: list[tuple[int, int, int, int]]) -> list[Blob]:
+def differences(
+    scan: np.ndarray, reference: np.ndarray, ignore: list[tuple[int, int, int, int]], edge: int = EDGE
+) -> list[Blob]:
     """Return the marks on the scan not on the page, and the print missing from the scan."""
     flat = flatten(scan)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * TOLERANCE + 1, 2 * TOLERANCE + 1))
@@ -50,6 +53,9 @@ def differences(scan: np.ndarray, reference: np.ndarray, ignore: list[tuple[int,
     # Print counts as gone only where solid print left not even a grey trace (thin rules blur to grey).
     solid = (reference < SOLID).astype(np.uint8)
     removed = solid & (1 - cv2.dilate((flat < TRACE).astype(np.uint8), kernel))
+    h, w = reference.shape
+    # The paper's edge and what lies beyond it (scanner lid, the table under a photo) are not compared.
+    ignore = [*ignore, (0, 0, w, edge), (0, h - edge, w, h), (0, 0, edge, h), (w - edge, 0, w, h)]
     for x0, y0, x1, y1 in ignore:
         added[max(y0, 0) : y1, max(x0, 0) : x1] = 0
         removed[max(y0, 0) : y1, max(x0, 0) : x1] = 0

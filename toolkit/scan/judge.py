@@ -163,7 +163,12 @@ def _page(v, name, p, ref, places, text, segments, signed, policy, pdf_page) -> 
 
 def _px(rect, height: float, k: float, pad: int = 0, left_pad: int = 0) -> tuple[int, int, int, int]:
     left, bottom, right, top = rect
-    return (int(left * k) - pad - left_pad, int((height - top) * k) - pad, int(right * k) + pad, int((height - bottom) * k) + pad)
+    return (
+        int(left * k) - pad - left_pad,
+        int((height - top) * k) - pad,
+        int(right * k) + pad,
+        int((height - bottom) * k) + pad,
+    )
 
 
 def _inside(b: Blob, zone) -> bool:
@@ -173,7 +178,7 @@ def _inside(b: Blob, zone) -> bool:
 
 def _ink_in(scan: np.ndarray, ref: np.ndarray, box) -> bool:
     x0, y0, x1, y1 = box
-    marks = [b for b in differences(scan[y0:y1, x0:x1], ref[y0:y1, x0:x1], []) if b.added]
+    marks = [b for b in differences(scan[y0:y1, x0:x1], ref[y0:y1, x0:x1], [], edge=0) if b.added]
     ink = sum(b.ink for b in marks)
     span = (max(b.x + b.w for b in marks) - min(b.x for b in marks)) if marks else 0
     return ink >= SIGNED_INK and span >= SIGNED_SPAN
@@ -221,3 +226,38 @@ def _missing_places(name: str, places: list[Place], signed: set[str], policy: Po
 
 def _unreadable(name: str, where: str, why: str) -> Finding:
     return finding("scan.unreadable", f"{name}：{where + '：' if where else ''}{why}", document=name, location=where)
+
+
+def checked_scan(path: Path, pack: Pack, policy: Policy):
+    """Judge one scan or photo file for `loupan check`, as a CheckedDocument."""
+    from toolkit.checks.documents import CheckedDocument
+
+    v = judge_files([path], pack, policy)
+    how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items()))
+    out = CheckedDocument(path, v.doc_kind, pack.name, v.version, findings=v.findings)
+    out.how = how or "未能逐页比对"
+    return out
+
+
+def is_scan(path: Path) -> bool:
+    """Tell whether a file is a photo, a scan image or a PDF of page images."""
+    from toolkit.scan.raster import is_image, pdf_has_text
+
+    if is_image(path):
+        return True
+    try:
+        return path.suffix.lower() == ".pdf" and not pdf_has_text(path)
+    except Exception:  # a broken PDF is the reader's to report (doc.unreadable)
+        return False
+
+
+def electronic(path: Path, policy: Policy) -> list[Finding]:
+    """Judge an electronic DOCX or PDF as a signed copy: its digital signatures, or the policy on unsigned ones."""
+    from toolkit.scan.pdfsig import has_signature, judge_signed_pdf
+
+    if path.suffix.lower() == ".pdf" and has_signature(path):
+        return judge_signed_pdf(path)[1]
+    if policy.data.get("signing", {}).get("accept_unsigned_electronic", True):
+        return []
+    msg = f"{path.name}：未经电子签名的电子文件不能作为签署件（本项目政策要求纸质签署件的扫描件或电子签名文件）"
+    return [finding("sign.missing", msg, document=path.name)]

@@ -34,7 +34,9 @@ class PageText:
         """Return the printed characters inside a box."""
         x0, y0, x1, y1 = box
         return "".join(
-            self.chars[i] for i, (a, b, c, d) in enumerate(self.boxes) if a >= x0 - 3 and c <= x1 + 3 and b >= y0 - 3 and d <= y1 + 3
+            self.chars[i]
+            for i, (a, b, c, d) in enumerate(self.boxes)
+            if a >= x0 - 3 and c <= x1 + 3 and b >= y0 - 3 and d <= y1 + 3
         )
 
 
