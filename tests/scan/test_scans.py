@@ -116,3 +116,5 @@ def test_loupan_check_judges_a_scan_file(tmp_path, ws, printed, pages, places, m
     corpus.sign_all(pages, places, HEIGHT, skip="seller_agent")
     result = api.check(ws, [_scan(tmp_path, pages)])
     assert [(f.rule, f.location) for f in result.findings] == [("sign.missing", "第6页")]
+    (doc,) = result.documents
+    assert doc.doc_id == "subscription" and str(doc.printed.typed("unit.code")) == "1-1801"

@@ -71,7 +71,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     from toolkit.scan import judge  # scans, photos and signed PDFs (toolkit/scan sits above the checks)
 
     if judge.is_scan(path):
-        return judge.checked_scan(path, pack, policy)
+        return judge.checked_scan(path, project, policy, pack, script)
     out = CheckedDocument(path)
     try:
         text = read_document(path)

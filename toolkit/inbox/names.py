@@ -6,7 +6,7 @@ import fnmatch
 import re
 
 IGNORED = ("~$*", ".~lock.*#", "*.part", "*.tmp", "*.crdownload", "*.swp", "Thumbs.db", "desktop.ini")
-ACCEPTED_SUFFIXES = (".docx", ".pdf")
+ACCEPTED_SUFFIXES = (".docx", ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")  # scans and photos too
 MAX_NAME_BYTES = 200
 _MASK_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _MASK_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")

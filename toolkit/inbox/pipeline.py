@@ -271,13 +271,17 @@ def _unsafe(path: Path, name: str, max_size: int) -> str:
     if size > max_size:
         return f"the file is {size} bytes, larger than the {max_size} byte limit for a sales document"
     if suffix not in ACCEPTED_SUFFIXES:
-        return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx or .pdf)"
+        return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx, .pdf, .jpg, .png, .tif)"
     with path.open("rb") as f:
         head = f.read(5)
     kind = ".pdf" if head.startswith(b"%PDF") else ".docx" if head.startswith(b"PK") else ""
-    if kind != suffix:
+    kind = kind or _IMAGE_MAGIC.get(head[:2], "")
+    if kind != {".jpeg": ".jpg", ".tif": ".tiff"}.get(suffix, suffix):
         return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
     return ""
+
+
+_IMAGE_MAGIC = {b"\xff\xd8": ".jpg", b"\x89P": ".png", b"II": ".tiff", b"MM": ".tiff"}  # scans and photos
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:

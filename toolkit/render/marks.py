@@ -13,8 +13,16 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import segno
+from PIL import Image, ImageDraw, ImageFont
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ContentStream, DictionaryObject, NameObject
+from pypdf.generic import (
+    BooleanObject,
+    ContentStream,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
 
 PREFIX = "LP1"
 MM = 72 / 25.4
@@ -23,7 +31,8 @@ QR_SIZE = 16 * MM  # 29 modules (version 3) → 0.55 mm modules: read from degra
 # from the right edge, because printers leave 4-5 mm unprinted and scans and photos crop edges.
 QR_RIGHT = 30 * MM  # from the right page edge to the code's left edge
 QR_BOTTOM = 5 * MM
-TEXT_SIZE = 5.0
+TEXT_SIZE = 6.0  # height of the label in points
+LABEL_DPI = 600
 MARKED = "/LoupanMarks"
 _PAYLOAD = re.compile(r"^LP1 (\S+) (\S+) (\d+)/(\d+) ([0-9A-F]{6})$")
 
@@ -60,7 +69,7 @@ def page_hash(text: str, marks_text: str = "") -> str:
 
 
 def mark_label(mark: Mark, pack: str) -> str:
-    """Return the small text printed beside the code (ASCII: the base-14 font has no CJK)."""
+    """Return the small text printed beside the code."""
     return f"{mark.document_id} {pack} {mark.version} p.{mark.page}/{mark.pages} {mark.text_hash}"
 
 
@@ -86,6 +95,28 @@ def add_marks(pdf: Path, document_id: str, pack: str, version: str) -> list[Mark
     return marks
 
 
+def _label_image(writer: PdfWriter, label: str):
+    """Draw the label as a 1-bit image mask: visible to people, but not text a reader would take as wording."""
+    px = int(TEXT_SIZE / 72 * LABEL_DPI)
+    font = ImageFont.load_default(size=px)
+    left, top, right, bottom = font.getbbox(label)
+    im = Image.new("1", (right + 2, px + 2), 1)
+    ImageDraw.Draw(im).text((1, 1), label, font=font, fill=0)
+    stream = StreamObject()
+    stream.set_data(im.tobytes())
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(im.width),
+            NameObject("/Height"): NumberObject(im.height),
+            NameObject("/ImageMask"): BooleanObject(True),
+            NameObject("/BitsPerComponent"): NumberObject(1),
+        }
+    )
+    return writer._add_object(stream), im.width * TEXT_SIZE / im.height
+
+
 def _page_texts(pdf: Path) -> list[str]:
     doc = pdfium.PdfDocument(str(pdf))
     try:
@@ -107,18 +138,12 @@ def _overlay(writer: PdfWriter, page: PageObject, mark: Mark, pack: str) -> None
                 ops.append(f"{left + x * cell:.3f} {bottom + QR_SIZE - (y + 1) * cell:.3f} {cell:.3f} {cell:.3f} re")
     ops.append("f Q")
     label = mark_label(mark, pack)
-    text_x = left - 2 - len(label) * TEXT_SIZE * 0.56
-    ops.append(f"BT /LPMark {TEXT_SIZE} Tf 0 g {text_x:.2f} {bottom + 1:.2f} Td ({label}) Tj ET")
+    image, w_pt = _label_image(writer, label)
+    text_x = left - 2 * MM - w_pt
+    ops.append(f"q {w_pt:.2f} 0 0 {TEXT_SIZE:.2f} {text_x:.2f} {bottom:.2f} cm /LPLabel Do Q")
     overlay = PageObject.create_blank_page(width=width, height=float(page.mediabox.height))
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
     overlay[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/LPMark"): font})}
+        {NameObject("/XObject"): DictionaryObject({NameObject("/LPLabel"): image})}
     )
     stream = ContentStream(None, writer)
     stream.set_data("\n".join(ops).encode("ascii"))

@@ -228,14 +228,21 @@ def _unreadable(name: str, where: str, why: str) -> Finding:
     return finding("scan.unreadable", f"{name}：{where + '：' if where else ''}{why}", document=name, location=where)
 
 
-def checked_scan(path: Path, pack: Pack, policy: Policy):
-    """Judge one scan or photo file for `loupan check`, as a CheckedDocument."""
-    from toolkit.checks.documents import CheckedDocument
+def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | None = None):
+    """Judge one scan or photo file for `loupan check`, as a CheckedDocument.
+
+    The values (deal number, unit, terms) and every text-level rule come from the printed PDF the scan was
+    matched with: the image comparison has shown that the scan carries nothing else.
+    """
+    from toolkit.checks.documents import CheckedDocument, check_one
 
     v = judge_files([path], pack, policy)
-    how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items()))
-    out = CheckedDocument(path, v.doc_kind, pack.name, v.version, findings=v.findings)
-    out.how = how or "未能逐页比对"
+    out = CheckedDocument(path, v.doc_kind, pack.name, v.version, findings=list(v.findings))
+    if v.printed is not None:
+        base = check_one(v.printed, project, policy, pack, script)
+        out.printed, out.parsed = base.printed, base.parsed
+        out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
+    out.how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())) or "未能逐页比对"
     return out
 
 
