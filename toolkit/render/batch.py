@@ -13,9 +13,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from toolkit.pack.manifest import DocumentSpec, Pack, file_sha256
 from toolkit.render import pdf as pdf_mod
-from toolkit.render.marks import add_marks
 from toolkit.render.docx import CompiledTemplate, make_environment
 from toolkit.render.filters import FILTERS
+from toolkit.render.marks import add_marks
 from toolkit.render.provenance import input_sha256, json_default, pdf_metadata, recorded_terms
 from toolkit.script import convert
 
