@@ -118,3 +118,12 @@ def test_loupan_check_judges_a_scan_file(tmp_path, ws, printed, pages, places, m
     assert [(f.rule, f.location) for f in result.findings] == [("sign.missing", "第6页")]
     (doc,) = result.documents
     assert doc.doc_id == "subscription" and str(doc.printed.typed("unit.code")) == "1-1801"
+
+
+def test_whited_out_print_is_altered_with_the_printed_text(tmp_path, ws, printed, pages, places):
+    corpus.sign_all(pages, places, HEIGHT)
+    pages[2][756:784, 300:700] = 255  # correction tape over a printed line
+    v = _judge(ws, printed, [_scan(tmp_path, pages)])
+    assert {(f.rule, f.location) for f in v.findings} == {("scan.altered", "第3页")}
+    gone = [f for f in v.findings if not f.extra["added"]]
+    assert gone and all(f.found for f in gone) and v.ocr_seconds == 0

@@ -63,7 +63,8 @@ def differences(
 
 
 def _blobs(mask: np.ndarray, added: bool, least: int) -> list[Blob]:
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    if added:  # speckle on the scan; print that went missing is thin strokes, kept as they are
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     joined = cv2.dilate(mask, np.ones((MERGE, MERGE), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []
