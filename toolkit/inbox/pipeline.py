@@ -210,7 +210,7 @@ class Pipeline:
             for f in findings
         ]
         errors = [f for f in findings if f.get("severity") == "error"]
-        if any(f["rule"] == "doc.unreadable" for f in errors):
+        if any(f["rule"] in ("doc.unreadable", "scan.unreadable") for f in errors):  # rescan it
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
