@@ -48,7 +48,7 @@ def _row(f: Finding) -> str:
         detail += f"<br><img alt='' src='data:image/png;base64,{f.extra['crop_png']}'>"
     return (
         f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
-        f"<td>{escape(f.location)}</td><td>{detail}</td></tr>"
+        f"<td>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"
     )
 
 
