@@ -15,7 +15,7 @@ import unicodedata
 from toolkit.domain.ids import mask_text
 
 IGNORED = ("~$*", ".~lock.*#", "*.part", "*.tmp", "*.crdownload", "*.swp", "Thumbs.db", "desktop.ini")
-ACCEPTED_SUFFIXES = (".docx", ".pdf")
+ACCEPTED_SUFFIXES = (".docx", ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")  # scans and photos too
 # A filed name plus ".report.html" must stay under the 255-byte limit of most file systems.
 MAX_NAME_BYTES = 200
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

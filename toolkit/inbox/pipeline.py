@@ -374,7 +374,7 @@ class Pipeline:
             for f in findings
         ]
         errors = [f for f in findings if f.get("severity") == "error"]
-        if any(f["rule"] == "doc.unreadable" for f in errors):
+        if any(f["rule"] in ("doc.unreadable", "scan.unreadable") for f in errors):  # rescan it
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
@@ -442,12 +442,16 @@ def _unsafe(content: Content, name: str, max_size: int) -> str:
     if content.size > max_size:
         return f"the file is {content.size} bytes, larger than the {max_size} byte limit for a sales document"
     if suffix not in ACCEPTED_SUFFIXES:
-        return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx or .pdf)"
+        return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx, .pdf, .jpg, .png, .tif)"
     head = (content.data or b"")[:5]
     kind = ".pdf" if head.startswith(b"%PDF") else ".docx" if head.startswith(b"PK") else ""
-    if kind != suffix:
+    kind = kind or _IMAGE_MAGIC.get(head[:2], "")
+    if kind != {".jpeg": ".jpg", ".tif": ".tiff"}.get(suffix, suffix):
         return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
     return ""
+
+
+_IMAGE_MAGIC = {b"\xff\xd8": ".jpg", b"\x89P": ".png", b"II": ".tiff", b"MM": ".tiff"}  # scans and photos
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:

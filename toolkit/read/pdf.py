@@ -110,7 +110,7 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
     if len(text) != n:
         return text, []  # characters outside the basic plane: keep the text as extracted
     crop = page.get_cropbox()
-    unseen_objects, render = _scan(page, crop)
+    unseen_objects, covers = _scan(page, crop)
     dropped: dict[int, str] = {}
     if unseen_objects:
         get_object, textpage = raw.FPDFText_GetTextObject, tp.raw
@@ -119,8 +119,8 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
             how = unseen_objects.get(ctypes.addressof(obj.contents)) if obj else None
             if how:
                 dropped[i] = how
-    if render:
-        dropped.update(_covered(page, tp, crop, text, dropped))
+    if covers is None or covers:
+        dropped.update(_covered(page, tp, crop, text, dropped, covers))
     if not dropped:
         return text, []
     unseen: dict[str, str] = {}
@@ -129,9 +129,14 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
     return "".join(c for i, c in enumerate(text) if i not in dropped), list(unseen.items())
 
 
-def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], bool]:
-    """Return the text objects not seen (by address, with why) and whether anything may be drawn over text."""
-    render = raw.FPDFPage_GetAnnotCount(page.raw) > 0
+def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], list | None]:
+    """Return the text objects not seen (by address, with why) and the areas where something is drawn over text.
+
+    The areas are the boxes of images, shadings, forms and large filled shapes drawn after some text; None means
+    the whole page (annotations are drawn over everything). Only glyphs in those areas are tested for ink, so a
+    QR code or a logo in a margin does not make thin glyphs elsewhere look covered at the low test resolution.
+    """
+    covers: list | None = None if raw.FPDFPage_GetAnnotCount(page.raw) > 0 else []
     unseen: dict[int, str] = {}
     seen_text = False
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -143,14 +148,28 @@ def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], bool]:
             how = _verdict(obj, crop)
             if how:
                 unseen[ctypes.addressof(obj.contents)] = how
-        elif render or not seen_text:
+        elif covers is None or not seen_text:
             continue
         elif kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_FORM):
-            render = True
+            covers.append(_bounds(obj))
         elif kind == raw.FPDF_PAGEOBJ_PATH and _large(obj):
             raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-            render = bool(fill.value)
-    return unseen, render
+            if fill.value:
+                covers.append(_bounds(obj))
+    return unseen, covers
+
+
+def _bounds(obj) -> tuple[float, float, float, float]:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    return left.value, bottom.value, right.value, top.value
+
+
+def _under(box, covers: list | None) -> bool:
+    """Tell whether a glyph box meets one of the areas drawn over text (any, when None)."""
+    if covers is None:
+        return True
+    return any(box[0] < c[2] and box[2] > c[0] and box[1] < c[3] and box[3] > c[1] for c in covers)
 
 
 def _verdict(obj, crop) -> str:
@@ -189,7 +208,7 @@ def _large(obj) -> bool:
     return right.value - left.value > 4 and top.value - bottom.value > 4
 
 
-def _covered(page, tp, crop, text: str, dropped: dict[int, str]) -> dict[int, str]:
+def _covered(page, tp, crop, text: str, dropped: dict[int, str], covers: list | None) -> dict[int, str]:
     """Render the page and name each glyph that leaves no ink where it stands."""
     image = render_page(page, DPI)
     out = {}
@@ -197,6 +216,6 @@ def _covered(page, tp, crop, text: str, dropped: dict[int, str]) -> dict[int, st
         if i in dropped or not c.strip():
             continue
         box = tp.get_charbox(i)
-        if box[2] - box[0] >= 0.5 and not shows_ink(image, box, crop, DPI):
+        if box[2] - box[0] >= 0.5 and _under(box, covers) and not shows_ink(image, box, crop, DPI):
             out[i] = "被图形或批注遮盖"
     return out

@@ -15,6 +15,7 @@ from toolkit.pack.manifest import DocumentSpec, Pack, file_sha256
 from toolkit.render import pdf as pdf_mod
 from toolkit.render.docx import CompiledTemplate, make_environment
 from toolkit.render.filters import FILTERS
+from toolkit.render.marks import add_marks
 from toolkit.render.provenance import input_sha256, json_default, pdf_metadata, recorded_terms
 from toolkit.script import convert
 
@@ -88,6 +89,7 @@ def to_pdf(docs: list[RenderedDoc], out_dir: Path) -> None:
     pdfs = pdf_mod.convert([d.docx for d in docs], out_dir)
     for doc, pdf in zip(docs, pdfs):
         pdf_mod.stamp_metadata(pdf, pdf_metadata(doc.properties, doc.title))
+        add_marks(pdf, doc.properties["document_id"], doc.properties["pack"], doc.properties["pack_version"])
         doc.pdf = pdf
 
 

@@ -44,6 +44,8 @@ def _row(f: Finding) -> str:
     detail = _redline(f.extra["redline"]) if f.extra.get("redline") else escape(f.message)
     if f.extra.get("redline"):
         detail = escape(f.message.split("：")[0]) + "<div class='redline'>" + detail + "</div>"
+    if f.extra.get("crop_png"):  # a scan's altered region (toolkit/scan)
+        detail += f"<br><img alt='' src='data:image/png;base64,{f.extra['crop_png']}'>"
     return (
         f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
         f"<td>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"

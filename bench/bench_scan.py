@@ -1,0 +1,80 @@
+"""Verdict on a signed, scanned 认购书 (6 pages) against full-page OCR of the same pages, side by side.
+
+The scan is built in this run: the example deal rendered and marked, signed and stamped, one amount struck
+through and rewritten (so the verdict does OCR a little), degraded like a 150 dpi copier scan. The baseline
+is what reading the scan without the printed page would cost: RapidOCR on every whole page.
+Usage: python bench/bench_scan.py [documents...]   (subscription by default; `contract` for the 23 pages)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.scan import corpus  # noqa: E402
+from toolkit import api  # noqa: E402
+from toolkit.render.pdf import find_soffice  # noqa: E402
+from toolkit.scan import ocr  # noqa: E402
+from toolkit.scan.judge import judge_files  # noqa: E402
+from toolkit.scan.places import declared, locate  # noqa: E402
+from toolkit.scan.raster import load_pages, render_pdf  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "cuihu"
+
+
+def build_scan(ws, doc: str, out: Path) -> tuple[Path, Path]:
+    """Render, sign, alter and scan one document; return the printed PDF and the scan."""
+    api.render(ws, deals=[EXAMPLE / "deals" / "CHY-2026-0001.yaml"], docs=[doc], out=out, pdf=True)
+    printed = next(out.glob(f"*-{doc}.pdf"))
+    pages = render_pdf(printed)
+    corpus.sign_all(pages, locate(printed, declared(ws.pack, doc)), 841.89)
+    corpus.strike(pages[2], 400, 560, 700)
+    corpus.handwrite(pages[2], 420, 680, "60000")
+    scan = out / "scans" / f"scan-{doc}.pdf"
+    scan.parent.mkdir()
+    corpus.save_pdf([corpus.degrade(p, i) for i, p in enumerate(pages)], scan)
+    return printed, scan
+
+
+def full_page_ocr(scan: Path) -> list[float]:
+    """OCR every page of the scan whole; return seconds per page."""
+    times = []
+    for page in load_pages(scan):
+        start = time.perf_counter()
+        ocr.engine()(page)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench(ws, doc: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        printed, scan = build_scan(ws, doc, Path(tmp))
+        ocr.engine()  # load the models once, outside both timings
+        v = judge_files([scan], ws.pack, ws.policy, near=[printed.parent])
+        n = len(v.pages_checked)
+        full = full_page_ocr(scan)
+    rules = sorted({f.rule for f in v.findings})
+    print(f"{doc}: {n} pages judged, findings {rules}")
+    print(
+        f"  verdict        {v.seconds:7.2f} s  ({v.seconds / n:.2f} s/page, OCR {v.ocr_seconds:.2f} s = "
+        f"{v.ocr_seconds / v.seconds:.0%}, {ocr.Stopwatch.calls} OCR calls)"
+    )
+    print(f"  full-page OCR  {sum(full):7.2f} s  ({sum(full) / len(full):.2f} s/page)")
+    print(f"  ratio          {v.seconds / sum(full):7.2f}  (target <= 0.25)")
+
+
+def main() -> None:
+    if not find_soffice():
+        sys.exit("LibreOffice is needed to render the printed document")
+    ws = api.open_project(EXAMPLE)
+    for doc in sys.argv[1:] or ["subscription"]:
+        bench(ws, doc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""Judge a signed scan or photo against the PDF that was printed for signing.
+
+Per page: QR → printed page → registration → difference → each mark is signature ink (inside a signature
+place), or an alteration (OCR'd, placed in its clause, cropped). Then the pages are counted against N/M and
+every required place must carry ink. Whatever could not be read is `scan.unreadable`, never accepted.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from toolkit.domain.policy import Policy
+from toolkit.findings import Finding
+from toolkit.pack.clauses import _walk
+from toolkit.pack.manifest import Pack
+from toolkit.render.marks import qr_rect
+from toolkit.rules import finding
+from toolkit.scan import ocr
+from toolkit.scan.diff import Blob, differences
+from toolkit.scan.pages import ScanPage, find_printed, identify, printed_hashes
+from toolkit.scan.places import Place, declared, locate
+from toolkit.scan.raster import DPI, load_pages, render_pdf
+from toolkit.scan.register import register
+from toolkit.scan.where import PageText, clause_of, page_text
+
+SIGNED_INK = 120  # px of added ink inside a place's line for it to count as signed
+SIGNED_SPAN = 30  # px: and spread at least this wide (5 mm), so a dot or a speck is not a signature
+
+
+@dataclass
+class Verdict:
+    """What a scan was found to be, how each page was checked, and what was found."""
+
+    document_id: str = ""
+    doc_kind: str = ""
+    version: str = ""
+    printed: Path | None = None
+    pages_checked: dict[int, str] = field(default_factory=dict)  # page N → how it was checked
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    ocr_seconds: float = 0.0
+
+
+def judge_files(paths: list[Path], pack: Pack, policy: Policy, near: list[Path] | None = None) -> Verdict:
+    """Judge the pages of one or more scan or photo files as one signed document."""
+    start, ocr_before = time.perf_counter(), ocr.Stopwatch.seconds
+    name = ", ".join(p.name for p in paths)
+    pages = [identify(f"{p.name}#{i + 1}", img) for p in paths for i, img in enumerate(load_pages(p))]
+    v = Verdict()
+    _judge(v, name, pages, pack, policy, near or sorted({p.parent for p in paths}))
+    v.seconds, v.ocr_seconds = time.perf_counter() - start, ocr.Stopwatch.seconds - ocr_before
+    return v
+
+
+def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Policy, near: list[Path]) -> None:
+    ids = Counter(p.mark.document_id for p in pages if p.mark)
+    for p in pages:
+        if p.mark is None:
+            v.findings.append(_unreadable(name, p.source, "页面右下角的二维码无法读取（被遮挡、撕去或扫描过于模糊）"))
+    if not ids:
+        return
+    v.document_id = ids.most_common(1)[0][0]
+    v.doc_kind = _kind(v.document_id, pack)
+    v.printed = find_printed(v.document_id, near)
+    if v.printed is None:
+        v.findings.append(_unreadable(name, "", f"找不到打印时的PDF（{v.document_id.lower()}.pdf），无法比对"))
+        return
+    ours = [p for p in pages if p.mark and p.mark.document_id == v.document_id]
+    v.findings += [_foreign(name, p, v.document_id) for p in pages if p.mark and p.mark.document_id != v.document_id]
+    v.findings += _count(name, ours, v)
+    _compare(v, name, ours, pack, policy)
+
+
+def _kind(document_id: str, pack: Pack) -> str:
+    return next((d for d in pack.documents if document_id.lower().endswith("-" + d)), "")
+
+
+def _foreign(name: str, p: ScanPage, ours: str) -> Finding:
+    msg = f"{name}：{p.source}是另一份文件（{p.mark.document_id}）的第{p.mark.page}页，不属于{ours}"
+    return finding("scan.pages", msg, document=name, location=p.source, found=p.mark.document_id, expected=ours)
+
+
+def _count(name: str, ours: list[ScanPage], v: Verdict) -> list[Finding]:
+    total = Counter(p.mark.pages for p in ours).most_common(1)[0][0]
+    seen = Counter(p.mark.page for p in ours)
+    out = [
+        finding("scan.pages", f"{name}：缺少第{n}页（共{total}页）", document=name, location=f"第{n}页")
+        for n in range(1, total + 1)
+        if n not in seen
+    ]
+    out += [
+        finding("scan.pages", f"{name}：第{n}页出现{k}次", document=name, location=f"第{n}页")
+        for n, k in sorted(seen.items())
+        if k > 1
+    ]
+    return out
+
+
+def _compare(v: Verdict, name: str, ours: list[ScanPage], pack: Pack, policy: Policy) -> None:
+    hashes = printed_hashes(v.printed)
+    refs = render_pdf(v.printed, DPI)
+    specs = declared(pack, v.doc_kind) if v.doc_kind else []
+    places = locate(v.printed, specs)
+    signed: set[str] = set()
+    segments = list(_walk(pack.compiled_for(v.doc_kind).nodes)) if v.doc_kind else []
+    doc = pdfium.PdfDocument(str(v.printed))
+    try:
+        for p in sorted(ours, key=lambda p: p.mark.page):
+            n = p.mark.page
+            if n > len(refs) or hashes[n - 1] != p.mark.text_hash or p.mark.version != _version(v, p):
+                v.findings.append(_other_print(name, p, v))
+                continue
+            text = page_text(doc[n - 1], DPI)
+            here = [pl for pl in places if pl.page == n]
+            v.findings += _page(v, name, p, refs[n - 1], here, text, segments, signed, policy, doc[n - 1])
+    finally:
+        doc.close()
+    v.findings += _missing_places(name, places, signed, policy, v)
+
+
+def _version(v: Verdict, p: ScanPage) -> str:
+    v.version = v.version or p.mark.version
+    return v.version
+
+
+def _other_print(name: str, p: ScanPage, v: Verdict) -> Finding:
+    msg = f"{name}：{p.source}（第{p.mark.page}页）与存档的打印件不符（另一次打印或另一模板版本 {p.mark.version}）"
+    return finding("scan.pages", msg, document=name, location=f"第{p.mark.page}页", found=p.mark.text_hash)
+
+
+def _page(v, name, p, ref, places, text, segments, signed, policy, pdf_page) -> list[Finding]:
+    n = p.mark.page
+    reg = register(p.image, ref)
+    dpi = DPI * reg.scale
+    min_dpi = float(policy.data.get("signing", {}).get("min_dpi", 120))
+    if not reg.ok or dpi < min_dpi:
+        why = f"估计分辨率约{dpi:.0f} dpi" if reg.ok else "无法与打印件对齐（过于模糊、过暗或不完整）"
+        return [_unreadable(name, f"第{n}页", f"{why}；请以至少150 dpi 灰度重新扫描整页")]
+    v.pages_checked[n] = f"二维码+图像比对（约{dpi:.0f} dpi）"
+    k = DPI / 72
+    height = float(pdf_page.get_size()[1])
+    ignore = [_px(qr_rect(float(pdf_page.get_size()[0])), height, k, pad=40, left_pad=700)]
+    zones = [_px(pl.zone, height, k) for pl in places]
+    blobs = differences(reg.image, ref, ignore)
+    out = []
+    for b in blobs:
+        if b.added and any(_inside(b, z) for z in zones):
+            continue
+        out.append(_altered(name, n, b, reg.image, text, segments))
+    for pl in places:
+        if _ink_in(reg.image, ref, _px(pl.core, height, k)):
+            signed.add(pl.name)
+    return out
+
+
+def _px(rect, height: float, k: float, pad: int = 0, left_pad: int = 0) -> tuple[int, int, int, int]:
+    left, bottom, right, top = rect
+    return (
+        int(left * k) - pad - left_pad,
+        int((height - top) * k) - pad,
+        int(right * k) + pad,
+        int((height - bottom) * k) + pad,
+    )
+
+
+def _inside(b: Blob, zone) -> bool:
+    cx, cy = b.x + b.w / 2, b.y + b.h / 2
+    return zone[0] <= cx <= zone[2] and zone[1] <= cy <= zone[3]
+
+
+def _ink_in(scan: np.ndarray, ref: np.ndarray, box) -> bool:
+    x0, y0, x1, y1 = box
+    marks = [b for b in differences(scan[y0:y1, x0:x1], ref[y0:y1, x0:x1], [], edge=0) if b.added]
+    ink = sum(b.ink for b in marks)
+    span = (max(b.x + b.w for b in marks) - min(b.x for b in marks)) if marks else 0
+    return ink >= SIGNED_INK and span >= SIGNED_SPAN
+
+
+def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segments) -> Finding:
+    box = b.box(6)
+    printed = text.near(box)
+    clause = clause_of(printed, segments)
+    if b.added:
+        read = ocr.read_region(scan, box)
+        what = f"手写或添加的内容“{read}”" if read else "手写或添加的笔迹"
+    else:
+        read = text.under(b.box(4))
+        what = f"打印的文字“{read}”被涂去或遮盖" if read else "打印内容缺失"
+    where = f"第{n}页" + (f"，条款 {clause}" if clause else "")
+    return finding(
+        "scan.altered",
+        f"{name}：{where}：{what}",
+        document=name,
+        location=f"第{n}页",
+        clause=clause,
+        found=read,
+        extra={"page": n, "box": list(box), "added": b.added, "crop_png": _crop_png(scan, box)},
+    )
+
+
+def _crop_png(image: np.ndarray, box) -> str:
+    x0, y0, x1, y1 = box
+    crop = image[max(y0 - 20, 0) : y1 + 20, max(x0 - 20, 0) : x1 + 20]
+    ok, buf = cv2.imencode(".png", crop)
+    return base64.b64encode(buf.tobytes()).decode("ascii") if ok else ""
+
+
+def _missing_places(name: str, places: list[Place], signed: set[str], policy: Policy, v: Verdict) -> list[Finding]:
+    required = set((policy.data.get("signing", {}).get("required") or {}).get(v.doc_kind) or [])
+    out = []
+    for pl in places:
+        base = pl.name.split("[")[0]
+        if base in required and pl.name not in signed and pl.page in v.pages_checked:
+            msg = f"{name}：第{pl.page}页“{pl.label}”处未签署"
+            out.append(finding("sign.missing", msg, document=name, location=f"第{pl.page}页", expected=pl.label))
+    return out
+
+
+def _unreadable(name: str, where: str, why: str) -> Finding:
+    return finding("scan.unreadable", f"{name}：{where + '：' if where else ''}{why}", document=name, location=where)
+
+
+def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | None = None):
+    """Judge one scan or photo file for `loupan check`, as a CheckedDocument.
+
+    The values (deal number, unit, terms) and every text-level rule come from the printed PDF the scan was
+    matched with: the image comparison has shown that the scan carries nothing else.
+    """
+    from toolkit.checks.documents import CheckedDocument, check_one
+
+    v = judge_files([path], pack, policy)
+    out = CheckedDocument(path, v.doc_kind, pack.name, v.version, findings=list(v.findings))
+    if v.printed is not None:
+        base = check_one(v.printed, project, policy, pack, script)
+        out.printed, out.parsed = base.printed, base.parsed
+        out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
+    out.how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())) or "未能逐页比对"
+    return out
+
+
+def is_scan(path: Path) -> bool:
+    """Tell whether a file is a photo, a scan image or a PDF of page images."""
+    from toolkit.scan.raster import is_image, pdf_has_text
+
+    if is_image(path):
+        return True
+    try:
+        return path.suffix.lower() == ".pdf" and not pdf_has_text(path)
+    except Exception:  # a broken PDF is the reader's to report (doc.unreadable)
+        return False
+
+
+def electronic(path: Path, policy: Policy) -> list[Finding]:
+    """Judge an electronic DOCX or PDF as a signed copy: its digital signatures, or the policy on unsigned ones."""
+    from toolkit.scan.pdfsig import has_signature, judge_signed_pdf
+
+    if path.suffix.lower() == ".pdf" and has_signature(path):
+        return judge_signed_pdf(path)[1]
+    if policy.data.get("signing", {}).get("accept_unsigned_electronic", True):
+        return []
+    msg = f"{path.name}：未经电子签名的电子文件不能作为签署件（本项目政策要求纸质签署件的扫描件或电子签名文件）"
+    return [finding("sign.missing", msg, document=path.name)]

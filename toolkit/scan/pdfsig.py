@@ -1,0 +1,87 @@
+"""Digital signatures on PDFs (PAdES/CMS) through pyHanko: signer, time, integrity, coverage, later changes."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.findings import Finding
+from toolkit.rules import finding
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One embedded signature, as validated."""
+
+    field: str
+    signer: str
+    signed_at: str
+    intact: bool
+    coverage: str  # ENTIRE_FILE, ENTIRE_REVISION, CONTIGUOUS_BLOCK_FROM_START, UNCLEAR
+    modification: str  # NONE, LTA_UPDATES, FORM_FILLING, ANNOTATIONS, OTHER
+    trusted: bool
+
+
+def signatures(path: Path) -> list[SignatureReport]:
+    """Validate every signature embedded in a PDF (no network: revocation is not fetched)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    # An untrusted (self-made) certificate is reported as such below, not logged as an error with a traceback.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    with path.open("rb") as f, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # pyHanko's own, about its internals
+        reader = PdfFileReader(f, strict=False)
+        return [
+            _report(s, validate_pdf_signature(s, ValidationContext(allow_fetching=False)))
+            for s in reader.embedded_signatures
+        ]
+
+
+def _report(sig, status) -> SignatureReport:
+    cert = status.signing_cert
+    when = status.signer_reported_dt.isoformat() if status.signer_reported_dt else ""
+    return SignatureReport(
+        sig.field_name,
+        cert.subject.human_friendly if cert is not None else "",
+        when,
+        bool(status.intact and status.valid),
+        status.coverage.name if status.coverage else "UNCLEAR",
+        status.modification_level.name if status.modification_level else "OTHER",
+        bool(status.trusted),
+    )
+
+
+def has_signature(path: Path) -> bool:
+    """Tell cheaply whether a PDF carries a signature dictionary."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return b"/ByteRange" in data and b"/Sig" in data
+
+
+def judge_signed_pdf(path: Path) -> tuple[list[SignatureReport], list[Finding]]:
+    """Report a signed PDF's signatures and the findings they give."""
+    name = path.name
+    try:
+        reports = signatures(path)
+    except Exception as exc:  # a mangled signature or file structure: pyHanko raises many kinds
+        return [], [finding("sign.invalid", f"{name}：电子签名无法验证（{type(exc).__name__}）", document=name)]
+    out = []
+    for r in reports:
+        who = f"签名人 {r.signer}，签名时间 {r.signed_at or '未载明'}"
+        if not r.intact:
+            out.append(finding("sign.invalid", f"{name}：电子签名已损坏（{who}）", document=name, location=r.field))
+        elif r.coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
+            out.append(
+                finding("sign.invalid", f"{name}：电子签名未覆盖整个文件（{who}）", document=name, location=r.field)
+            )
+        elif r.coverage != "ENTIRE_FILE" and r.modification not in ("NONE", "LTA_UPDATES"):
+            msg = f"{name}：签名后文件被改动（{r.modification}；{who}）"
+            out.append(finding("sign.modified", msg, document=name, location=r.field))
+    return reports, out

@@ -1,0 +1,79 @@
+"""Where a mark is: the printed text under it and the clause it touches, from the printed page's text boxes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+from toolkit.pack.clauses import Segment
+from toolkit.text import normalize
+
+WINDOW = 6  # characters of fixed wording that place a line of print in one segment
+
+
+@dataclass
+class PageText:
+    """A printed page's characters with their boxes in reference pixels."""
+
+    chars: list[str]
+    boxes: list[tuple[float, float, float, float]]  # x0, y0, x1, y1 (pixels, y down)
+
+    def near(self, box: tuple[int, int, int, int], reach: float = 40) -> str:
+        """Return the printed text of the lines a box overlaps or touches (the line above it first)."""
+        x0, y0, x1, y1 = box
+        picked = [
+            i
+            for i, (a, b, c, d) in enumerate(self.boxes)
+            if b < y1 + reach and d > y0 - reach and c > x0 - 4 * reach and a < x1 + 4 * reach
+        ]
+        return "".join(self.chars[i] for i in picked)
+
+    def under(self, box: tuple[int, int, int, int]) -> str:
+        """Return the printed characters inside a box."""
+        x0, y0, x1, y1 = box
+        return "".join(
+            self.chars[i]
+            for i, (a, b, c, d) in enumerate(self.boxes)
+            if a >= x0 - 3 and c <= x1 + 3 and b >= y0 - 3 and d <= y1 + 3
+        )
+
+
+def page_text(pdf_page: pdfium.PdfPage, dpi: int) -> PageText:
+    """Read a printed page's characters and boxes, converted to pixels at dpi."""
+    tp = pdf_page.get_textpage()
+    height = float(pdf_page.get_size()[1])
+    k = dpi / 72
+    chars, boxes = [], []
+    for i in range(tp.count_chars()):
+        ch = tp.get_text_range(i, 1)
+        if ch.strip():
+            left, b, r, t = tp.get_charbox(i)
+            chars.append(ch)
+            boxes.append((left * k, (height - t) * k, r * k, (height - b) * k))
+    return PageText(chars, boxes)
+
+
+def clause_of(text: str, segments: list[Segment]) -> str:
+    """Return the clause id whose fixed wording holds the most windows of the text ('' when none does)."""
+    flat = re.sub(r"[\s\d]", "", normalize(text))
+    scores: dict[str, int] = {}
+    fixed = [(_clause(segments, i), re.sub(r"\s", "", normalize(_fixed(s)))) for i, s in enumerate(segments)]
+    for start in range(0, max(len(flat) - WINDOW, 0) + 1, 2):
+        window = flat[start : start + WINDOW]
+        for clause, wording in fixed:
+            if clause and len(window) == WINDOW and window in wording:
+                scores[clause] = scores.get(clause, 0) + 1
+    return max(scores, key=scores.get) if scores else ""
+
+
+def _fixed(seg: Segment) -> str:
+    return "".join(t.text for t in seg.tokens if not t.is_var)
+
+
+def _clause(segments: list[Segment], i: int) -> str:
+    """Return a segment's clause id, or that of the nearest clause before it (headings carry none)."""
+    while i >= 0 and not segments[i].clause_id:
+        i -= 1
+    return segments[i].clause_id if i >= 0 else ""
