@@ -124,9 +124,26 @@ def _page_stock(plt, r: Report):
     ax = fig.add_axes((0.06, 0.56, 0.4, 0.3), gid="sell_through")
     rows = r.sell_through.get("楼栋", [])
     ax.bar([x["group"] for x in rows], [float(x["rate"]) for x in rows], color="#e06666", gid="rate_bars")
+    for x, row in enumerate(rows):
+        ax.text(
+            x,
+            float(row["rate"]),
+            f"{row['rate']}%\n{row['sold']}/{row['on_sale']}套",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     ax.set_ylim(0, 100)
     ax.set_title("去化率（%）按楼栋")
     _spines(ax)
+    lay = fig.add_axes((0.56, 0.56, 0.3, 0.3), gid="layouts")
+    rows = r.sell_through.get("户型", [])
+    lay.barh([x["group"] for x in rows], [float(x["rate"]) for x in rows], color="#f6b26b")
+    for y, row in enumerate(rows):
+        lay.text(float(row["rate"]), y, f" {row['rate']}%（{row['sold']}/{row['on_sale']}）", va="center", fontsize=9)
+    lay.set_xlim(0, 100)
+    lay.set_title("去化率（%）按户型")
+    _spines(lay)
     _heatmap(fig, r)
     return fig
 
@@ -134,7 +151,7 @@ def _page_stock(plt, r: Report):
 def _heatmap(fig, r: Report) -> None:
     """Draw each building's units by floor and room, coloured by status (the 销控表)."""
     buildings = sorted(r.board, key=lambda b: (len(b), b))
-    width = 0.88 / max(len(buildings), 1)
+    width = 0.82 / max(len(buildings), 1)
     for i, b in enumerate(buildings):
         units = r.board[b]
         ax = fig.add_axes((0.06 + i * width, 0.06, width * 0.9, 0.42), gid=f"board-{b}")
@@ -153,7 +170,7 @@ def _heatmap(fig, r: Report) -> None:
     handles = [
         __import__("matplotlib.patches", fromlist=["x"]).Patch(color=c, label=s) for s, c in STATUS_COLOURS.items()
     ]
-    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.97, 0.86), frameon=False, ncol=1)
+    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.99, 0.5), frameon=False, ncol=1)
 
 
 def _spines(ax) -> None:
