@@ -72,8 +72,8 @@ def open_deals(db: sqlite3.Connection) -> list[dict[str, Any]]:
         return []
     rows = db.execute(
         "SELECT d.deal_no, d.unit, d.status, d.total, d.payment_method, d.subscribe_date, "
-        "COALESCE((SELECT SUM(CAST(r.amount AS REAL)) FROM receipts r WHERE r.deal_no = d.deal_no "
-        "AND r.status='有效' AND r.kind<>'退款'), 0) AS paid FROM deals d "
+        "COALESCE(p.paid, 0) AS paid FROM deals d LEFT JOIN (SELECT deal_no, SUM(CAST(amount AS REAL)) AS paid "
+        "FROM receipts WHERE status='有效' AND kind<>'退款' GROUP BY deal_no) p ON p.deal_no = d.deal_no "
         "WHERE d.status IN ('已认购', '已签约') ORDER BY d.deal_no"
     )
     return [{**dict(r), "total": Decimal(r["total"]), "paid": Decimal(str(round(r["paid"], 2)))} for r in rows]

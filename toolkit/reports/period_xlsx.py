@@ -124,14 +124,14 @@ def _pairs(ws, title: str, values: dict[str, Any]) -> None:
 
 def _receivables(ws, r: Report) -> None:
     _head(ws, "本期回款与应收", ["成交编号", "房号", "付款方式", "总价", "已付", "未付", "账龄（天）"])
-    first = ws.max_row + 1
+    first = n = ws.max_row + 1  # max_row walks every cell: count rows here instead
     for d in r.receivables["owed"]:
-        n = ws.max_row + 1
         ws.append(
             [d["deal_no"], d["unit"], d["method"], float(d["total"]), float(d["paid"]), f"=D{n}-E{n}", d["age_days"]]
         )
         for col in "DEF":
             ws[f"{col}{n}"].number_format = YUAN
+        n += 1
     last = ws.max_row
     ws.append(["未付合计", None, None, None, None, f"=SUM(F{first}:F{last})" if r.receivables["owed"] else 0])
     ws.append([])
