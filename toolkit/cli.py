@@ -142,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     rel = p.add_parser("release", help="keep the current version under PACK/releases/VERSION/")
     rel.add_argument("pack", type=Path, help="pack folder")
     rel.set_defaults(func=_pack_release)
+    __import__("toolkit.cli_rules").cli_rules.add_commands(sub)
     return parser
 
 
