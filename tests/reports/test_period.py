@@ -156,3 +156,12 @@ def test_the_command(month, tmp_path, capsys):
     )
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["progress"][1]["actual"] == "23027049"
+
+
+def test_the_demo_activity_plays_the_same_month(tmp_path):
+    from tests.reports.conftest import ROOT
+    from toolkit.play_activity import play
+
+    copy = play(ROOT / "examples" / "cuihu", ROOT / "examples" / "cuihu" / "activity" / "2026-11.yaml", tmp_path / "c")
+    r, _ = report_api.report_period(api.open_project(copy), period="2026-11")
+    assert [x["actual"] for x in r.progress] == [3, D("23027049"), 2, D("14244605"), D("2326327")]
