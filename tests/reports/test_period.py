@@ -90,7 +90,7 @@ def test_the_workbook_has_formulas_and_formats(month, tmp_path):
     ws, _ = month
     _, files = report_api.report_period(ws, period="2026-11", out=tmp_path / "out", pdf=False)
     wb = load_workbook(files[0])
-    assert wb.sheetnames == ["目标达成", "顾问排名", "去化率", "速度", "转化", "回款"]
+    assert wb.sheetnames == ["目标达成", "顾问排名", "去化率", "速度", "转化", "回款", "价格实现"]
     sheet = wb["目标达成"]
     row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "签约金额")
     assert row[1].value == 14244605 and row[3].value.startswith("=IF(") and row[3].number_format == "0.0%"
@@ -165,3 +165,15 @@ def test_the_demo_activity_plays_the_same_month(tmp_path):
     copy = play(ROOT / "examples" / "cuihu", ROOT / "examples" / "cuihu" / "activity" / "2026-11.yaml", tmp_path / "c")
     r, _ = report_api.report_period(api.open_project(copy), period="2026-11")
     assert [x["actual"] for x in r.progress] == [3, D("23027049"), 2, D("14244605"), D("2326327")]
+
+
+def test_price_realisation(month):
+    ws, _ = month
+    r, _ = report_api.report_period(ws, period="2026-11")
+    rows = {x["unit"]: x for x in r.prices["deals"]}
+    # 1-1801: list 74,660 x 98.76 = 7,373,421.60, floor 70,927 x 98.76 = 7,004,750.52
+    assert rows["1-1801"]["list_total"] == D("7373421.60") and rows["1-1801"]["realisation"] == D("97.03")
+    assert rows["1-1801"]["over_floor_pct"] == D("2.14") and not rows["1-1801"]["near_floor"]
+    # 2-2301 (after 换房): 7,090,181 over floor 71,022 x 98.76 = 7,014,132.72 by 1.08 %: near the floor
+    assert rows["2-2301"]["over_floor_pct"] == D("1.08") and rows["2-2301"]["near_floor"]
+    assert r.prices["realisation"] == D("96.7") and r.prices["near_floor"] == 1  # 23,027,049 / 23,808,919.20

@@ -65,6 +65,7 @@ class Report:
     velocity: dict[str, Any] = field(default_factory=dict)
     conversion: dict[str, Any] = field(default_factory=dict)
     receivables: dict[str, Any] = field(default_factory=dict)
+    prices: dict[str, Any] = field(default_factory=dict)
     board: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
@@ -85,6 +86,7 @@ class Report:
                 "velocity": self.velocity,
                 "conversion": self.conversion,
                 "receivables": self.receivables,
+                "prices": self.prices,
             }
         )
 
@@ -125,6 +127,7 @@ def build(project, db, period: Period, targets: Targets, salespeople: dict[str, 
     r.velocity = _velocity(db, period, statuses)
     r.conversion = _conversion(db, start, end)
     r.receivables = _receivables(db, start, end, period.end)
+    r.prices = _prices(project, q.subscriptions(db, start, end))
     return r
 
 
@@ -279,4 +282,38 @@ def _receivables(db, start: str, end: str, on: dt.date) -> dict[str, Any]:
         "owed": owed,
         "mortgage_pending": loans,
         "owed_total": sum((d["owed"] for d in owed), ZERO),
+    }
+
+
+NEAR_FLOOR_PCT = Decimal(2)
+
+
+def _prices(project, deals) -> dict[str, Any]:
+    """Price realisation: each deal of the period against its unit's list and floor price (一房一价)."""
+    rows = []
+    for d in deals:
+        u = project.units.get(d["unit"])
+        if u is None:
+            continue
+        listed, floor = u.list_unit_price * u.building_area, u.floor_unit_price * u.building_area
+        margin = ((d["total"] - floor) / floor * 100).quantize(Decimal("0.01"))
+        rows.append(
+            {
+                "deal_no": d["deal_no"],
+                "unit": d["unit"],
+                "list_total": listed.quantize(Decimal("0.01")),
+                "total": d["total"],
+                "realisation": (d["total"] / listed * 100).quantize(Decimal("0.01")),
+                "over_floor_pct": margin,
+                "near_floor": margin < NEAR_FLOOR_PCT,
+            }
+        )
+    listed = sum((x["list_total"] for x in rows), ZERO)
+    total = sum((x["total"] for x in rows), ZERO)
+    return {
+        "deals": rows,
+        "list_total": listed,
+        "total": total,
+        "realisation": (total / listed * 100).quantize(Decimal("0.1")) if listed else None,
+        "near_floor": sum(1 for x in rows if x["near_floor"]),
     }

@@ -27,6 +27,7 @@ def write_xlsx(r: Report, target: Path) -> Path:
         conv | {f"退房：{k}": v for k, v in r.conversion["refund_reasons"].items()},
     )
     _receivables(wb.create_sheet("回款"), r)
+    _prices(wb.create_sheet("价格实现"), r)
     wb.save(target)
     return target
 
@@ -139,3 +140,26 @@ def _receivables(ws, r: Report) -> None:
     for k, v in r.receivables["by_kind"].items():
         ws.append([k, float(v)])
         ws[f"B{ws.max_row}"].number_format = YUAN
+
+
+def _prices(ws, r: Report) -> None:
+    _head(ws, "成交价与标价、底价", ["成交编号", "房号", "标价总价", "成交总价", "实现率", "高于底价", "近底价"])
+    first = n = ws.max_row + 1
+    for d in r.prices["deals"]:
+        ws.append(
+            [
+                d["deal_no"],
+                d["unit"],
+                float(d["list_total"]),
+                float(d["total"]),
+                f"=D{n}/C{n}",
+                float(d["over_floor_pct"]) / 100,
+                "是" if d["near_floor"] else "",
+            ]
+        )
+        for col, fmt in zip("CDEF", (YUAN, YUAN, "0.00%", "0.00%")):
+            ws[f"{col}{n}"].number_format = fmt
+        n += 1
+    ws.append(["合计", None, f"=SUM(C{first}:C{n - 1})", f"=SUM(D{first}:D{n - 1})", f'=IF(C{n}>0,D{n}/C{n},"")'])
+    for col, fmt in zip("CDE", (YUAN, YUAN, "0.00%")):
+        ws[f"{col}{n}"].number_format = fmt
