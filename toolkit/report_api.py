@@ -30,6 +30,11 @@ def report_period(ws, *, period: str, out: Path | None = None, pdf: bool = True)
         r = figures.build(ws.project, s.db, p, targets, salespeople(ws.project_dir))
     finally:
         s.ledger.close()
+    survey = Path(ws.project_dir) / "competitors.xlsx"
+    if survey.exists():
+        from toolkit.domain.survey import beside_ours, read_survey
+
+        r.survey = beside_ours(ws.project, read_survey(survey))
     files: list[Path] = []
     if out is not None:
         from toolkit.reports.period_xlsx import write_xlsx

@@ -90,7 +90,7 @@ def test_the_workbook_has_formulas_and_formats(month, tmp_path):
     ws, _ = month
     _, files = report_api.report_period(ws, period="2026-11", out=tmp_path / "out", pdf=False)
     wb = load_workbook(files[0])
-    assert wb.sheetnames == ["目标达成", "顾问排名", "去化率", "速度", "转化", "回款", "价格实现"]
+    assert wb.sheetnames == ["目标达成", "顾问排名", "去化率", "速度", "转化", "回款", "价格实现", "竞品对比"]
     sheet = wb["目标达成"]
     row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "签约金额")
     assert row[1].value == 14244605 and row[3].value.startswith("=IF(") and row[3].number_format == "0.0%"
@@ -177,3 +177,29 @@ def test_price_realisation(month):
     # 2-2301 (after 换房): 7,090,181 over floor 71,022 x 98.76 = 7,014,132.72 by 1.08 %: near the floor
     assert rows["2-2301"]["over_floor_pct"] == D("1.08") and rows["2-2301"]["near_floor"]
     assert r.prices["realisation"] == D("96.7") and r.prices["near_floor"] == 1  # 23,027,049 / 23,808,919.20
+
+
+def test_the_competitor_survey_beside_our_prices(month, tmp_path):
+    ws, project = month
+    r, _ = report_api.report_period(ws, period="2026-11")
+    assert [(x["楼盘"], x["户型"], x["实际单价"]) for x in r.survey][:2] == [
+        ("南岸花园", "3室2厅2卫", D("69500")),
+        ("南岸花园", "4室2厅2卫", D("67800")),
+    ]
+    assert all(x["our_list"] is not None for x in r.survey)  # every surveyed layout is one we sell
+
+
+def test_a_bad_survey_names_the_row_and_column(tmp_path):
+    from openpyxl import Workbook
+
+    from toolkit.domain.survey import COLUMNS, read_survey
+
+    wb = Workbook()
+    wb.active.append(list(COLUMNS))
+    wb.active.append(["南岸花园", 1.2, "3室2厅2卫", "七万", 69500, "", 18, dt.date(2026, 11, 14)])
+    wb.save(tmp_path / "s.xlsx")
+    with pytest.raises(InputFileError, match="row 2: 标价单价"):
+        read_survey(tmp_path / "s.xlsx")
+    (tmp_path / "t.xlsx").write_text("not a workbook")
+    with pytest.raises(InputFileError, match="expected an XLSX workbook"):
+        read_survey(tmp_path / "t.xlsx")

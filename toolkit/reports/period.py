@@ -66,6 +66,7 @@ class Report:
     conversion: dict[str, Any] = field(default_factory=dict)
     receivables: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
+    survey: list[dict[str, Any]] = field(default_factory=list)
     board: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
@@ -87,6 +88,7 @@ class Report:
                 "conversion": self.conversion,
                 "receivables": self.receivables,
                 "prices": self.prices,
+                "survey": self.survey,
             }
         )
 

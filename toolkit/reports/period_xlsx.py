@@ -28,6 +28,7 @@ def write_xlsx(r: Report, target: Path) -> Path:
     )
     _receivables(wb.create_sheet("回款"), r)
     _prices(wb.create_sheet("价格实现"), r)
+    _survey(wb.create_sheet("竞品对比"), r)
     wb.save(target)
     return target
 
@@ -163,3 +164,31 @@ def _prices(ws, r: Report) -> None:
     ws.append(["合计", None, f"=SUM(C{first}:C{n - 1})", f"=SUM(D{first}:D{n - 1})", f'=IF(C{n}>0,D{n}/C{n},"")'])
     for col, fmt in zip("CDE", (YUAN, YUAN, "0.00%")):
         ws[f"{col}{n}"].number_format = fmt
+
+
+def _survey(ws, r: Report) -> None:
+    _head(
+        ws,
+        "竞品踩盘与本案标价",
+        ["楼盘", "户型", "距离公里", "标价单价", "实际单价", "本案标价均价", "价差", "优惠", "月销套数", "踩盘日期"],
+    )
+    n = ws.max_row + 1
+    for x in r.survey:
+        ws.append(
+            [
+                x["楼盘"],
+                x["户型"],
+                float(x["距离公里"]),
+                float(x["标价单价"]),
+                float(x["实际单价"]),
+                _num(x["our_list"]),
+                f'=IF(F{n}="","",F{n}-E{n})',
+                x["优惠"],
+                int(x["月销套数"]),
+                x["踩盘日期"],
+            ]
+        )
+        for col in "DEFG":
+            ws[f"{col}{n}"].number_format = YUAN
+        ws[f"J{n}"].number_format = "yyyy-mm-dd"
+        n += 1
