@@ -15,15 +15,16 @@ from toolkit import yamlio
 from toolkit.checks.documents import CheckedDocument, check_documents
 from toolkit.checks.inputs import load_project
 from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
-from toolkit.domain.ids import mask_id
+from toolkit.domain.ids import mask_data, mask_id
 from toolkit.domain.policy import Policy, load_policy
 from toolkit.domain.project import Project
-from toolkit.errors import PdfUnavailableError, UsageError
+from toolkit.errors import PdfUnavailableError, ToolkitError, UsageError
 from toolkit.findings import Finding
-from toolkit.inbox.names import mask
+from toolkit.inbox.lock import InboxLock, check_ledger
+from toolkit.inbox.names import for_log, mask
 from toolkit.inbox.pipeline import InboxConfig, Pipeline
 from toolkit.inbox.watcher import QueueSource, WatchdogSource, Watcher, check_folders
-from toolkit.inbox.worker import CheckWorker
+from toolkit.inbox.worker import CheckPool
 from toolkit.ledger.store import Ledger, ledger_path
 from toolkit.pack.manifest import Pack, load_pack
 from toolkit.render.batch import RenderedDoc, Renderer, render_text, to_pdf
@@ -204,8 +205,10 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     if not (cfg.project_dir / "project.yaml").is_file():
         raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
     check_folders(cfg)
+    check_ledger(ledger_path(cfg.project_dir))
+    lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
     ledger = Ledger(ledger_path(cfg.project_dir))
-    worker = CheckWorker(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
+    worker = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
     try:
         worker.start()
         pipeline = Pipeline(cfg, ledger, worker, log)
@@ -216,12 +219,17 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     finally:
         worker.stop()
         ledger.close()
+        lock.release()
 
 
 def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
     """Process what is in the inbox now (each file once it is stable), then return how many were taken."""
     with _inbox(cfg, log) as watcher:
-        return watcher.run(once=True)
+        taken = watcher.run(once=True)
+        if watcher.pipeline.unfinished:  # a run that could not file everything must not look like success
+            left = "; ".join(f"{for_log(n)}: {why}" for n, why in sorted(watcher.pipeline.unfinished.items()))
+            raise ToolkitError(f"{taken} file(s) taken, {len(watcher.pipeline.unfinished)} could not be filed: {left}")
+        return taken
 
 
 def watch(
@@ -252,6 +260,7 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> dict:
     path = ledger_path(Path(project_dir))
     if not path.is_file():
         return {"ledger": str(path), "counts": {}, "recent_rejections": [], "recent_quarantine": []}
+    check_ledger(path)
     ledger = Ledger(path)
     try:
 
@@ -259,7 +268,7 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> dict:
             return [
                 {
                     "id": r.id,
-                    "file": mask(r.name),
+                    "file": for_log(r.name),
                     "document": r.document,
                     "deal_no": r.deal_no,
                     "decided_at": r.decided_at,
@@ -268,12 +277,14 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> dict:
                 for r in ledger.recent(outcome, recent)
             ]
 
-        return {
-            "ledger": str(path),
-            "counts": ledger.counts(),
-            "recent_rejections": rows("rejected"),
-            "recent_quarantine": rows("quarantine"),
-        }
+        return mask_data(
+            {
+                "ledger": str(path),
+                "counts": ledger.counts(),
+                "recent_rejections": rows("rejected"),
+                "recent_quarantine": rows("quarantine"),
+            }
+        )
     finally:
         ledger.close()
 
@@ -344,7 +355,11 @@ def _sales(ws: Workspace):
 
 
 def unit_show(ws: Workspace, code: str) -> dict:
-    """Return a unit's status, price, deal, documents, changes and history."""
+    """Return a unit's status, price, deal, documents, changes and history (personal numbers masked)."""
+    return mask_data(_unit_show(ws, code))
+
+
+def _unit_show(ws: Workspace, code: str) -> dict:
     unit = ws.project.units.get(code)
     if unit is None:
         raise UsageError(f"no unit {code} in the price list of {ws.project.code}")

@@ -5,6 +5,7 @@ SQLite in WAL mode, one writer (the inbox's processing loop), each step committe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT,
     size INTEGER,
     received_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed
+    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed | gone
     outcome TEXT,                               -- accepted | rejected | quarantine | duplicates
     document TEXT, deal_no TEXT, unit TEXT,
     filed_path TEXT, report_path TEXT,
@@ -87,9 +88,18 @@ class Ledger:
         self.db.close()
 
     def _tx(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        if self.db.in_transaction:  # inside `batch`: committed with the rest
+            return self.db.execute(sql, args)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             return self.db.execute(sql, args)
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Group several writes in one commit (all or none of them reach the ledger)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
 
     # -- files ----------------------------------------------------------------------------------
     def claim(self, name: str, claim_path: Path, size: int) -> int:
@@ -133,7 +143,11 @@ class Ledger:
 
     def unfinished(self) -> list[FileRow]:
         """Return the files claimed or being filed when the last run stopped."""
-        return self._all("SELECT * FROM files WHERE state<>'filed' ORDER BY id")
+        return self._all("SELECT * FROM files WHERE state NOT IN ('filed', 'gone') ORDER BY id")
+
+    def gone(self, file_id: int) -> None:
+        """Record that a claimed file went away before it could be judged (so it is not in flight forever)."""
+        self._tx("UPDATE files SET state='gone', outcome='gone', decided_at=? WHERE id=?", (now(), file_id))
 
     def accepted(self, deal_no: str, document: str) -> FileRow | None:
         """Return the latest accepted document of a deal."""
@@ -145,7 +159,10 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Count the files per outcome (and those still in flight)."""
-        rows = self.db.execute("SELECT COALESCE(outcome, 'in flight') AS o, COUNT(*) AS n FROM files GROUP BY o")
+        rows = self.db.execute(
+            "SELECT CASE WHEN state IN ('filed', 'gone') THEN outcome ELSE 'in flight' END AS o, COUNT(*) AS n "
+            "FROM files GROUP BY o"
+        )
         return {r["o"]: int(r["n"]) for r in rows}
 
     def recent(self, outcome: str, limit: int = 10) -> list[FileRow]:
@@ -165,8 +182,7 @@ class Ledger:
     def move_unit(self, code: str, status: str, deal_no: str, file_id: int) -> None:
         """Set a unit's status and keep the event, in one commit."""
         at = now()
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.batch() if not self.db.in_transaction else contextlib.nullcontext():
             self.db.execute(
                 "INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "
