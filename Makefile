@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(LOUPAN) render --project $(PROJECT) --docs procedure,handbook --out output --pdf
 	$(LOUPAN) render --project $(PROJECT) --all-deals --docs subscription,contract --out output --pdf
+	rm -rf output/month && $(PY) -m toolkit.play_activity $(PROJECT) $(PROJECT)/activity/2026-11.yaml output/month/cuihu
+	$(LOUPAN) report monthly --period 2026-11 --project output/month/cuihu --out output
+	$(LOUPAN) report weekly --period 2026-W46 --project output/month/cuihu --out output
 	@echo "== invalid deals (each must be refused with its rule ids) =="
 	@for f in $(PROJECT)/deals-invalid/*.yaml; do \
 	  [ "$$(basename $$f)" = expected.yaml ] && continue; \
@@ -34,6 +37,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_yaml.py
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_check.py
+	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_inbox.py
 
 templates: $(STAMP)

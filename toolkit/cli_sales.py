@@ -43,6 +43,7 @@ def sales_commands(sub) -> None:
     _change_commands(sub)
     _money_commands(sub)
     rep = sub.add_parser("report", help="reports").add_subparsers(metavar="REPORT")
+    __import__("toolkit.cli_reports").cli_reports.add_commands(rep)
     daily = rep.add_parser("daily", help="the daily sales and cash report (XLSX and PDF)")
     daily.add_argument("--project", type=Path, required=True)
     daily.add_argument("--date", required=True, help="YYYY-MM-DD")

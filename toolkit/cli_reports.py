@@ -1,0 +1,51 @@
+"""The `loupan report weekly|monthly` commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def add_commands(rep) -> None:
+    """Add the weekly and monthly reports to the `report` subparsers."""
+    for name, helptext, example in (
+        ("weekly", "the weekly sales report (XLSX and PDF charts)", "2026-W47"),
+        ("monthly", "the monthly sales report (XLSX and PDF charts)", "2026-11"),
+    ):
+        p = rep.add_parser(name, help=helptext)
+        p.add_argument("--period", required=True, help=example)
+        p.add_argument("--project", type=Path, action="append", required=True, help="repeat for --all-projects")
+        p.add_argument("--out", type=Path, default=Path("output"))
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--all-projects", action="store_true", help="one report per project folder given")
+        p.set_defaults(func=_run, kind=name)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from toolkit import api, report_api
+    from toolkit.errors import UsageError
+    from toolkit.reports.period import parse_period
+
+    if parse_period(args.period).kind != args.kind:
+        raise UsageError(f"--period {args.period} is not a {'week' if args.kind == 'weekly' else 'month'}")
+    if len(args.project) > 1 and not args.all_projects:
+        raise UsageError("several --project folders need --all-projects")
+    results = []
+    for folder in args.project:
+        r, files = report_api.report_period(api.open_project(folder), period=args.period, out=args.out)
+        results.append({**r.as_json(), "outputs": [str(f) for f in files]})
+        if not args.json:
+            _print(r, files)
+    if args.json:
+        print(json.dumps(results if args.all_projects else results[0], ensure_ascii=False, indent=2))
+    return 0
+
+
+def _print(r, files) -> None:
+    print(f"{r.project} {r.period.label}" + ("：本期无业务" if r.empty else ""))
+    for row in (x for x in r.progress if x["scope"] == "项目"):
+        rate = f"（{row['rate']}%）" if row["rate"] is not None else ""
+        print(f"  {row['measure']}: {row['actual']} / {row['target'] or '-'}{rate}")
+    for path in files:
+        print(f"wrote {path}")

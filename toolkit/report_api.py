@@ -1,0 +1,50 @@
+"""Library entry of the weekly and monthly reports (周报, 月报)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from toolkit import api
+from toolkit.domain.targets import targets_from_data
+from toolkit.reports import period as figures
+
+
+def salespeople(project_dir: Path) -> dict[str, str]:
+    """Return each deal's consultant from the project's deal files (the ledger does not keep it)."""
+    out = {}
+    for path in sorted((Path(project_dir) / "deals").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if data.get("deal_no"):
+            out[str(data["deal_no"])] = str(data.get("salesperson") or "未登记")
+    return out
+
+
+def report_period(ws, *, period: str, out: Path | None = None, pdf: bool = True):
+    """Compute a weekly or monthly report; write its XLSX and PDF when `out` is given."""
+    p = figures.parse_period(period)
+    targets = targets_from_data(ws.project.data, Path(ws.project_dir) / "project.yaml")
+    s = api.sales(ws)
+    try:
+        r = figures.build(ws.project, s.db, p, targets, salespeople(ws.project_dir))
+    finally:
+        s.ledger.close()
+    survey = Path(ws.project_dir) / "competitors.xlsx"
+    if survey.exists():
+        from toolkit.domain.survey import beside_ours, read_survey
+
+        r.survey = beside_ours(ws.project, read_survey(survey))
+    files: list[Path] = []
+    if out is not None:
+        from toolkit.reports.period_xlsx import write_xlsx
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        stem = out / f"{ws.project.code}-{p.kind}-{p.label}"
+        files.append(write_xlsx(r, stem.with_suffix(".xlsx")))
+        if pdf:
+            from toolkit.reports.period_pdf import write_pdf
+
+            files.append(write_pdf(r, stem.with_suffix(".pdf")))
+    return r, files
