@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.control.conftest import DAY, ESCROW, amend, receipt
 from toolkit import api
-from toolkit.ledger.sales import Refused
+from toolkit.rules import Refusal
 
 
 def script_the_day(ws, project, tmp_path, *, cash_deposited=50000):
@@ -88,7 +88,7 @@ def test_receipts_are_checked_when_recorded(office):
             "amount": 50000,
             "account": ESCROW,
         } | change
-        with pytest.raises(Refused) as exc:
+        with pytest.raises(Refusal) as exc:
             receipt(
                 ws,
                 fields["no"],
@@ -100,7 +100,7 @@ def test_receipts_are_checked_when_recorded(office):
             )
         assert exc.value.rule == rule
     receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
-    with pytest.raises(Refused, match="已登记"):
+    with pytest.raises(Refusal, match="已登记"):
         receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
 
 

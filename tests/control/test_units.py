@@ -8,7 +8,7 @@ import pytest
 
 from tests.control.conftest import DAY, amend, receipt, state
 from toolkit import api
-from toolkit.ledger.sales import Refused
+from toolkit.rules import Refusal
 
 
 def deal(project, n: int):
@@ -16,10 +16,10 @@ def deal(project, n: int):
 
 
 def refused(rule: str, call, *args, **kwargs) -> str:
-    with pytest.raises(Refused) as exc:
+    with pytest.raises(Refusal) as exc:
         call(*args, **kwargs)
-    assert exc.value.rule == rule, exc.value.message
-    return exc.value.message
+    assert exc.value.rule == rule, str(exc.value)
+    return str(exc.value)
 
 
 def test_subscribe_and_sign_move_the_unit(office):

@@ -15,7 +15,10 @@ from toolkit.checks.run import DealCheck
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.findings import has_errors
-from toolkit.ledger.sales import Refused, Sales
+from toolkit.ledger.base import SalesLedger as Sales
+from toolkit.ledger.states import DealStatus as D
+from toolkit.ledger.states import UnitStatus as U
+from toolkit.rules import Refusal
 
 KIND_NAMES = {"refund": "退房", "room": "换房", "rename": "更名", "price": "价格变更"}
 
@@ -36,7 +39,7 @@ def role_of(project: Project, policy: Policy, name: str) -> str:
     """Return a staff member's role, or refuse an approver who is not on the roster."""
     role = project.staff.get(name)
     if role is None:
-        raise Refused("authority.change", f"审批人{name}不在项目人员名单中")
+        raise Refusal.of("authority.change", f"审批人{name}不在项目人员名单中")
     return role
 
 
@@ -46,16 +49,14 @@ def check_approver(project: Project, policy: Policy, kind: str, name: str) -> st
     needed = policy.data["changes"]["approvers"][kind]
     ranks = {r: i for i, (r, _) in enumerate(sorted(policy.authority.items(), key=lambda kv: kv[1]))}
     if ranks.get(role, -1) < ranks.get(needed, 99):
-        raise Refused("authority.change", f"{KIND_NAMES.get(kind, kind)}须由{needed}或以上岗位审批，{name}为{role}")
+        raise Refusal.of("authority.change", f"{KIND_NAMES.get(kind, kind)}须由{needed}或以上岗位审批，{name}为{role}")
     return role
 
 
 def _ok(check: DealCheck) -> DealCheck:
     """Refuse an amended deal that breaks a deal rule, naming the rule."""
-    errors = [f for f in check.findings if f.severity == "error"]
     if check.case is None or has_errors(check.findings):
-        f = errors[0]
-        raise Refused(f.rule, f.message)
+        raise Refusal(*[f for f in check.findings if f.severity == "error"])
     return check
 
 
@@ -74,28 +75,28 @@ def _deal_fields(check: DealCheck) -> dict[str, Any]:
 def subscribe(sales: Sales, check: DealCheck) -> None:
     """Record a subscribed deal: the unit must be free, and the deal pass every deal rule."""
     case = _ok(check).case
-    if sales.db.execute("SELECT 1 FROM deals WHERE deal_no=?", (case.deal.deal_no,)).fetchone():
-        raise Refused("input.invalid", f"成交{case.deal.deal_no}已在台账中")
-    sales.guard_sellable(case.unit.code)
-    with sales.transaction():
-        sales.save_deal(case.deal.deal_no, status="已认购", **_deal_fields(check))
-        sales.set_unit(case.unit.code, "已认购", case.deal.deal_no)
+    with sales.transaction():  # read and write in one: no other process can sell the unit in between
+        if sales.has_deal(case.deal.deal_no):
+            raise Refusal.of("input.invalid", f"成交{case.deal.deal_no}已在台账中")
+        sales.guard_sellable(case.unit.code)
+        sales.save_deal(case.deal.deal_no, status=D.SUBSCRIBED, **_deal_fields(check))
+        sales.set_unit(case.unit.code, U.SUBSCRIBED, case.deal.deal_no)
 
 
 def sign(sales: Sales, deal_no: str) -> None:
     """Record the contract of a subscribed deal."""
-    deal = sales.deal(deal_no)
-    sales.guard_deal_unit(deal["unit"], deal_no, ("已认购",))
     with sales.transaction():
-        sales.save_deal(deal_no, status="已签约")
-        sales.set_unit(deal["unit"], "已签约", deal_no)
+        deal = sales.deal(deal_no)
+        sales.guard_deal_unit(deal["unit"], deal_no, (U.SUBSCRIBED,))
+        sales.save_deal(deal_no, status=D.CONTRACTED)
+        sales.set_unit(deal["unit"], U.CONTRACTED, deal_no)
 
 
 def refund_figures(policy: Policy, reason_code: str, paid: Decimal, deposit: Decimal) -> dict[str, Any]:
     """Apply the 定金罚则 to what was paid: forfeit, double or full refund, by the reason."""
     outcome = policy.data["deposit_outcomes"].get(reason_code)
     if outcome is None:
-        raise Refused("change.invalid", f"退房原因须为{'、'.join(policy.data['deposit_outcomes'])}之一")
+        raise Refusal.of("change.invalid", f"退房原因须为{'、'.join(policy.data['deposit_outcomes'])}之一")
     paid_deposit = min(deposit, paid)
     refund = {"forfeit": paid - paid_deposit, "double": paid + paid_deposit, "refund": paid}[outcome]
     words = {"forfeit": "定金不予退还", "double": "双倍返还定金", "refund": "全额退还定金"}[outcome]
@@ -122,7 +123,7 @@ def refund(
 ) -> ChangeResult:
     """退房: the unit goes back to 待售 (to be re-priced); the money back follows the deposit rules."""
     deal = sales.deal(deal_no)
-    sales.guard_deal_unit(deal["unit"], deal_no, ("已认购", "已签约"))
+    sales.guard_deal_unit(deal["unit"], deal_no, (U.SUBSCRIBED, U.CONTRACTED))
     figures = refund_figures(policy, reason_code, sales.paid(deal_no), Decimal(deal["deposit"]))
     return _record(sales, project, policy, "refund", deal, figures | extra, date, approved_by)
 
@@ -140,10 +141,10 @@ def room(
     """换房: paid amounts carry over to the new unit, priced anew; the old unit waits for re-pricing."""
     case = _ok(amended).case
     deal = sales.deal(case.deal.deal_no)
-    allowed = ("已认购", "已签约") if policy.data["changes"].get("room_after_contract") else ("已认购",)
+    allowed = (U.SUBSCRIBED, U.CONTRACTED) if policy.data["changes"].get("room_after_contract") else (U.SUBSCRIBED,)
     sales.guard_deal_unit(deal["unit"], deal["deal_no"], allowed)
     if case.unit.code == deal["unit"]:
-        raise Refused("change.invalid", "换房的新房号不能与原房号相同")
+        raise Refusal.of("change.invalid", "换房的新房号不能与原房号相同")
     sales.guard_sellable(case.unit.code)
     figures = {
         "old_unit": deal["unit"],
@@ -172,15 +173,15 @@ def rename(
     """更名: only as the project's policy allows (blocked, or spouse and close relatives with approval)."""
     case = _ok(amended).case
     deal = sales.deal(case.deal.deal_no)
-    sales.guard_deal_unit(deal["unit"], deal["deal_no"], ("已认购", "已签约"))
+    sales.guard_deal_unit(deal["unit"], deal["deal_no"], (U.SUBSCRIBED, U.CONTRACTED))
     mode = policy.data["changes"].get("rename", "relatives")
     allowed = policy.data["changes"].get("rename_relationships", [])
     if mode == "blocked":
-        raise Refused("change.invalid", "本项目实行实名制，认购后不得更名")
+        raise Refusal.of("change.invalid", "本项目实行实名制，认购后不得更名")
     if mode == "relatives" and relationship not in allowed:
-        raise Refused("change.invalid", f"更名仅限增减{'、'.join(allowed)}，申请的关系为{relationship or '未填写'}")
+        raise Refusal.of("change.invalid", f"更名仅限增减{'、'.join(allowed)}，申请的关系为{relationship or '未填写'}")
     if case.unit.code != deal["unit"]:
-        raise Refused("change.invalid", "更名不能同时变更房号：请先办理换房")
+        raise Refusal.of("change.invalid", "更名不能同时变更房号：请先办理换房")
     new_buyers = _deal_fields(amended)["buyers"]
     figures = {
         "new_buyers": [b | {"relationship": relationship} for b in new_buyers],
@@ -203,9 +204,9 @@ def price(
     """价格/付款方式变更: the same unit priced anew on the amended terms, within discount authority."""
     case = _ok(amended).case
     deal = sales.deal(case.deal.deal_no)
-    sales.guard_deal_unit(deal["unit"], deal["deal_no"], ("已认购", "已签约"))
+    sales.guard_deal_unit(deal["unit"], deal["deal_no"], (U.SUBSCRIBED, U.CONTRACTED))
     if case.unit.code != deal["unit"]:
-        raise Refused("change.invalid", "价格变更不能变更房号：请办理换房")
+        raise Refusal.of("change.invalid", "价格变更不能变更房号：请办理换房")
     figures = {
         "old_method": deal["payment_method"],
         "new_method": case.deal.payment.method,
@@ -258,7 +259,7 @@ def approve(
     """Approve a requested change and carry it out."""
     change = sales.change(no)
     if change["status"] != "requested":
-        raise Refused("change.invalid", f"变更单{no}已{change['status']}")
+        raise Refusal.of("change.invalid", f"变更单{no}已{change['status']}")
     role = check_approver(project, policy, change["kind"], approved_by)
     payload = change["payload"] | {"approver_role": role, "approval_no": approval_no or change["approval_no"]}
     with sales.transaction():
@@ -276,11 +277,11 @@ def _execute(sales: Sales, no: str) -> None:
     p, deal_no, unit = change["payload"], change["deal_no"], change["unit"]
     with sales.transaction():
         if change["kind"] == "refund":
-            sales.save_deal(deal_no, status="已退房")
-            sales.set_unit(unit, "待售", None, needs_pricing=True)
+            sales.save_deal(deal_no, status=D.REFUNDED)
+            sales.set_unit(unit, U.AVAILABLE, None, needs_pricing=True)
         elif change["kind"] == "room":
-            sales.set_unit(unit, "待售", None, needs_pricing=True)
-            sales.set_unit(p["new_unit"], "已认购", deal_no)
+            sales.set_unit(unit, U.AVAILABLE, None, needs_pricing=True)
+            sales.set_unit(p["new_unit"], U.SUBSCRIBED, deal_no)
             sales.save_deal(deal_no, **p["deal"])
         else:
             sales.save_deal(deal_no, **p["deal"])
@@ -292,7 +293,7 @@ def reprice(sales: Sales, project: Project, policy: Policy, code: str, *, approv
     check_approver(project, policy, "price", approved_by)
     u = sales.unit(code)
     if not u.needs_pricing:
-        raise Refused("change.invalid", f"房号{code}无需价格审核")
+        raise Refusal.of("change.invalid", f"房号{code}无需价格审核")
     with sales.transaction():
         sales.set_unit(code, u.status, u.deal_no, needs_pricing=False)
 
@@ -301,9 +302,9 @@ def hold(sales: Sales, project: Project, policy: Policy, code: str, *, approved_
     """销控: hold a free unit back from sale, or release it."""
     check_approver(project, policy, "price", approved_by)
     u = sales.unit(code)
-    if release and u.status != "销控":
-        raise Refused("change.invalid", f"房号{code}未销控")
+    if release and u.status != U.HELD:
+        raise Refusal.of("change.invalid", f"房号{code}未销控")
     if not release:
         sales.guard_sellable(code)
     with sales.transaction():
-        sales.set_unit(code, "待售" if release else "销控", None)
+        sales.set_unit(code, U.AVAILABLE if release else U.HELD, None)

@@ -158,7 +158,7 @@ class Pipeline:
             return
         sales = self._sales()
         status = UNIT_AFTER[j.document]
-        known = sales.db.execute("SELECT 1 FROM deals WHERE deal_no=?", (j.deal_no,)).fetchone()
+        known = sales.has_deal(j.deal_no)
         fields = (
             {"status": status}
             if known
@@ -221,6 +221,9 @@ class Pipeline:
         held = self.ledger.unit(verdict.unit) if verdict.unit else None
         if not held or verdict.document not in UNIT_AFTER:
             return []
+        backwards = self.ledger.backwards(verdict.unit, verdict.deal_no, verdict.document)
+        if backwards:  # a late 认购书 after its contract, or an old one of a refunded deal
+            return [backwards.as_dict()]
         if held.get("pending"):
             return [_found("unit.locked", f"房号{verdict.unit}有{held['pending']}申请正在审批（台账）")]
         if held["deal_no"] == verdict.deal_no:

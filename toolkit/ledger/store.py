@@ -8,70 +8,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    claim_path TEXT NOT NULL UNIQUE,
-    sha256 TEXT,
-    size INTEGER,
-    received_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed
-    outcome TEXT,                               -- accepted | rejected | quarantine | duplicates
-    document TEXT, deal_no TEXT, unit TEXT,
-    filed_path TEXT, report_path TEXT,
-    duplicate_of INTEGER REFERENCES files(id),
-    reasons TEXT,                               -- JSON list of {rule, severity, message}, personal data masked
-    decided_at TEXT
-);
-CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
-CREATE INDEX IF NOT EXISTS files_deal ON files(deal_no, document, outcome);
-CREATE TABLE IF NOT EXISTS units (
-    code TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    deal_no TEXT,
-    file_id INTEGER REFERENCES files(id),
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS unit_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    code TEXT NOT NULL, status TEXT NOT NULL, deal_no TEXT, file_id INTEGER, at TEXT NOT NULL
-);
-"""
+from toolkit.findings import Finding
+from toolkit.ledger import schema
+from toolkit.ledger.base import FileRow
+from toolkit.ledger.states import AFTER_DOCUMENT, check_deal_move, check_unit_move
+from toolkit.rules import Refusal
 
+__all__ = ["FileRow", "Ledger", "ledger_path", "now"]
 
 def now() -> str:
     """Return the current time as ISO text (UTC)."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
-@dataclass(frozen=True)
-class FileRow:
-    """One file the inbox took."""
-
-    id: int
-    name: str
-    claim_path: str
-    sha256: str | None
-    state: str
-    outcome: str | None
-    document: str | None
-    deal_no: str | None
-    unit: str | None
-    filed_path: str | None
-    report_path: str | None
-    duplicate_of: int | None
-    reasons: list[dict[str, Any]]
-    received_at: str
-    decided_at: str | None
-
-
 class Ledger:
-    """The SQLite ledger of one project."""
+    """The SQLite ledger of one project (the SQLite `base.Ledger`)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -80,7 +34,7 @@ class Ledger:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        schema.create(self.db)
 
     def close(self) -> None:
         """Close the connection."""
@@ -162,11 +116,28 @@ class Ledger:
         row = self.db.execute("SELECT * FROM units WHERE code=?", (code,)).fetchone()
         return dict(row) if row else None
 
+    def backwards(self, code: str, deal_no: str, document: str) -> Finding | None:
+        """Return the finding that refuses a document moving its unit or deal backwards, or None."""
+        new = AFTER_DOCUMENT.get(document)
+        if new is None:
+            return None
+        deal = self.db.execute("SELECT status FROM deals WHERE deal_no=?", (deal_no,)).fetchone()
+        held = self.unit(code)
+        try:
+            check_deal_move(deal_no, deal["status"] if deal else None, new)
+            if held and held["deal_no"] == deal_no:
+                check_unit_move(code, held["status"], new)
+        except Refusal as refused:
+            return refused.findings[0]
+        return None
+
     def move_unit(self, code: str, status: str, deal_no: str, file_id: int) -> None:
-        """Set a unit's status and keep the event, in one commit."""
+        """Move a unit through the state machine and keep the event, in one commit."""
         at = now()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
+            held = self.unit(code)
+            check_unit_move(code, held["status"] if held else "待售", status)
             self.db.execute(
                 "INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "

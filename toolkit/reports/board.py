@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 
 from toolkit.domain.project import Project
-from toolkit.ledger.sales import UnitState
+from toolkit.ledger.base import UnitState
 
 COLOURS = {
     "待售": "#7bc67e",
