@@ -191,4 +191,4 @@ def test_bad_command_input_gets_a_clear_message_not_a_traceback(office, capsys):
     assert main(["report", "daily", "--date", "yesterday", "--project", p]) == 2
     assert main(["change", "refund", "--deal-no", "CHY-2026-0404", "--reason-code", "买受人原因", "--project", p]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "refused: input.invalid" in err and "--amount" in err and "--date" in err
+    assert "Traceback" not in err and "error: input.invalid" in err and "--amount" in err and "--date" in err

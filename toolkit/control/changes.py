@@ -308,3 +308,7 @@ def hold(sales: Sales, project: Project, policy: Policy, code: str, *, approved_
         sales.guard_sellable(code)
     with sales.transaction():
         sales.set_unit(code, U.AVAILABLE if release else U.HELD, None)
+
+
+# The changes that take the deal as amended (the refund takes a deal number), by the name the CLI gives them.
+AMENDING = {"room": room, "rename": rename, "price": price}

@@ -94,7 +94,9 @@ def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
             width = len(_NUMBER.match(receipts[0]["no"]).group(2))
             missing = ", ".join(f"{prefix}{n:0{width}d}" for n in gaps[:10])
             message = f"收据号不连续，缺少：{missing}"
-            out.append(finding("receipt.sequence", message, location=prefix, expected="continuous numbers", found=missing))
+            out.append(
+                finding("receipt.sequence", message, location=prefix, expected="continuous numbers", found=missing)
+            )
     return out
 
 

@@ -31,9 +31,9 @@ class Verdict:
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints about broken files become verdicts
-    from toolkit import api
+    from toolkit.workspace import open_project
 
-    ws = api.open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
+    ws = open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
     conn.send("ready")
     while True:
         try:
@@ -81,9 +81,9 @@ def _terms(p) -> dict[str, Any]:
 
 
 def api_check(ws, paths: list[str]):
-    from toolkit import api
+    from toolkit.checks.documents import check_documents
 
-    return api.check(ws, [Path(p) for p in paths]).documents[-1]
+    return check_documents([Path(p) for p in paths], ws.project, ws.policy, ws.pack, None)[-1]
 
 
 def _apply_units(ws, units: dict[str, str]) -> None:

@@ -68,7 +68,9 @@ class Sales:
             (code, str(status), deal_no, at, int(needs_pricing), pending),
         )
         shown = status + (f"（{pending}审批中）" if pending else "") + ("（待价格审核）" if needs_pricing else "")
-        self.db.execute("INSERT INTO unit_events(code, status, deal_no, at) VALUES (?,?,?,?)", (code, shown, deal_no, at))
+        self.db.execute(
+            "INSERT INTO unit_events(code, status, deal_no, at) VALUES (?,?,?,?)", (code, shown, deal_no, at)
+        )
 
     def guard_sellable(self, code: str) -> UnitState:
         """Refuse a sale of a unit that is not free: sold, held, locked by a change, or not re-priced."""

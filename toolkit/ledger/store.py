@@ -19,6 +19,7 @@ from toolkit.rules import Refusal
 
 __all__ = ["FileRow", "Ledger", "ledger_path", "now"]
 
+
 def now() -> str:
     """Return the current time as ISO text (UTC)."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
