@@ -7,11 +7,9 @@ money, reports) is in `toolkit/api/sales.py`, re-exported here so `api.deal_subs
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
