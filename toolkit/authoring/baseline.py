@@ -8,9 +8,9 @@ from pathlib import Path
 
 from toolkit import yamlio
 from toolkit.authoring.clause_text import clause_texts
-from toolkit.checks.doc_rules import redline, show
 from toolkit.errors import PackError
 from toolkit.findings import ERROR, Finding
+from toolkit.textdiff import redline, show
 
 
 @dataclass
