@@ -270,10 +270,10 @@ def pack_test(pack_dir: Path, *, update: bool = False):
     return test_pack(Path(pack_dir), update=update, render=_render_samples)
 
 
-def _render_samples(pack_dir: Path, samples: dict, out: Path) -> dict[str, dict[str, Path]]:
+def _render_samples(pack_dir: Path, samples: dict, out: Path) -> dict[str, dict[str, Any]]:
     project = (pack_dir / samples["project"]).resolve()
     ws = open_project(project, pack_dir=pack_dir)
-    rendered: dict[str, dict[str, Path]] = {}
+    rendered: dict[str, dict[str, Any]] = {}  # deal -> document -> DOCX, and "_findings" -> deal -> findings
     for deal in samples.get("deals", []):
         path = project / deal
         result = render(ws, deals=[path], docs=ws.pack.docs_per("deal"), out=out / path.stem)

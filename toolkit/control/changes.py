@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from toolkit.checks.run import DealCheck
+from toolkit.checks.run import DealCase, DealCheck
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.findings import has_errors
@@ -53,15 +53,14 @@ def check_approver(project: Project, policy: Policy, kind: str, name: str) -> st
     return role
 
 
-def _ok(check: DealCheck) -> DealCheck:
-    """Refuse an amended deal that breaks a deal rule, naming the rule."""
+def _ok(check: DealCheck) -> DealCase:
+    """Return the checked deal, or refuse one that breaks a deal rule, naming the rule."""
     if check.case is None or has_errors(check.findings):
         raise Refusal(*[f for f in check.findings if f.severity == "error"])
-    return check
+    return check.case
 
 
-def _deal_fields(check: DealCheck) -> dict[str, Any]:
-    case = check.case
+def _deal_fields(case: DealCase) -> dict[str, Any]:
     return {
         "unit": case.unit.code,
         "buyers": [asdict(b) | {"share_pct": str(b.share_pct)} for b in case.deal.buyers],
@@ -74,12 +73,12 @@ def _deal_fields(check: DealCheck) -> dict[str, Any]:
 
 def subscribe(sales: Sales, check: DealCheck) -> None:
     """Record a subscribed deal: the unit must be free, and the deal pass every deal rule."""
-    case = _ok(check).case
+    case = _ok(check)
     with sales.transaction():  # read and write in one: no other process can sell the unit in between
         if sales.has_deal(case.deal.deal_no):
             raise Refusal.of("input.invalid", f"成交{case.deal.deal_no}已在台账中")
         sales.guard_sellable(case.unit.code)
-        sales.save_deal(case.deal.deal_no, status=D.SUBSCRIBED, **_deal_fields(check))
+        sales.save_deal(case.deal.deal_no, status=D.SUBSCRIBED, **_deal_fields(case))
         sales.set_unit(case.unit.code, U.SUBSCRIBED, case.deal.deal_no)
 
 
@@ -139,7 +138,7 @@ def room(
     **extra: Any,
 ) -> ChangeResult:
     """换房: paid amounts carry over to the new unit, priced anew; the old unit waits for re-pricing."""
-    case = _ok(amended).case
+    case = _ok(amended)
     deal = sales.deal(case.deal.deal_no)
     allowed = (U.SUBSCRIBED, U.CONTRACTED) if policy.data["changes"].get("room_after_contract") else (U.SUBSCRIBED,)
     sales.guard_deal_unit(deal["unit"], deal["deal_no"], allowed)
@@ -154,7 +153,7 @@ def room(
         "new_total": case.pricing.total,
         "difference": case.pricing.total - Decimal(deal["total"]),
         "carried_over": sales.paid(deal["deal_no"]),
-        "deal": _deal_fields(amended),
+        "deal": _deal_fields(case),
     }
     return _record(sales, project, policy, "room", deal, figures | extra, date, approved_by)
 
@@ -171,7 +170,7 @@ def rename(
     **extra: Any,
 ) -> ChangeResult:
     """更名: only as the project's policy allows (blocked, or spouse and close relatives with approval)."""
-    case = _ok(amended).case
+    case = _ok(amended)
     deal = sales.deal(case.deal.deal_no)
     sales.guard_deal_unit(deal["unit"], deal["deal_no"], (U.SUBSCRIBED, U.CONTRACTED))
     mode = policy.data["changes"].get("rename", "relatives")
@@ -182,10 +181,10 @@ def rename(
         raise Refusal.of("change.invalid", f"更名仅限增减{'、'.join(allowed)}，申请的关系为{relationship or '未填写'}")
     if case.unit.code != deal["unit"]:
         raise Refusal.of("change.invalid", "更名不能同时变更房号：请先办理换房")
-    new_buyers = _deal_fields(amended)["buyers"]
+    new_buyers = _deal_fields(case)["buyers"]
     figures = {
         "new_buyers": [b | {"relationship": relationship} for b in new_buyers],
-        "deal": _deal_fields(amended),
+        "deal": _deal_fields(case),
         "old_buyers": deal["buyers"],
     }
     return _record(sales, project, policy, "rename", deal, figures | extra, date, approved_by)
@@ -202,7 +201,7 @@ def price(
     **extra: Any,
 ) -> ChangeResult:
     """价格/付款方式变更: the same unit priced anew on the amended terms, within discount authority."""
-    case = _ok(amended).case
+    case = _ok(amended)
     deal = sales.deal(case.deal.deal_no)
     sales.guard_deal_unit(deal["unit"], deal["deal_no"], (U.SUBSCRIBED, U.CONTRACTED))
     if case.unit.code != deal["unit"]:
@@ -212,7 +211,7 @@ def price(
         "new_method": case.deal.payment.method,
         "old_total": Decimal(deal["total"]),
         "new_total": case.pricing.total,
-        "deal": _deal_fields(amended),
+        "deal": _deal_fields(case),
     }
     return _record(sales, project, policy, "price", deal, figures | extra, date, approved_by)
 

@@ -82,17 +82,18 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
 def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
     """Receipt numbers must run without gaps within each prefix."""
     by_prefix: dict[str, list[int]] = {}
+    widths: dict[str, int] = {}
     for r in receipts:
         m = _NUMBER.match(r["no"])
         if m:
             by_prefix.setdefault(m.group(1), []).append(int(m.group(2)))
+            widths.setdefault(m.group(1), len(m.group(2)))
     out = []
     for prefix, numbers in by_prefix.items():
         numbers.sort()
         gaps = [n for n in range(numbers[0], numbers[-1] + 1) if n not in set(numbers)]
         if gaps:
-            width = len(_NUMBER.match(receipts[0]["no"]).group(2))
-            missing = ", ".join(f"{prefix}{n:0{width}d}" for n in gaps[:10])
+            missing = ", ".join(f"{prefix}{n:0{widths[prefix]}d}" for n in gaps[:10])
             message = f"收据号不连续，缺少：{missing}"
             out.append(
                 finding("receipt.sequence", message, location=prefix, expected="continuous numbers", found=missing)

@@ -185,7 +185,7 @@ class Sales:
 
     def receipts(self, *, date: str | None = None, deal_no: str | None = None) -> list[dict[str, Any]]:
         """Return receipts, by date or by deal, in number order."""
-        sql, args = "SELECT * FROM receipts WHERE 1=1", []
+        sql, args = "SELECT * FROM receipts WHERE 1=1", list[str]()
         if date:
             sql, args = sql + " AND date=?", args + [date]
         if deal_no:
@@ -230,7 +230,6 @@ class _Tx:
             self.db.execute("BEGIN IMMEDIATE")
         return self
 
-    def __exit__(self, kind: object, value: object, tb: object) -> bool:
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
         if self.outer:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-        return False

@@ -14,8 +14,11 @@ from toolkit.rules import Refusal
 class _Word(str, Enum):
     """A status that prints and stores as its Chinese word."""
 
-    __str__ = str.__str__
-    __format__ = str.__format__
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
 
 class UnitStatus(_Word):
@@ -54,6 +57,8 @@ DEAL_MOVES: dict[DealStatus | None, frozenset[DealStatus]] = {
     D.CONTRACTED: frozenset({D.REFUNDED}),
     D.REFUNDED: frozenset(),
 }
+_UNIT_WORDS: dict[str, frozenset[str]] = {k.value: frozenset(v) for k, v in UNIT_MOVES.items()}
+_DEAL_WORDS: dict[str | None, frozenset[str]] = {(k.value if k else None): frozenset(v) for k, v in DEAL_MOVES.items()}
 # A signed document moves a unit and its deal to the status it records.
 AFTER_DOCUMENT = {"subscription": U.SUBSCRIBED, "contract": U.CONTRACTED}
 
@@ -68,7 +73,7 @@ def unit_status(word: str) -> UnitStatus:
 
 def can_move(old: str, new: str) -> bool:
     """Say whether a unit may go from one status to another (staying put always may)."""
-    return old == new or new in UNIT_MOVES.get(old, frozenset())  # type: ignore[call-overload]
+    return old == new or new in _UNIT_WORDS.get(old, frozenset())
 
 
 def check_unit_move(code: str, old: str, new: str) -> None:
@@ -81,5 +86,5 @@ def check_deal_move(deal_no: str, old: str | None, new: str) -> None:
     """Refuse a deal move the state machine does not have (a refunded deal never comes back)."""
     if old == new:
         return
-    if new not in DEAL_MOVES.get(old or None, frozenset()):  # type: ignore[call-overload]
+    if new not in _DEAL_WORDS.get(old or None, frozenset()):
         raise Refusal.of("state.backwards", f"成交{deal_no}状态为{old}，不能再变为{new}")

@@ -56,7 +56,8 @@ class Ledger:
             "INSERT INTO files(name, claim_path, size, received_at) VALUES (?,?,?,?)",
             (name, str(claim_path), size, now()),
         )
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT always sets it
+        return cur.lastrowid
 
     def by_claim(self, claim_path: Path) -> FileRow | None:
         """Return the row of a claimed file."""
