@@ -19,12 +19,13 @@ from toolkit.errors import ToolkitError
 from toolkit.findings import Finding
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, filed_name, mask
 from toolkit.inbox.worker import CheckWorker, Verdict
+from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
 
 OUTCOMES = ("accepted", "rejected", "quarantine", "duplicates")
 MAX_SIZE = 50 * 1024 * 1024
-UNIT_AFTER = {"subscription": "已认购", "contract": "已签约"}
+UNIT_AFTER = AFTER_DOCUMENT
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 
 
@@ -230,7 +231,7 @@ class Pipeline:
             return []
         if held.get("needs_pricing"):
             return [_found("unit.needs_pricing", f"房号{verdict.unit}退房或换房后尚未完成价格审核（台账）")]
-        if held["status"] != "待售":
+        if held["status"] != UnitStatus.AVAILABLE:
             return [_found("unit.unavailable", f"房号{verdict.unit}已由{held['deal_no']}{held['status']}（台账）")]
         return []
 
