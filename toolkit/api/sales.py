@@ -62,6 +62,13 @@ def _sales(ws: Workspace) -> Iterator[Sales]:
         s.close()
 
 
+@contextlib.contextmanager
+def _writing(ws: Workspace) -> Iterator[Sales]:
+    """Open sales control for one action: its guards read and its writes land in one transaction."""
+    with _sales(ws) as s, s.transaction():
+        yield s
+
+
 # -- units ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class UnitPrice:
@@ -119,7 +126,7 @@ def unit_action(ws: Workspace, action: str, code: str, *, approved_by: str) -> N
     """价格审核 (reprice), 销控 (hold) or 解除销控 (release) a unit."""
     from toolkit.control import changes as flows
 
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         if action == "reprice":
             flows.reprice(s, ws.project, ws.policy, code, approved_by=approved_by)
         else:
@@ -131,7 +138,7 @@ def deal_subscribe(ws: Workspace, deal_file: Path) -> None:
     """Record a signed 认购 in the ledger: every deal rule, and the unit free in the ledger."""
     from toolkit.control.changes import subscribe
 
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         subscribe(s, check_deal(Path(deal_file), ws.project, ws.pack, ws.policy))
 
 
@@ -139,7 +146,7 @@ def deal_sign(ws: Workspace, deal_no: str) -> None:
     """Record the contract of a subscribed deal."""
     from toolkit.control.changes import sign
 
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         sign(s, deal_no)
 
 
@@ -163,7 +170,7 @@ def change(
     from toolkit.control import changes as flows
 
     options.setdefault("date", dt.date.today())
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         if kind == "refund":
             result = flows.refund(s, ws.project, ws.policy, str(deal_no), **options)
         elif kind in flows.AMENDING:
@@ -173,7 +180,7 @@ def change(
             result = flows.AMENDING[kind](s, ws.project, ws.policy, amended, **options)
         else:
             raise UsageError(f"unknown change {kind!r}: use refund, {', '.join(flows.AMENDING)}")
-        return ChangeDone(result, _change_form(ws, s, result.no, out))
+    return ChangeDone(result, _change_form(ws, result.no, out))
 
 
 def change_approve(
@@ -182,17 +189,19 @@ def change_approve(
     """Approve a requested change and carry it out."""
     from toolkit.control.changes import approve
 
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         result = approve(s, ws.project, ws.policy, no, approved_by=approved_by, approval_no=approval_no)
-        return ChangeDone(result, _change_form(ws, s, no, out))
+    return ChangeDone(result, _change_form(ws, no, out))
 
 
-def _change_form(ws: Workspace, s: Sales, no: str, out: Path | None) -> RenderedDoc | None:
-    change_ = s.change(no)
-    doc_id = f"change_{change_['kind']}"
-    if out is None or doc_id not in ws.pack.documents:
-        return None
-    ctx = change_context(ws.project, ws.policy, change_, s.deal(change_["deal_no"]), s.paid(change_["deal_no"]))
+def _change_form(ws: Workspace, no: str, out: Path | None) -> RenderedDoc | None:
+    """Render a change's form once the change is committed (a form that fails never undoes the change)."""
+    with _sales(ws) as s:
+        change_ = s.change(no)
+        doc_id = f"change_{change_['kind']}"
+        if out is None or doc_id not in ws.pack.documents:
+            return None
+        ctx = change_context(ws.project, ws.policy, change_, s.deal(change_["deal_no"]), s.paid(change_["deal_no"]))
     return ws.renderer.render(doc_id, no, ctx, Path(out))
 
 
@@ -217,7 +226,7 @@ def money_receipt(ws: Workspace, **receipt: Any) -> ReceiptRecorded:
     """Record a receipt after the cashier's checks."""
     from toolkit.control.money import add_receipt
 
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         return ReceiptRecorded(**add_receipt(s, ws.project, ws.policy, **receipt))
 
 
@@ -232,7 +241,7 @@ def money_import(ws: Workspace, path: Path) -> Imported:
     """Import receipts from an XLSX sheet; return how many were taken and the refused rows."""
     from toolkit.control.money import import_receipts
 
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         return Imported(*import_receipts(s, ws.project, ws.policy, Path(path)))
 
 
@@ -244,7 +253,7 @@ def money_deposit(ws: Workspace, *, date: str, kind: str, amount: Any, account: 
         value = Decimal(str(amount).replace(",", ""))
     except ArithmeticError:
         raise UsageError(f"--amount: expected a number of yuan, found {amount!r}") from None
-    with _sales(ws) as s:
+    with _writing(ws) as s:
         s.add_deposit(date, kind, value, account, reference)
 
 

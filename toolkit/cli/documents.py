@@ -12,6 +12,11 @@ from toolkit.cli import options as o
 
 def add_commands(sub: Any) -> None:
     """Add render and check."""
+    _render_command(sub)
+    _check_command(sub)
+
+
+def _render_command(sub: Any) -> None:
     r = o.command(sub, "render", "check deals and render the documents of the clean ones (DOCX, PDF)", _render)
     o.project(r)
     which = r.add_mutually_exclusive_group()
@@ -32,6 +37,9 @@ def add_commands(sub: Any) -> None:
         default="hans",
         help="simplified (default) or traditional characters (files named ...-hant.docx)",
     )
+
+
+def _check_command(sub: Any) -> None:
     c = o.command(
         sub,
         "check",

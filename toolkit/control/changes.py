@@ -230,26 +230,30 @@ def _record(
     no = sales.next_change_no(deal["deal_no"], kind)
     figures = figures | {"approver_role": role}
     with sales.transaction():
-        sales.save_change(
-            no,
-            kind=kind,
-            deal_no=deal["deal_no"],
-            unit=deal["unit"],
-            status="requested",
-            payload=figures,
-            requested_by=figures.get("requested_by"),
-            approved_by=approved_by,
-            approval_no=figures.get("approval_no"),
-            date=date.isoformat(),
-        )
-        if not approved_by:
-            unit = sales.unit(deal["unit"])
-            sales.set_unit(
-                unit.code, unit.status, unit.deal_no, needs_pricing=unit.needs_pricing, pending=KIND_NAMES[kind]
-            )
+        _request(sales, no, kind, deal, figures, date, approved_by)
     if approved_by:
         _execute(sales, no)
     return ChangeResult(no, kind, sales.change(no)["status"], deal["deal_no"], deal["unit"], figures)
+
+
+def _request(
+    sales: Sales,
+    no: str,
+    kind: str,
+    deal: dict[str, Any],
+    figures: dict[str, Any],
+    date: dt.date,
+    approved_by: str | None,
+) -> None:
+    """Record a change as requested; without an approver its unit is locked until it is approved."""
+    fields = {"requested_by": figures.get("requested_by"), "approval_no": figures.get("approval_no")}
+    sales.save_change(
+        no, kind=kind, deal_no=deal["deal_no"], unit=deal["unit"], status="requested", payload=figures,
+        approved_by=approved_by, date=date.isoformat(), **fields,
+    )  # fmt: skip
+    if not approved_by:
+        u = sales.unit(deal["unit"])
+        sales.set_unit(u.code, u.status, u.deal_no, needs_pricing=u.needs_pricing, pending=KIND_NAMES[kind])
 
 
 def approve(
