@@ -100,8 +100,9 @@ def test_receipts_are_checked_when_recorded(office):
             )
         assert exc.value.rule == rule
     receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
-    with pytest.raises(Refusal, match="已登记"):
+    with pytest.raises(Refusal, match="已登记") as duplicate:
         receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
+    assert duplicate.value.rule == "receipt.duplicate"
 
 
 def test_receipts_import_from_xlsx_with_refused_rows_named(office, tmp_path):
