@@ -1,7 +1,7 @@
 """The `loupan` command: one parser built from the command-group modules, one error boundary, exit codes.
 
 Each group module (`toolkit/cli/<group>.py`) exposes `add_commands(sub)` and imports the toolkit only inside
-its handlers, so `loupan --help` starts without loading the library. A new group is one name in GROUPS.
+its handlers, so `loupan --help` starts without loading the library. A new group is one module name in GROUPS.
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ import sys
 
 from toolkit.cli.options import USAGE, print_error
 
-GROUPS = ("documents", "inbox", "units", "changes", "money", "reports", "pack")
+GROUPS = (
+    "toolkit.cli.documents",
+    "toolkit.cli.inbox",
+    "toolkit.cli.units",
+    "toolkit.cli.changes",
+    "toolkit.cli.money",
+    "toolkit.cli.reports",
+    "toolkit.cli.pack",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,5 +50,5 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
     sub = parser.add_subparsers(metavar="COMMAND")
     for name in GROUPS:
-        importlib.import_module(f"toolkit.cli.{name}").add_commands(sub)
+        importlib.import_module(name).add_commands(sub)
     return parser
