@@ -40,9 +40,10 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy toolkit
 
 bench: $(STAMP)
-	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_render.py
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_yaml.py
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_check.py
 	$(PY) bench/bench_inbox.py
 

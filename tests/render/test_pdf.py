@@ -69,3 +69,70 @@ def test_without_libreoffice_the_docx_is_written_and_the_note_says_how_to_get_pd
     assert (tmp_path / "CHY-2026-0001-subscription.docx").is_file()
     assert not list(tmp_path.glob("*.pdf"))
     assert "apt-get install libreoffice" in result.notes[0]
+
+
+FAKE_SOFFICE = """#!{python}
+import os, sys, time
+args = sys.argv[1:]
+profile = next(a for a in args if a.startswith("-env:UserInstallation="))
+out = args[args.index("--outdir") + 1]
+files = [a for a in args if a.endswith(".docx")]
+start = time.time()
+os.makedirs(out, exist_ok=True)
+for f in files:
+    time.sleep(0.2)
+    with open(os.path.join(out, os.path.basename(f)[:-5] + ".pdf"), "w") as pdf:
+        pdf.write(f)
+with open({log!r}, "a") as log:
+    log.write(f"{{profile}}|{{start}}|{{time.time()}}|{{','.join(os.path.basename(f) for f in files)}}\\n")
+"""
+
+
+def _fake_soffice(tmp_path, monkeypatch) -> Path:
+    import sys
+
+    log = tmp_path / "calls.log"
+    script = tmp_path / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable, log=str(log)), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("LOUPAN_SOFFICE", str(script))
+    return log
+
+
+def test_a_batch_is_split_across_processes_side_by_side_each_with_its_own_profile(tmp_path, monkeypatch):
+    from toolkit.render.pdf import convert
+
+    log = _fake_soffice(tmp_path, monkeypatch)
+    files = []
+    for i in range(6):
+        files.append(tmp_path / f"doc{i}.docx")
+        files[-1].write_bytes(b"")
+    made = convert(files, tmp_path / "out", processes=3)
+    assert [p.name for p in made] == [f"doc{i}.pdf" for i in range(6)]
+    assert [p.read_text() for p in made] == [str(f.resolve()) for f in files]
+    calls = [line.split("|") for line in log.read_text().splitlines()]
+    assert len(calls) == 3 and len({c[0] for c in calls}) == 3, "one LibreOffice and one profile per lane"
+    assert sorted(c[3] for c in calls) == ["doc0.docx,doc1.docx", "doc2.docx,doc3.docx", "doc4.docx,doc5.docx"]
+    starts, ends = [float(c[1]) for c in calls], [float(c[2]) for c in calls]
+    assert max(starts) < min(ends), "the processes ran side by side"
+
+
+def test_each_lane_still_starts_libreoffice_once_per_chunk(tmp_path, monkeypatch):
+    from toolkit.render.pdf import convert
+
+    log = _fake_soffice(tmp_path, monkeypatch)
+    files = [tmp_path / f"d{i}.docx" for i in range(5)]
+    for f in files:
+        f.write_bytes(b"")
+    assert len(convert(files, tmp_path / "out", chunk=2, processes=1)) == 5
+    assert [len(line.split("|")[3].split(",")) for line in log.read_text().splitlines()] == [2, 2, 1]
+
+
+def test_documents_are_dealt_to_lanes_in_consecutive_runs_of_near_equal_length(monkeypatch):
+    from toolkit.render import pdf
+
+    assert pdf.deal_out(5, 2) == [[0, 1], [2, 3, 4]]
+    assert pdf.deal_out(40, 3) == [list(range(0, 13)), list(range(13, 27)), list(range(27, 40))]
+    assert pdf.deal_out(1, 4) == [[0]] and pdf.deal_out(0, 2) == []
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 4)
+    assert [pdf.default_processes(n) for n in (1, 3, 4, 40)] == [1, 1, 2, 4]

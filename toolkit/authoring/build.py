@@ -197,3 +197,21 @@ def _deterministic(data: bytes) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+def build_aside(pack_dir: Path, documents: dict, tmp: Path) -> tuple[dict[str, Path], dict[str, int]]:
+    """Build the documents that have a source into tmp; return their paths and clause counts."""
+    built, counts = {}, {}
+    for doc_id, spec in documents.items():
+        if not spec.get("source"):
+            continue
+        title = str(spec.get("title", doc_id))
+        target = tmp / f"{doc_id}.docx"
+        ids = build_docx(pack_dir / spec["source"], target, title=title, header=header(title))
+        built[doc_id], counts[doc_id] = target, len(ids)
+    return built, counts
+
+
+def header(title: str) -> str:
+    """Return the page header a built template carries: the project's name and the document's title."""
+    return "{{ project.name | text }} · " + title

@@ -15,12 +15,15 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from toolkit import yamlio
+from toolkit.authoring.source import clause_ids, parse_source
+from toolkit.authoring.versions import pack_release_problems
 from toolkit.errors import PackError
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
-from toolkit.pack.manifest import load_pack
+from toolkit.pack.manifest import load_pack, template_clause_ids
 from toolkit.read.document import read_docx
 from toolkit.render.docx import make_environment
+from toolkit.rules import finding
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _STRUCTURAL = re.compile(r"\{%(p|tr|tc|r)(\S)")
@@ -66,11 +69,11 @@ def lint_pack(pack_dir: Path) -> list[Finding]:
         template = pack_dir / str(spec.get("template", ""))
         if not template.is_file():
             continue  # the manifest finding names it
-        findings += lint_template(template, tuple(spec.get("clauses") or ()))
+        findings += lint_template(template, _source_clause_ids(pack_dir, spec, template))
         paths = _used_paths(template, doc_id)
         used.setdefault(spec.get("per", "deal"), set()).update(paths)
         findings += _undeclared(template, paths, declared.get(spec.get("per", "deal")))
-    return findings + _unused(pack_dir, declared, used)
+    return findings + _unused(pack_dir, declared, used) + _released(pack_dir)
 
 
 def _manifest(pack_dir: Path) -> list[Finding]:
@@ -192,12 +195,18 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
         if n > 1
     ]
     out += [
-        _finding("lint.clause_missing", ERROR, path, c, f"clause {c} is in pack.yaml but not in the template")
+        _finding(
+            "lint.clause_missing",
+            ERROR,
+            path,
+            c,
+            f"clause {c} is in the source but not in the template: run `loupan pack build`",
+        )
         for c in declared
         if c not in marks
     ]
     out += [
-        _finding("lint.clause_unknown", ERROR, path, m, f"clause id {m} is in the template but not in pack.yaml")
+        _finding("lint.clause_unknown", ERROR, path, m, f"clause id {m} is in the template but not in its source")
         for m in dict.fromkeys(marks)
         if m not in declared
     ]
@@ -282,4 +291,26 @@ def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[s
         )
         for kind, paths in declared.items()
         for p in sorted(paths - used.get(kind, set()))
+    ]
+
+
+def _source_clause_ids(pack_dir: Path, spec: dict, template: Path) -> tuple[str, ...]:
+    """Return the clause ids a template must carry: its source's marks (a template without source: its own)."""
+    if not spec.get("source"):
+        return template_clause_ids(template)
+    try:
+        return tuple(clause_ids(parse_source(pack_dir / str(spec["source"]))))
+    except (PackError, OSError):
+        return template_clause_ids(template)
+
+
+def _released(pack_dir: Path) -> list[Finding]:
+    """Changed wording at a version already released (releases/VERSION/) would make signed documents fail."""
+    try:
+        problems = pack_release_problems(pack_dir)
+    except PackError:
+        return []  # a broken manifest or source is reported by the other checks
+    return [
+        finding("lint.released", f"expected {expected}", document="pack.yaml", location="version", found=found)
+        for expected, found in problems
     ]

@@ -16,7 +16,7 @@ from toolkit.domain.project import Project, project_from_data
 from toolkit.errors import ProjectError
 from toolkit.findings import ERROR, Finding
 from toolkit.pack.manifest import Pack
-from toolkit.pack.schema import validate
+from toolkit.pack.schema import validate, validate_rows
 from toolkit.tables import xlsx_rows
 
 INPUT_INVALID = "input.invalid"
@@ -64,8 +64,7 @@ def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
 def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
     rows = _read_rows(path)
     out, seen = [], set()
-    for line, row in enumerate(rows, start=2):
-        data, problems = validate(row, pack.schema["unit"])
+    for line, (row, (data, problems)) in enumerate(zip(rows, validate_rows(rows, pack.schema["unit"])), start=2):
         if problems:
             raise ProjectError(
                 path=path,

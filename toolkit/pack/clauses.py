@@ -10,10 +10,12 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from toolkit.errors import PackError
+from toolkit.pack.literal import LiteralPattern
 from toolkit.script import convert
 from toolkit.text import normalize
 
@@ -78,12 +80,24 @@ class Segment:
     tokens: tuple[Token, ...]
     clause_id: str = ""
     label: str = ""
-    regex: re.Pattern[str] = field(init=False, repr=False)
     pattern: str = field(init=False, repr=False)
+    _regex: Any = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.pattern = BREAKS + "?" + B.join(_token_pattern(t, i) for i, t in enumerate(self.tokens))
-        self.regex = re.compile(self.pattern, re.S)
+
+    @property
+    def regex(self) -> Any:
+        """Return the segment's compiled pattern, compiled on first use (compiling is most of a pack's load)."""
+        if self._regex is None:
+            self._regex = self._literal() or re.compile(self.pattern, re.S)
+        return self._regex
+
+    def _literal(self) -> Any:
+        """Return a scanner for a segment of fixed wording only (no regex to compile), else None."""
+        if len(self.tokens) != 1 or self.tokens[0].is_var or any(c in HARD + SOFT for c in self.tokens[0].text):
+            return None
+        return LiteralPattern(self.tokens[0].text, HARD + SOFT, SOFT)
 
     @property
     def trailing_text(self) -> bool:

@@ -1,16 +1,24 @@
-"""The pack model: a versioned folder of templates, a schema, clause ids and shared terms."""
+"""The pack model: a versioned folder of templates, a schema, clause ids and shared terms.
+
+Loading reads the manifest and the schema only: a document's template is compiled on first use, and its
+clause ids are the bookmarks of the template built from its source (declared once, in `src/`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from toolkit import yamlio
 from toolkit.errors import PackError
-from toolkit.pack.clauses import compile_template
+from toolkit.pack.clauses import W, compile_template
 
 CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -27,7 +35,11 @@ class DocumentSpec:
     template: Path
     source: Path | None
     per: str
-    clauses: tuple[str, ...]
+
+    @cached_property
+    def clauses(self) -> tuple[str, ...]:
+        """Return the clause ids of the template, in document order (its bookmarks, from the source's marks)."""
+        return template_clause_ids(self.template)
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,6 @@ def load_pack(root: Path) -> Pack:
         else (base.shared_terms if base else ()),
         schema=_schema(root / data["schema"], base),
         qa=_qa(root, data.get("qa")) or (base.qa if base else ()),
-        compiled={d.id: compile_template(d.template, d.id) for d in docs.values()},
     )
 
 
@@ -124,29 +135,24 @@ def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
         raise PackError(
             path=where, field=f"documents.{doc_id}.per", expected="deal or project", found=str(spec.get("per"))
         )
-    clauses = tuple(spec.get("clauses") or ())
-    _check_clause_ids(where, doc_id, clauses)
+    if "clauses" in spec:
+        raise PackError(
+            path=where,
+            field=f"documents.{doc_id}.clauses",
+            expected="no clause list here: clause ids are the [id] marks of the source (src/), "
+            "read from the built template's bookmarks",
+            found="a clauses list",
+        )
     source = root / spec["source"] if spec.get("source") else None
-    return DocumentSpec(doc_id, str(spec.get("title", doc_id)), template, source, spec["per"], clauses)
+    return DocumentSpec(doc_id, str(spec.get("title", doc_id)), template, source, spec["per"])
 
 
-def _check_clause_ids(where: Path, doc_id: str, clauses: tuple[str, ...]) -> None:
-    bad = [c for c in clauses if not CLAUSE_ID.match(str(c))]
-    if bad:
-        raise PackError(
-            path=where,
-            field=f"documents.{doc_id}.clauses",
-            expected="ids like art06_1",
-            found=", ".join(map(str, bad[:5])),
-        )
-    dupes = sorted({c for c in clauses if clauses.count(c) > 1})
-    if dupes:
-        raise PackError(
-            path=where,
-            field=f"documents.{doc_id}.clauses",
-            expected="unique clause ids",
-            found="duplicated " + ", ".join(dupes),
-        )
+def template_clause_ids(path: Path) -> tuple[str, ...]:
+    """Return a DOCX's clause ids: its bookmark names (Word's own start with '_'), once each, in order."""
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    names = (b.get(f"{W}name", "_") for b in root.iter(f"{W}bookmarkStart"))
+    return tuple(dict.fromkeys(n for n in names if not n.startswith("_")))
 
 
 def _shared_terms(where: Path, items: list[dict[str, str]]) -> tuple[SharedTerm, ...]:

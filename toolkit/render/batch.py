@@ -42,6 +42,7 @@ class Renderer:
         """Return the compiled template of a document in a script, compiling it on first use."""
         key = f"{spec.id}@{script}"
         if key not in self._compiled:
+            self.pack.compiled_for(spec.id, script)  # refuses wording that could not be read back, before rendering
             self._compiled[key] = CompiledTemplate(spec.template, make_environment(script), script)
             self._hashes[spec.id] = file_sha256(spec.template)
         return self._compiled[key]
