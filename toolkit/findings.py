@@ -26,8 +26,11 @@ class Finding:
 
     def line(self) -> str:
         """Write the finding on one line for a terminal."""
-        where = f" [{self.location}]" if self.location else ""
-        return f"{self.severity}: {self.rule}{where}: {self.message}"
+        place = " ".join(p for p in (self.location, self.clause) if p)
+        where = f" [{place}]" if place else ""
+        follows = self.extra.get("follows") or []
+        more = f"（由此引起{len(follows)}项：{'、'.join(sorted({f['rule'] for f in follows}))}）" if follows else ""
+        return f"{self.severity}: {self.rule}{where}: {self.message}{more}"
 
     def as_dict(self) -> dict[str, Any]:
         """Return the finding as a JSON-ready dict, leaving out empty fields."""

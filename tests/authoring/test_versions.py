@@ -100,4 +100,4 @@ def test_a_document_of_an_unknown_version_is_checked_against_the_current_one_wit
         for n, data in parts.items():
             z.writestr(n, data)
     (f,) = api.check(ws, [doc.docx]).findings
-    assert (f.rule, f.severity) == ("doc.unknown", "warning") and "0.9.0" in f.message
+    assert (f.rule, f.severity) == ("doc.version_unarchived", "warning") and "0.9.0" in f.message

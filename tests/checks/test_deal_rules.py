@@ -91,7 +91,7 @@ def test_instalments_out_of_order_are_refused(ws, tmp_path):
 
 def test_a_deadline_beyond_the_project_window_is_a_warning_only(ws, tmp_path):
     (check,) = api.check_deals(ws, [_variant(tmp_path, sign_deadline="2026-12-20")])
-    assert [(f.rule, f.severity) for f in check.findings] == [("sign_deadline.invalid", "warning")]
+    assert [(f.rule, f.severity) for f in check.findings] == [("sign_deadline.beyond_window", "warning")]
     assert check.ok
 
 

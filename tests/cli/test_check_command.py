@@ -47,7 +47,12 @@ def test_an_altered_contract_exits_1_with_json_findings_and_an_html_redline(caps
     data = json.loads(out)
     (f,) = data["findings"]
     assert {"rule", "severity", "document", "location", "expected", "found", "message"} <= set(f)
-    assert (f["rule"], f["location"], f["document"]) == ("clause.altered", "art11_3", "contract.docx")
+    assert (f["rule"], f["clause"], f["location"], f["document"]) == (
+        "clause.altered",
+        "art11_3",
+        "第十一条",
+        "contract.docx",
+    )
     assert [d["document"] for d in data["documents"]] == ["subscription", "contract"]
     html = report.read_text(encoding="utf-8")
     assert "<del>3</del><ins>9</ins>" in html and "art11_3" in html

@@ -9,7 +9,8 @@ from pathlib import Path
 from toolkit import yamlio
 from toolkit.authoring.clause_text import clause_texts
 from toolkit.errors import PackError
-from toolkit.findings import ERROR, Finding
+from toolkit.findings import Finding
+from toolkit.rules import finding
 from toolkit.textdiff import redline, show
 
 
@@ -30,9 +31,8 @@ def test_pack(pack_dir: Path, *, update: bool = False, render=None) -> BaselineR
         rendered = render(pack_dir, samples, Path(tmp))
         for sample, findings in rendered.pop("_findings", {}).items():
             result.findings += [
-                Finding(
+                finding(
                     "pack.roundtrip",
-                    ERROR,
                     f"sample {sample}: the rendered document does not "
                     f"read back clean: {f.rule} {f.location}: {f.message}",
                     document=f.document,
@@ -62,9 +62,8 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
         return
     if not baseline.is_file():
         result.findings.append(
-            Finding(
+            finding(
                 "pack.baseline",
-                ERROR,
                 f"no baseline {baseline}: run `loupan pack test --update` after review",
                 document=str(baseline),
             )
@@ -77,9 +76,8 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
         if old != new:
             what = "added" if old is None else "removed" if new is None else "changed"
             result.findings.append(
-                Finding(
+                finding(
                     "pack.baseline",
-                    ERROR,
                     f"{doc_id} {clause} {what}: {show(redline(old or '', new or ''))}",
                     document=str(baseline),
                     location=clause,

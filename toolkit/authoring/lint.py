@@ -17,8 +17,9 @@ from lxml import etree
 from toolkit import yamlio
 from toolkit.authoring.source import clause_ids, parse_source
 from toolkit.authoring.versions import pack_release_problems
+from toolkit.authoring.wording import lint_wording
 from toolkit.errors import PackError
-from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.findings import Finding
 from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
 from toolkit.pack.manifest import load_pack, template_clause_ids
 from toolkit.read.document import read_docx
@@ -62,7 +63,7 @@ def lint_pack(pack_dir: Path) -> list[Finding]:
         documents = yamlio.read_file(pack_dir / "pack.yaml", PackError)["documents"]
         declared = _declared(pack_dir)
     except (PackError, KeyError, TypeError) as exc:
-        return [Finding("lint.pack", ERROR, str(exc), document=str(pack_dir / "pack.yaml"))]
+        return [finding("lint.pack", str(exc), document=str(pack_dir / "pack.yaml"))]
     findings = _manifest(pack_dir)
     used: dict[str, set[str]] = {"deal": set(), "project": set()}
     for doc_id, spec in documents.items():
@@ -73,7 +74,7 @@ def lint_pack(pack_dir: Path) -> list[Finding]:
         paths = _used_paths(template, doc_id)
         used.setdefault(spec.get("per", "deal"), set()).update(paths)
         findings += _undeclared(template, paths, declared.get(spec.get("per", "deal")))
-    return findings + _unused(pack_dir, declared, used) + _released(pack_dir)
+    return findings + _unused(pack_dir, declared, used) + _released(pack_dir) + lint_wording(pack_dir)
 
 
 def _manifest(pack_dir: Path) -> list[Finding]:
@@ -82,7 +83,7 @@ def _manifest(pack_dir: Path) -> list[Finding]:
         load_pack(pack_dir)
     except PackError as exc:
         if exc.path.suffix != ".docx":
-            return [Finding("lint.pack", ERROR, str(exc), document=exc.path.name, location=exc.field or "")]
+            return [finding("lint.pack", str(exc), document=exc.path.name, location=exc.field or "")]
     return []
 
 
@@ -99,14 +100,14 @@ def lint_template(path: Path, clauses: tuple[str, ...]) -> list[Finding]:
     return findings
 
 
-def _finding(rule: str, severity: str, path: Path, where: str, message: str, text: str = "") -> Finding:
-    return Finding(rule, severity, message, document=path.name, location=where, found=text[:120])
+def _finding(rule: str, path: Path, where: str, message: str, text: str = "") -> Finding:
+    return finding(rule, message, document=path.name, location=where, found=text[:120])
 
 
 def _markup(path: Path) -> list[Finding]:
     doc = read_docx(path, path.read_bytes())
     return [
-        _finding("lint.markup", ERROR, path, tag, f"{label} left in the template: accept or remove it in Word", text)
+        _finding("lint.markup", path, tag, f"{label} left in the template: accept or remove it in Word", text)
         for label, tag, text in doc.markup
     ]
 
@@ -131,7 +132,6 @@ def _tag_rules(path: Path, where: str, text: str) -> list[Finding]:
             out.append(
                 _finding(
                     "lint.curly_quote",
-                    ERROR,
                     path,
                     where,
                     "curly quotes inside a tag (Word's autocorrect): use straight quotes",
@@ -140,13 +140,11 @@ def _tag_rules(path: Path, where: str, text: str) -> list[Finding]:
             )
     for m in _STRUCTURAL.finditer(text):
         if m.group(2) not in " \t":
-            out.append(_finding("lint.tag", ERROR, path, where, f"no space after {{%{m.group(1)}", text))
+            out.append(_finding("lint.tag", path, where, f"no space after {{%{m.group(1)}", text))
     stripped = text.strip()
     if re.search(r"\{%(p|tr|tc)\s", stripped) and not re.fullmatch(r"\{%(p|tr|tc)\s.*?%\}", stripped):
         out.append(
-            _finding(
-                "lint.tag", ERROR, path, where, "a {%p %}/{%tr %}/{%tc %} tag must stand alone in its paragraph", text
-            )
+            _finding("lint.tag", path, where, "a {%p %}/{%tr %}/{%tc %} tag must stand alone in its paragraph", text)
         )
     return out
 
@@ -163,7 +161,6 @@ def _split(path: Path, where: str, runs: list[str], text: str) -> list[Finding]:
             out.append(
                 _finding(
                     "lint.split_tag",
-                    WARNING,
                     path,
                     where,
                     f"tag {m.group(0)[:40]} is split across runs: retype it in one go, or clear its formatting",
@@ -180,7 +177,7 @@ def _syntax(path: Path, part: str, xml: str) -> list[Finding]:
     except jinja2.TemplateSyntaxError as exc:
         line = patched.splitlines()[exc.lineno - 1] if exc.lineno else ""
         context = re.sub(r"<[^>]+>", "", line)[:120]
-        return [_finding("lint.syntax", ERROR, path, part, f"Jinja syntax: {exc.message}", context)]
+        return [_finding("lint.syntax", path, part, f"Jinja syntax: {exc.message}", context)]
     return []
 
 
@@ -190,14 +187,13 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
     root = etree.fromstring(xml)
     marks = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
     out = [
-        _finding("lint.clause_duplicate", ERROR, path, name, f"clause id {name} is used {n} times")
+        _finding("lint.clause_duplicate", path, name, f"clause id {name} is used {n} times")
         for name, n in Counter(marks).items()
         if n > 1
     ]
     out += [
         _finding(
             "lint.clause_missing",
-            ERROR,
             path,
             c,
             f"clause {c} is in the source but not in the template: run `loupan pack build`",
@@ -206,7 +202,7 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
         if c not in marks
     ]
     out += [
-        _finding("lint.clause_unknown", ERROR, path, m, f"clause id {m} is in the template but not in its source")
+        _finding("lint.clause_unknown", path, m, f"clause id {m} is in the template but not in its source")
         for m in dict.fromkeys(marks)
         if m not in declared
     ]
@@ -217,11 +213,7 @@ def _reversible(path: Path) -> list[Finding]:
     try:
         compile_template(path, path.stem)
     except PackError as exc:
-        return [
-            _finding(
-                "lint.irreversible", ERROR, path, exc.field or "", f"cannot be read back: {exc.expected}", exc.found
-            )
-        ]
+        return [_finding("lint.irreversible", path, exc.field or "", f"cannot be read back: {exc.expected}", exc.found)]
     return []
 
 
@@ -273,7 +265,7 @@ def _undeclared(path: Path, used: set[str], declared: set[str] | None) -> list[F
         return []
     prefixes = {d.rsplit(".", 1)[0] for d in declared} | {d.split("[]")[0] for d in declared}
     return [
-        _finding("lint.undeclared", ERROR, path, p, f"{p} is used but not declared in context.yaml")
+        _finding("lint.undeclared", path, p, f"{p} is used but not declared in context.yaml")
         for p in sorted(used)
         if p not in declared and p not in prefixes
     ]
@@ -282,9 +274,8 @@ def _undeclared(path: Path, used: set[str], declared: set[str] | None) -> list[F
 def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[str]]) -> list[Finding]:
     where = pack_dir / "context.yaml"
     return [
-        Finding(
+        finding(
             "lint.unused",
-            WARNING,
             f"{p} is declared for {kind} documents but no template uses it",
             document=where.name,
             location=p,

@@ -9,12 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from toolkit.checks.identity import phone_problem, resident_region_problem, uscc_org_problem
 from toolkit.domain.deal import Deal
-from toolkit.domain.ids import check_resident_id, check_uscc, mask_id
+from toolkit.domain.ids import check_resident_id, check_uscc, mask_id, mask_phone
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import Pricing, price_deal
 from toolkit.domain.project import AVAILABLE, Project, Unit
-from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.findings import Finding
+from toolkit.rules import enabled, finding
 
 HUNDRED = Decimal(100)
 
@@ -32,13 +34,14 @@ class DealCase:
 
 
 class Breach(NamedTuple):
-    """One breach of a rule; `severity` overrides the policy's (a rule may also warn)."""
+    """One breach of a rule; `rule` names a related rule reported instead (its warning form, say)."""
 
     message: str
     location: str
     expected: str
     found: str
-    severity: str = ""
+    rule: str = ""
+    paths: tuple[str, ...] = ()  # the printed values it reads (a document rule), for grouping and placing
 
 
 RuleFn = Callable[[DealCase], Iterator[Breach]]
@@ -57,24 +60,21 @@ def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
 
 def run_deal_rules(case: DealCase) -> list[Finding]:
     """Run every registered deal rule and turn its breaches into findings."""
-    findings = []
-    for rule_id, fn in RULES.items():
-        spec = case.policy.rules.get(rule_id)
-        for b in fn(case):
-            severity = b.severity or (spec.severity if spec else ERROR)
-            findings.append(
-                Finding(
-                    rule_id,
-                    severity,
-                    b.message,
-                    document=str(case.path),
-                    location=b.location,
-                    expected=b.expected,
-                    found=b.found,
-                    source=spec.source if spec else "",
-                )
-            )
-    return findings
+    return [
+        finding(
+            b.rule or rule_id,
+            b.message,
+            policy=case.policy,
+            document=str(case.path),
+            location=b.location,
+            expected=b.expected,
+            found=b.found,
+        )
+        for rule_id, fn in RULES.items()
+        if enabled(rule_id, case.policy)
+        for b in fn(case)
+        if enabled(b.rule or rule_id, case.policy)
+    ]
 
 
 def price_case(path: Path, project: Project, policy: Policy, deal: Deal) -> DealCase | None:
@@ -94,6 +94,8 @@ def yuan(x: Decimal) -> str:
 def _id_checksum(c: DealCase) -> Iterator[Breach]:
     for i, b in enumerate(c.deal.buyers):
         problem = check_resident_id(b.id_no) if b.id_type == "居民身份证" else None
+        if b.id_type == "居民身份证" and not problem:
+            problem = resident_region_problem(b.id_no)
         if problem:
             yield Breach(
                 f"买受人{b.name}的居民身份证号码未通过校验：{problem}",
@@ -102,6 +104,7 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
                 mask_id(b.id_no),
             )
     problem = check_uscc(c.project.data["seller"]["uscc"])
+    problem = problem or uscc_org_problem(c.project.data["seller"]["uscc"])
     if problem:
         yield Breach(
             f"出卖人统一社会信用代码未通过校验：{problem}",
@@ -109,6 +112,17 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
             "GB 32100 check digit",
             c.project.data["seller"]["uscc"],
         )
+
+
+@rule("contact.phone")
+def _phones(c: DealCase) -> Iterator[Breach]:
+    for i, b in enumerate(c.deal.buyers):
+        problem = phone_problem(b.phone) if b.phone else None
+        if problem:
+            where = f"buyers[{i}].phone"
+            yield Breach(
+                f"买受人{b.name}的联系电话{problem}", where, "a PRC mobile or landline number", mask_phone(b.phone)
+            )
 
 
 @rule("permit.missing")
@@ -246,7 +260,7 @@ def _deadline(c: DealCase) -> Iterator[Breach]:
             "sign_deadline",
             f"on or before {latest}",
             str(d.sign_deadline),
-            WARNING,
+            "sign_deadline.beyond_window",
         )
 
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from toolkit.checks.deal_rules import Breach, yuan
 from toolkit.checks.printed import Printed, expected_text, typed
+from toolkit.checks.where import Outline
 from toolkit.domain.money import CapitalsError, lint_capitals, parse_capitals
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import FEN, YUAN, quantize
 from toolkit.domain.project import Project
+from toolkit.findings import Finding
 from toolkit.read.document import DocumentText
 from toolkit.read.parse import Parsed
+from toolkit.rules import enabled, finding
 from toolkit.text import normalize
 from toolkit.textdiff import redline, show
 
 HUNDRED = Decimal(100)
+_PATH = re.compile(r"^[a-z_]+[.\[]")
 PROJECT_PATHS = ("project.", "seller.", "land.", "escrow.", "terms.", "policy.", "permit.", "unit.")
 
 
@@ -35,6 +41,8 @@ class DocCase:
     policy: Policy
     reference: dict[str, Any]  # what the project says for project-level paths
     script: str = "hans"
+    outline: Outline = field(default_factory=lambda: Outline(None))
+    template: Path | None = None  # the DOCX template the document was made from
 
 
 DocRule = Callable[[DocCase], Iterator[Breach]]
@@ -53,10 +61,27 @@ def doc_rule(rule_id: str) -> Callable[[DocRule], DocRule]:
 
 @doc_rule("clause.altered")
 def _altered(c: DocCase) -> Iterator[Breach]:
-    for d in c.parsed.deviations:
+    for run in _runs(c.parsed.deviations):
+        if len(run) > 1:  # a page taken out: one finding with the range, not one per clause
+            first, last = run[0].clause, run[-1].clause
+            text = "".join(d.expected for d in run)
+            yield Breach(f"自{first}至{last}共{len(run)}段条款缺失（可能缺页）", first, text, "", paths=())
+            continue
+        d = run[0]
         lines = redline(d.expected, d.found)
         what = {"altered": "条款文字与模板不一致", "missing": "条款缺失", "inserted": "插入了模板中没有的文字"}[d.kind]
-        yield Breach(f"{d.clause}：{what}：{show(lines)}", d.clause, d.expected, d.found)
+        yield Breach(f"{what}：{show(lines)}", d.clause, d.expected, d.found)
+
+
+def _runs(deviations: list) -> list[list]:
+    """Split deviations into runs: consecutive missing clauses together, every other deviation alone."""
+    runs: list[list] = []
+    for d in deviations:
+        if runs and d.kind == "missing" and runs[-1][-1].kind == "missing":
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
 
 
 @doc_rule("doc.markup")
@@ -84,17 +109,20 @@ def _one_capital(v, figures: Decimal | None) -> Iterator[Breach]:
     try:
         amount = parse_capitals(v.text)
     except CapitalsError as exc:
-        yield Breach(f"{v.clause}：大写金额“{v.text}”无法识别：{exc}", v.clause, "a valid amount in capitals", v.text)
+        yield Breach(
+            f"大写金额“{v.text}”无法识别：{exc}", v.clause, "a valid amount in capitals", v.text, paths=(v.path,)
+        )
         return
     if figures is not None and amount != figures:
         yield Breach(
-            f"{v.clause}：大写金额{v.text}（{yuan(amount)}）与小写金额{yuan(figures)}不一致",
+            f"大写金额{v.text}（{yuan(amount)}）与小写金额{yuan(figures)}不一致",
             v.clause,
             yuan(figures),
             f"{v.text} = {yuan(amount)}",
+            paths=(v.path,),
         )
     for problem in lint_capitals(v.text):
-        yield Breach(f"{v.clause}：大写金额书写不规范：{problem}", v.clause, "", v.text, "warning")
+        yield Breach(f"大写金额书写不规范：{problem}", v.clause, "", v.text, "amount.words_style", (v.path,))
 
 
 @doc_rule("terms.mismatch")
@@ -113,6 +141,7 @@ def _inside(c: DocCase) -> Iterator[Breach]:
                     path,
                     "one value",
                     " / ".join(map(str, seen)),
+                    paths=(path,),
                 )
 
 
@@ -125,7 +154,7 @@ def _against_project(c: DocCase) -> Iterator[Breach]:
         for v in values:
             want = expected_text(c.reference[path], v.filter, c.script)
             if normalize(v.text) != want:
-                yield Breach(f"{v.clause}：{path}印为“{v.text}”，项目资料为“{want}”", v.clause, want, v.text)
+                yield Breach(f"印为“{v.text}”，项目资料为“{want}”", v.clause, want, v.text, paths=(path,))
                 break
 
 
@@ -139,11 +168,15 @@ def _ticks(c: DocCase) -> Iterator[Breach]:
                 boxes[0].clause,
                 "exactly one ■",
                 "、".join(chosen) or "none",
+                "option.ticks",
+                (path,),
             )
             continue
         text = c.printed.first(path, "text")
         if text is not None and normalize(text.text) != normalize(chosen[0]):
-            yield Breach(f"{path}勾选为“{chosen[0]}”，正文为“{text.text}”", boxes[0].clause, chosen[0], text.text)
+            yield Breach(
+                f"勾选为“{chosen[0]}”，正文为“{text.text}”", boxes[0].clause, chosen[0], text.text, paths=(path,)
+            )
 
 
 @doc_rule("amount.arithmetic")
@@ -156,6 +189,7 @@ def _areas(c: DocCase) -> Iterator[Breach]:
             "unit.building_area",
             str(inner + shared),
             str(build),
+            paths=("unit.building_area", "unit.inner_area", "unit.shared_area"),
         )
 
 
@@ -169,6 +203,7 @@ def _prices(c: DocCase) -> Iterator[Breach]:
             "deal.total",
             yuan(quantize(unit_price * area, YUAN)),
             yuan(total),
+            paths=("deal.total", "deal.unit_price", "unit.building_area"),
         )
     list_price, list_total = p.typed("unit.list_unit_price"), p.typed("deal.list_total")
     if None not in (area, list_price, list_total) and quantize(list_price * area, FEN) != list_total:
@@ -177,6 +212,7 @@ def _prices(c: DocCase) -> Iterator[Breach]:
             "deal.list_total",
             yuan(quantize(list_price * area, FEN)),
             yuan(list_total),
+            paths=("deal.list_total", "unit.list_unit_price", "unit.building_area"),
         )
     yield from _discount_stack(c, list_total, total)
 
@@ -196,6 +232,7 @@ def _discount_stack(c: DocCase, list_total: Decimal | None, total: Decimal | Non
             "deal.total",
             yuan(want),
             yuan(total),
+            paths=("deal.total", "deal.list_total", "deal.discounts"),
         )
 
 
@@ -207,7 +244,11 @@ def _plan(c: DocCase) -> Iterator[Breach]:
     total, deposit = p.typed("deal.total"), p.typed("deal.deposit")
     if rows and total is not None and None not in amounts and sum(amounts) != total:
         yield Breach(
-            f"付款计划合计{yuan(sum(amounts))}不等于成交总价{yuan(total)}", "deal.plan", yuan(total), yuan(sum(amounts))
+            f"付款计划合计{yuan(sum(amounts))}不等于成交总价{yuan(total)}",
+            "deal.plan",
+            yuan(total),
+            yuan(sum(amounts)),
+            paths=("deal.plan", "deal.total"),
         )
     if rows and deposit is not None and amounts[0] is not None and amounts[0] != deposit:
         yield Breach(
@@ -215,31 +256,45 @@ def _plan(c: DocCase) -> Iterator[Breach]:
             "deal.plan[0]",
             yuan(deposit),
             yuan(amounts[0]),
+            paths=("deal.plan[0]", "deal.deposit"),
         )
     dues = [d for d in (p.typed(f"deal.plan[{i}].due") for i in rows) if d is not None]
     if dues != sorted(dues):
-        yield Breach("付款计划的应付日期未按先后顺序排列", "deal.plan", "increasing dates", ", ".join(map(str, dues)))
+        yield Breach(
+            "付款计划的应付日期未按先后顺序排列",
+            "deal.plan",
+            "increasing dates",
+            ", ".join(map(str, dues)),
+            paths=("deal.plan",),
+        )
 
 
-def run_doc_rules(case: DocCase) -> list:
-    """Run every document rule on one document and return Findings."""
-    from toolkit.findings import Finding
+def run_doc_rules(case: DocCase) -> list[Finding]:
+    """Run every document rule on one document and return its findings, placed as a reader finds them."""
+    return [
+        doc_finding(case, b.rule or rule_id, b)
+        for rule_id, fn in DOC_RULES
+        if enabled(rule_id, case.policy)
+        for b in fn(case)
+        if enabled(b.rule or rule_id, case.policy)
+    ]
 
-    out = []
-    for rule_id, fn in DOC_RULES:
-        spec = case.policy.rules.get(rule_id)
-        for b in fn(case):
-            out.append(
-                Finding(
-                    rule_id,
-                    b.severity or (spec.severity if spec else "error"),
-                    b.message,
-                    document=case.name,
-                    location=b.location,
-                    expected=str(b.expected),
-                    found=str(b.found),
-                    source=spec.source if spec else "",
-                    extra={"redline": redline(b.expected, b.found)} if rule_id == "clause.altered" else {},
-                )
-            )
-    return out
+
+def doc_finding(case: DocCase, rule_id: str, b: Breach) -> Finding:
+    """Turn a breach into a finding: located by heading, table and row, with the clause id beside it."""
+    paths = list(b.paths) or ([b.location] if _PATH.match(b.location) and b.location not in case.outline.at else [])
+    place = case.outline.place(b.location, case.printed, paths[0] if paths else "")
+    extra: dict[str, Any] = {"paths": paths} if paths else {}
+    if rule_id == "clause.altered":
+        extra["redline"] = redline(b.expected, b.found)
+    return finding(
+        rule_id,
+        b.message,
+        policy=case.policy,
+        document=case.name,
+        location=place.location,
+        clause=place.clause,
+        expected=str(b.expected),
+        found=str(b.found),
+        extra=extra,
+    )

@@ -8,18 +8,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.checks.deal_rules import RULES, DealCase
-from toolkit.checks.doc_rules import DocCase, run_doc_rules
+from toolkit.checks import prominence, term_rules  # noqa: F401  (they register their document rules)
+from toolkit.checks.content import Wording, scan
+from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
+from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
+from toolkit.checks.follows import group
 from toolkit.checks.printed import Printed, printed_values
+from toolkit.checks.where import Outline
 from toolkit.domain.deal import Buyer, Deal, ExtraDiscount, Payment
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import FEN, PlanRow, Pricing, quantize
 from toolkit.domain.project import AVAILABLE, Project
-from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.findings import Finding
+from toolkit.pack.clauses import CompiledDocument
 from toolkit.pack.manifest import Pack
 from toolkit.read.document import DocumentText, UnreadableError, read_document, terms_property
 from toolkit.read.parse import Parsed, parse
 from toolkit.render.context import base_context
+from toolkit.rules import enabled, finding
 from toolkit.script import convert
 from toolkit.text import normalize
 
@@ -27,6 +33,7 @@ IDENTIFY_SCORE = 0.6
 # Which printed values each deal rule needs; a rule runs on a document only when they are all printed.
 NEEDS = {
     "id.checksum": ("buyers",),
+    "contact.phone": ("buyers",),
     "permit.missing": ("unit.code", "deal.subscribe_date"),
     "price.below_floor": ("unit.code", "deal.total"),
     "price.above_filed": ("unit.code", "deal.total"),
@@ -36,6 +43,15 @@ NEEDS = {
     "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
 }
 CONTRACTABLE = (AVAILABLE, "已认购")
+# A deal file's field names as the document prints them (the deal rules name the deal file's fields).
+DEAL_TO_PRINTED = {
+    "unit": "unit.code",
+    "deposit": "deal.deposit",
+    "sign_deadline": "deal.sign_deadline",
+    "subscribe_date": "deal.subscribe_date",
+    "extra_discount": "deal.discounts",
+    "buyers": "buyers",
+}
 
 
 @dataclass
@@ -49,6 +65,7 @@ class CheckedDocument:
     printed: Printed | None = None
     parsed: Parsed | None = None
     findings: list[Finding] = field(default_factory=list)
+    outline: Outline = field(default_factory=lambda: Outline(None))
 
 
 def check_documents(
@@ -60,9 +77,11 @@ def check_documents(
     for d in docs:
         if d.printed is not None:
             by_deal.setdefault(str(d.printed.typed("doc.number") or ""), []).append(d)
-    for group in by_deal.values():
-        for a, b in zip(group, group[1:]):
+    for same in by_deal.values():
+        for a, b in zip(same, same[1:]):
             b.findings += cross_check(a, b, pack)
+    for d in docs:
+        d.findings = group(d.findings)
     return docs
 
 
@@ -74,7 +93,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     except UnreadableError as exc:
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
-    doc_id, parsed, note, script = identify(text, pack, script)
+    doc_id, parsed, note, script, compiled = identify(text, pack, script)
     if doc_id is None:
         out.findings.append(
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
@@ -83,15 +102,35 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     out.doc_id, out.pack, out.version, out.parsed = doc_id, pack.name, pack.version, parsed
     out.printed = printed_values(path.name, parsed)
     if note:
-        out.findings.append(_finding(policy, "doc.unknown", note, path.name, WARNING))
-    case = DocCase(
-        path.name, doc_id, text, parsed, out.printed, project, policy, reference(project, policy, out.printed), script
-    )
-    out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case)
+        out.findings.append(_finding(policy, "doc.version_unarchived", note, path.name))
+    ref, out.outline = reference(project, policy, out.printed), Outline(compiled)
+    template = _template(pack, text, doc_id)
+    case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline, template)
+    out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
     return out
 
 
-def identify(text: DocumentText, pack: Pack, script: str | None) -> tuple[str | None, Parsed | None, str, str]:
+def added_wording(c: DocCase) -> list[Finding]:
+    """Run the content rules over what the document added or changed, and over its free-text values."""
+    changed = [(d.clause, d.found) for d in c.parsed.deviations if d.kind != "missing" and d.found]
+    typed = [(v.clause, v.text) for values in c.printed.by_path.values() for v in values if v.filter == "text"]
+    items = []
+    for key, text in changed + typed:
+        place = c.outline.place(key)
+        items.append(Wording(c.doc_id, c.name, place.location, place.clause, text))
+    return scan(items, c.policy)
+
+
+def _template(pack: Pack, text: DocumentText, doc_id: str) -> Path:
+    """Return the template a document was made from: its recorded pack version's, else the current one."""
+    version = text.properties.get("pack_version", pack.version)
+    source = pack if version == pack.version else (pack.release(version) or pack)
+    return source.document(doc_id).template
+
+
+def identify(
+    text: DocumentText, pack: Pack, script: str | None
+) -> tuple[str | None, Parsed | None, str, str, CompiledDocument | None]:
     """Take the document type and script from the provenance; failing that, from the best-matching wording."""
     props = text.properties
     doc_id = props.get("document")
@@ -105,14 +144,14 @@ def identify(text: DocumentText, pack: Pack, script: str | None) -> tuple[str | 
             if source is not None
             else (f"文件由模板包{pack.name} {version}生成，该版本未存档（releases/），按当前版本{pack.version}检查")
         )
-        source = source or pack
-        return doc_id, parse(text.stream, source.compiled_for(doc_id, script), text.location_at), note, script
+        compiled = (source or pack).compiled_for(doc_id, script)
+        return doc_id, parse(text.stream, compiled, text.location_at), note, script, compiled
     scripts = [script] if script else ["hans", "hant"]
     scored = [(parse(text.stream, pack.compiled_for(d, s), text.location_at), d, s) for d in deal_docs for s in scripts]
     parsed, best, script = max(scored, key=lambda s: s[0].score)
     if parsed.score < IDENTIFY_SCORE:
-        return None, None, f"与模板文字的最高吻合度为{parsed.score:.0%}", script
-    return best, parsed, "", script
+        return None, None, f"与模板文字的最高吻合度为{parsed.score:.0%}", script, None
+    return best, parsed, "", script, pack.compiled_for(best, script)
 
 
 def reference(project: Project, policy: Policy, printed: Printed) -> dict[str, Any]:
@@ -145,42 +184,24 @@ def printed_deal_rules(c: DocCase) -> list[Finding]:
     deal, pricing = _deal(p, c.project, c.script), _pricing(p, unit)
     out = []
     for rule_id, needs in NEEDS.items():
-        if all(_printed(p, n) for n in needs):
+        if all(_printed(p, n) for n in needs) and enabled(rule_id, c.policy):
             case = DealCase(Path(c.name), c.project, c.policy, deal, unit, pricing)
-            out += [_relabel(f, c.name) for f in _one_rule(rule_id, case)]
+            out += [doc_finding(c, b.rule or rule_id, _on_document(b, needs)) for b in RULES[rule_id](case)]
     allowed = (AVAILABLE,) if c.doc_id == "subscription" else CONTRACTABLE
     if unit.status not in allowed:
-        out.append(_finding(c.policy, "unit.unavailable", f"房号{unit.code}当前状态为{unit.status}", c.name))
+        place = c.outline.place("unit.code", c.printed)
+        message = f"房号{unit.code}当前状态为{unit.status}"
+        out.append(
+            _finding(c.policy, "unit.unavailable", message, c.name, location=place.location, clause=place.clause)
+        )
     return out
 
 
-def _one_rule(rule_id: str, case: DealCase) -> list[Finding]:
-    spec = case.policy.rules.get(rule_id)
-    return [
-        Finding(
-            rule_id,
-            b.severity or (spec.severity if spec else ERROR),
-            b.message,
-            location=b.location,
-            expected=b.expected,
-            found=b.found,
-            source=spec.source if spec else "",
-        )
-        for b in RULES[rule_id](case)
-    ]
-
-
-def _relabel(f: Finding, name: str) -> Finding:
-    return Finding(
-        f.rule,
-        f.severity,
-        f.message,
-        document=name,
-        location=f.location,
-        expected=f.expected,
-        found=f.found,
-        source=f.source,
-    )
+def _on_document(b: Breach, needs: tuple[str, ...]) -> Breach:
+    """Point a deal rule's breach at the printed values it read (the deal file's field names mean nothing here)."""
+    path = DEAL_TO_PRINTED.get(b.location.split(".")[0], b.location)
+    path = "deal." + path if path.startswith("discounts[") else path
+    return b._replace(location=path, paths=(path, *needs))
 
 
 def _printed(p: Printed, path: str) -> bool:
@@ -261,16 +282,17 @@ def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Find
         for path in _paths(a.printed, b.printed, term.path):
             va, vb = a.printed.typed(path), b.printed.typed(path)
             if va is not None and vb is not None and va != vb:
+                place = b.outline.place(path, b.printed)
                 out.append(
-                    Finding(
+                    finding(
                         "terms.mismatch",
-                        ERROR,
-                        f"{term.label}（{path}）不一致：{a.path.name}为“{va}”，{b.path.name}为“{vb}”",
+                        f"{term.label}不一致：{a.path.name}为“{va}”，{b.path.name}为“{vb}”",
                         document=b.path.name,
-                        location=path,
+                        location=place.location,
+                        clause=place.clause,
                         expected=str(va),
                         found=str(vb),
-                        extra={"term": term.id, "documents": [a.path.name, b.path.name]},
+                        extra={"term": term.id, "documents": [a.path.name, b.path.name], "paths": [path]},
                     )
                 )
     return out
@@ -294,18 +316,26 @@ def provenance_terms(c: DocCase) -> list[Finding]:
             continue
         want = _recorded(raw, printed, c.script)
         if want != printed:
+            place = c.outline.place(path, c.printed)
             out.append(
                 _finding(
                     c.policy,
                     "terms.mismatch",
-                    f"{path}印为“{printed}”，生成时为“{want}”：文件在生成后被改动",
+                    f"印为“{_shown(printed)}”，生成时为“{_shown(want)}”：文件在生成后被改动",
                     c.name,
-                    location=f"{path} (document properties)",
+                    location=place.location,
+                    clause=place.clause,
                     expected=str(want),
                     found=str(printed),
+                    extra={"paths": [path], "provenance": True},
                 )
             )
     return out
+
+
+def _shown(value: Any) -> str:
+    """Write a value for a message as the document prints it (amounts with separators and two decimals)."""
+    return yuan(value) if isinstance(value, Decimal) else str(value)
 
 
 def _recorded(raw: Any, like: Any, script: str) -> Any:
@@ -316,13 +346,5 @@ def _recorded(raw: Any, like: Any, script: str) -> Any:
     return normalize(convert(str(raw), script))
 
 
-def _finding(policy: Policy, rule: str, message: str, document: str, severity: str = "", **kw: str) -> Finding:
-    spec = policy.rules.get(rule)
-    return Finding(
-        rule,
-        severity or (spec.severity if spec else ERROR),
-        message,
-        document=document,
-        source=spec.source if spec else "",
-        **kw,
-    )
+def _finding(policy: Policy, rule: str, message: str, document: str, **kw: Any) -> Finding:
+    return finding(rule, message, policy=policy, document=document, **kw)

@@ -14,9 +14,10 @@ from toolkit import yamlio
 from toolkit.domain.deal import Deal, deal_from_data
 from toolkit.domain.project import Project, project_from_data
 from toolkit.errors import ProjectError
-from toolkit.findings import ERROR, Finding
+from toolkit.findings import Finding
 from toolkit.pack.manifest import Pack
 from toolkit.pack.schema import validate, validate_rows
+from toolkit.rules import finding
 from toolkit.tables import xlsx_rows
 
 INPUT_INVALID = "input.invalid"
@@ -96,4 +97,4 @@ def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
 
 def _invalid(path: Path, field: str, message: str) -> Finding:
     where = f"{path.name}: field '{field}'" if field else path.name
-    return Finding(INPUT_INVALID, ERROR, f"{where}: {message}", document=str(path), location=field)
+    return finding(INPUT_INVALID, f"{where}: {message}", document=str(path), location=field)

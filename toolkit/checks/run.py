@@ -9,8 +9,9 @@ from toolkit.checks.deal_rules import DealCase, price_case, run_deal_rules
 from toolkit.checks.inputs import INPUT_INVALID, read_deal
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
-from toolkit.findings import ERROR, Finding, has_errors
+from toolkit.findings import Finding, has_errors
 from toolkit.pack.manifest import Pack
+from toolkit.rules import finding
 
 
 @dataclass
@@ -49,9 +50,8 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
     out = []
     if unit not in project.units:
         out.append(
-            Finding(
+            finding(
                 INPUT_INVALID,
-                ERROR,
                 f"{path.name}: field 'unit': 房号{unit}不在价目表中",
                 document=str(path),
                 location="unit",
@@ -61,9 +61,8 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
         )
     if salesperson not in project.staff:
         out.append(
-            Finding(
+            finding(
                 INPUT_INVALID,
-                ERROR,
                 f"{path.name}: field 'salesperson': {salesperson}不在项目人员名单中",
                 document=str(path),
                 location="salesperson",
@@ -83,9 +82,8 @@ def duplicate_deal_numbers(checks: list[DealCheck]) -> list[Finding]:
             continue
         first = seen.setdefault(c.deal_no, c.path)
         if first != c.path:
-            f = Finding(
+            f = finding(
                 INPUT_INVALID,
-                ERROR,
                 f"{c.path.name}: field 'deal_no': {c.deal_no} 已用于 {first.name}",
                 document=str(c.path),
                 location="deal_no",

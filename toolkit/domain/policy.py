@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,15 +14,22 @@ DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "policies" / "default.yam
 SEVERITIES = ("error", "warning")
 
 
+REQUIRED = ("id", "severity", "title", "text", "source")
+
+
 @dataclass(frozen=True)
 class RuleSpec:
-    """A rule's entry in the policy: severity, and what staff are told."""
+    """A rule's entry in the policy: severity, what staff are told, where it rests and what it reads."""
 
     id: str
     severity: str
     title: str
     text: str
     source: str
+    applies_to: tuple[str, ...] = ()  # the inputs it reads: deal, subscription, contract, receipt, pack, ...
+    summary: str = ""  # what it finds, for the documentation's rule table
+    enabled: bool = True  # its switch: a project may turn a rule off in policies.yaml
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -84,14 +91,30 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rules(path: Path, items: list[dict[str, Any]]) -> dict[str, RuleSpec]:
-    rules = {}
-    for i, item in enumerate(items):
-        missing = [k for k in ("id", "severity", "title", "text", "source") if k not in item]
-        if missing:
-            raise PolicyError(path=path, field=f"rules[{i}].{missing[0]}", expected="a value")
-        if item["severity"] not in SEVERITIES:
-            raise PolicyError(
-                path=path, field=f"rules[{i}].severity", expected="error or warning", found=str(item["severity"])
-            )
-        rules[item["id"]] = RuleSpec(**{k: str(item[k]) for k in ("id", "severity", "title", "text", "source")})
-    return rules
+    return {str(item.get("id")): _rule(path, i, item) for i, item in enumerate(items)}
+
+
+def _rule(path: Path, i: int, item: Any) -> RuleSpec:
+    """Read one entry of `rules:`, naming the file and field of what is wrong."""
+    if not isinstance(item, dict):
+        raise PolicyError(path=path, field=f"rules[{i}]", expected="a mapping with id, severity, title, text, source")
+    missing = [k for k in REQUIRED if k not in item]
+    if missing:
+        raise PolicyError(path=path, field=f"rules[{i}].{missing[0]}", expected="a value")
+    if item["severity"] not in SEVERITIES:
+        raise PolicyError(
+            path=path, field=f"rules[{i}].severity", expected="error or warning", found=str(item["severity"])
+        )
+    applies = item.get("applies_to") or ()
+    if isinstance(applies, str) or not all(isinstance(a, str) for a in applies):
+        raise PolicyError(path=path, field=f"rules[{i}].applies_to", expected="a list of document kinds")
+    item = {"enabled": True, **item}
+    if not isinstance(item["enabled"], bool):
+        raise PolicyError(path=path, field=f"rules[{i}].enabled", expected="true or false")
+    params = item.get("params") or {}
+    if not isinstance(params, dict):
+        raise PolicyError(path=path, field=f"rules[{i}].params", expected="a mapping")
+    id_, severity, title, text, source = (str(item[k]) for k in REQUIRED)
+    return RuleSpec(
+        id_, severity, title, text, source, tuple(applies), str(item.get("summary", "")), item["enabled"], params
+    )

@@ -112,7 +112,7 @@ def project_context(
             "authority": _authority(project, policy),
             "layouts": _layouts(project),
             "prices": _prices(project),
-            "rules": [asdict(r) for r in policy.rules.values()],
+            "rules": [asdict(r) for r in policy.rules.values() if r.enabled and "pack" not in r.applies_to],
             "qa": list(qa),
         }
     )

@@ -46,7 +46,7 @@ def _row(f: Finding) -> str:
         detail = escape(f.message.split("：")[0]) + "<div class='redline'>" + detail + "</div>"
     return (
         f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
-        f"<td>{escape(f.location)}</td><td>{detail}</td></tr>"
+        f"<td>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"
     )
 
 
