@@ -32,14 +32,37 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping names the same key twice: refused, never the last value silently."""
+
+    def __init__(self, key: str, mark):
+        super().__init__(None, None, f"duplicate key '{key}'", mark)
+        self.key = key
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    """Build a mapping, refusing a key given twice (works for the pure-Python and the C loader)."""
+    loader.flatten_mapping(node)
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)):
+            continue  # an unhashable key: construct_mapping says so
+        if key in seen:
+            raise DuplicateKeyError(str(key), key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
 def _yaml12(loader: Any) -> Any:
-    """Give a safe loader class YAML 1.2 booleans and lenient timestamps."""
+    """Give a safe loader class YAML 1.2 booleans, lenient timestamps and no duplicate keys."""
     loader.yaml_implicit_resolvers = {
         key: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
     }
     loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
     loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    loader.add_constructor("tag:yaml.org,2002:map", _mapping)
     return loader
 
 
@@ -49,6 +72,7 @@ CLoader: Any = (
     if getattr(yaml, "__with_libyaml__", False)
     else None
 )
+
 
 YAMLError = yaml.YAMLError
 
@@ -85,3 +109,5 @@ def read_file(path: Path, error: type[InputFileError]) -> Any:
         raise error(path=path, expected="UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise error(path=path, expected="valid YAML", found=problem(exc)) from None
+    except RecursionError:
+        raise error(path=path, expected="valid YAML", found="nested too deeply") from None

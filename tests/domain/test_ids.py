@@ -155,3 +155,31 @@ def test_mask_phone(phone: str, masked: str) -> None:
 def test_masks_hide_the_middle() -> None:
     assert "19880612" not in mask_id("440305198806124536")
     assert "0013" not in mask_phone("13800138000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张三440305198806124536",
+        "ID440305198806124536",
+        "id:44030519880612453X.",
+        "a440305880612453b",
+        "电话+86 138-0013-8000",
+        "tel 138 0013 8000",
+        "8613800138000",
+        "0086-13800138000",
+        "买受人(13800138000)",
+    ],
+)
+def test_mask_text_hides_every_id_and_phone_in_free_text(text: str) -> None:
+    from toolkit.domain.ids import mask_text
+
+    masked = mask_text(text)
+    assert "****" in masked and "0612" not in masked and "0013" not in masked
+
+
+@pytest.mark.parametrize("text", ["CHY-2026-0001 1-1801 2026-12-01 1380000.00元", "sha 3f2a", "第12条"])
+def test_mask_text_leaves_codes_dates_and_amounts(text: str) -> None:
+    from toolkit.domain.ids import mask_text
+
+    assert mask_text(text) == text

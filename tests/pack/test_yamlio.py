@@ -85,8 +85,10 @@ def test_yaml_1_2_booleans_and_lenient_dates():
     }
 
 
-def test_a_duplicated_key_keeps_the_last_value_as_before():
-    assert yamlio.load_yaml("unit: 1-0201\nunit: 1-0202\n") == {"unit": "1-0202"}
+def test_a_duplicated_key_is_refused_by_either_loader_naming_the_key():  # issue 16: never the last value silently
+    for load in (yamlio.load_yaml, yamlio.load_pure):
+        with pytest.raises(yamlio.YAMLError, match="duplicate key 'unit'"):
+            load("unit: 1-0201\nunit: 1-0202\n")
 
 
 def test_a_clean_text_is_parsed_by_libyaml_when_it_is_installed(monkeypatch):

@@ -137,7 +137,7 @@ def test_data_holding_xml_or_template_syntax_is_rendered_literally(ws, tmp_path)
     data = yaml.safe_load(DEAL1.read_text(encoding="utf-8"))
     name = "张&伟<b>{{ 7*7 }}{% if 1 %}x{% endif %}]]>"
     data["buyers"][0]["name"] = name
-    data["buyers"][0]["address"] = "深圳\n南山区\x01科技园 & <w:t>"
+    data["buyers"][0]["address"] = "深圳\n南山区 科技园 & <w:t>"  # a control character is refused (input.invalid)
     path = tmp_path / "escape.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = api.render(ws, deals=[path], docs=["contract", "subscription"], out=tmp_path / "out")

@@ -15,12 +15,14 @@ from typing import Any, NamedTuple
 
 from toolkit.checks.documents import CheckedDocument, check_documents
 from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
-from toolkit.errors import PdfUnavailableError, UsageError
+from toolkit.domain.ids import mask_data
+from toolkit.errors import PdfUnavailableError, ToolkitError, UsageError
 from toolkit.findings import Finding
-from toolkit.inbox.names import mask
+from toolkit.inbox.lock import InboxLock, check_ledger
+from toolkit.inbox.names import for_log
 from toolkit.inbox.pipeline import InboxConfig, Pipeline
 from toolkit.inbox.watcher import QueueSource, WatchdogSource, Watcher, check_folders
-from toolkit.inbox.worker import CheckWorker
+from toolkit.inbox.worker import CheckPool
 from toolkit.ledger.store import Ledger, ledger_path
 from toolkit.render.batch import RenderedDoc, render_text, to_pdf
 from toolkit.render.context import deal_context, project_context
@@ -172,8 +174,10 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     if not (cfg.project_dir / "project.yaml").is_file():
         raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
     check_folders(cfg)
+    check_ledger(ledger_path(cfg.project_dir))
+    lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
     ledger = Ledger(ledger_path(cfg.project_dir))
-    worker = CheckWorker(cfg.project_dir, cfg.pack_dir, cfg.time_limit)
+    worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit)  # the pipeline takes a CheckWorker-like pool
     try:
         worker.start()
         pipeline = Pipeline(cfg, ledger, worker, log)
@@ -184,12 +188,17 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     finally:
         worker.stop()
         ledger.close()
+        lock.release()
 
 
 def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
     """Process what is in the inbox now (each file once it is stable), then return how many were taken."""
     with _inbox(cfg, log) as watcher:
-        return watcher.run(once=True)
+        taken = watcher.run(once=True)
+        if watcher.pipeline.unfinished:  # a run that could not file everything must not look like success
+            left = "; ".join(f"{for_log(n)}: {why}" for n, why in sorted(watcher.pipeline.unfinished.items()))
+            raise ToolkitError(f"{taken} file(s) taken, {len(watcher.pipeline.unfinished)} could not be filed: {left}")
+        return taken
 
 
 def watch(
@@ -242,12 +251,13 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> InboxStatus:
     path = ledger_path(Path(project_dir))
     if not path.is_file():
         return InboxStatus(str(path))
+    check_ledger(path)
     ledger = Ledger(path)
     try:
 
         def rows(outcome: str) -> list[FileSummary]:
             return [
-                FileSummary(r.id, mask(r.name), r.document, r.deal_no, r.decided_at, r.reasons)
+                FileSummary(r.id, for_log(r.name), r.document, r.deal_no, r.decided_at, mask_data(r.reasons))
                 for r in ledger.recent(outcome, recent)
             ]
 

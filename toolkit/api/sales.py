@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from toolkit.checks.run import check_deal
 from toolkit.control.changes import ChangeResult
-from toolkit.domain.ids import mask_id
+from toolkit.domain.ids import mask_data, mask_id
 from toolkit.errors import UsageError
 from toolkit.findings import Finding
 from toolkit.inbox.names import mask
@@ -110,9 +110,16 @@ def unit_show(ws: Workspace, code: str) -> UnitView:
             if r.unit == code
         ]
         return UnitView(
-            code, state.status, state.pending, state.needs_pricing, price, _masked_deal(deal), docs,
-            s.changes_of_unit(code), s.history(code),
-        )  # fmt: skip
+            code,
+            state.status,
+            state.pending,
+            state.needs_pricing,
+            price,
+            mask_data(_masked_deal(deal)),
+            mask_data(docs),
+            mask_data(s.changes_of_unit(code)),
+            mask_data(s.history(code)),
+        )  # fmt: skip  (personal numbers masked)
 
 
 def _masked_deal(deal: dict[str, Any] | None) -> dict[str, Any] | None:

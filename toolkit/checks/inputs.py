@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import yamlio
+from toolkit.checks.input_values import value_problems
 from toolkit.domain.deal import Deal, deal_from_data
 from toolkit.domain.project import Project, project_from_data
 from toolkit.errors import ProjectError
@@ -73,6 +74,10 @@ def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
                 expected=problems[0].message,
                 found=repr(row.get(problems[0].field, ""))[:60],
             )
+        bad = next(value_problems(data), None)  # "NaN" or "inf" taken as a decimal, a control character
+        if bad:
+            raise ProjectError(path=path, field=f"line {line}: {bad[0]}", expected="a finite number or plain text",
+                               found=bad[1])  # fmt: skip
         if data["code"] in seen:
             raise ProjectError(path=path, field=f"line {line}: code", expected="a unique unit code", found=data["code"])
         seen.add(data["code"])
@@ -83,15 +88,23 @@ def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
 def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
     """Read one deal file; a malformed file gives input.invalid findings, never an exception."""
     path = Path(path)
+    if path.is_dir():
+        return None, [_invalid(path, "", "是文件夹，不是交易文件 (a folder, not a deal file: give a .yaml file)")]
     try:
         raw = yamlio.load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return None, [_invalid(path, "", f"cannot read the file: {exc.__class__.__name__}")]
     except yamlio.YAMLError as exc:
-        return None, [_invalid(path, "", f"not valid YAML: {yamlio.problem(exc)}")]
+        return None, [_invalid(path, getattr(exc, "key", ""), f"not valid YAML: {yamlio.problem(exc)}")]
+    except RecursionError:
+        return None, [_invalid(path, "", "nested too deeply to be a deal")]
+    bad = list(value_problems(raw))
+    if bad:
+        return None, [_invalid(path, field, why) for field, why in bad]
     data, problems = validate(raw, pack.schema["deal"])
+    problems = [(p.field, p.message) for p in problems] or list(value_problems(data))  # e.g. "NaN" as a decimal
     if problems:
-        return None, [_invalid(path, p.field, p.message) for p in problems]
+        return None, [_invalid(path, field, why) for field, why in problems]
     return deal_from_data(data), []
 
 

@@ -66,6 +66,10 @@ def _render(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project, pack_dir=args.pack)
     deals = api.deal_files(ws) if args.all_deals else args.deal
     for d in deals:
+        if Path(d).is_dir():
+            raise UsageError(
+                f"{d}: 是文件夹，不是交易文件 / a folder, not a deal file (give a .yaml file, or --all-deals)"
+            )
         if not Path(d).is_file():
             raise UsageError(f"{d}: no such deal file")
     progress = None if args.quiet or len(deals) < 10 else _progress

@@ -89,3 +89,27 @@ def mask_phone(s: str) -> str:
     if len(number) <= 7:
         return country + "*" * len(number)
     return country + number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+# An ID or phone number is found by its digits alone: letters, CJK and punctuation around it do not protect it.
+_RESIDENT_18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_RESIDENT_15 = re.compile(r"(?<!\d)\d{15}(?!\d)")
+_MOBILE = re.compile(r"(?<![\d+])((?:\+|00)?86[\s-]*)?(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")  # 3-4-4
+
+
+def mask_text(text: str) -> str:
+    """Mask every resident ID (18 or 15 digits) and mobile number (+86, spaces, dashes) within free text."""
+    text = _RESIDENT_18.sub(lambda m: mask_id(m.group()), str(text))
+    text = _RESIDENT_15.sub(lambda m: mask_id(m.group()), text)
+    return _MOBILE.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(2)), text)
+
+
+def mask_data(value):
+    """Mask personal numbers in every string of a JSON-like value (dicts, lists, strings)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_data(v) for v in value]
+    return value

@@ -1,32 +1,42 @@
-"""One file's way through the inbox: claim, judge, report, record, file. Nothing is deleted or overwritten.
+"""One file's way through the inbox: claim, judge, record, file, report. Nothing is deleted or overwritten.
 
-Order of durability: the file is claimed by an atomic rename out of the inbox; its report is written and its
-verdict committed to the ledger before it leaves the claim area; a restart finishes whatever was in flight.
+Order of durability: the file is claimed by an atomic rename out of the inbox and read once; its verdict is
+committed to the ledger (state 'filing'); the file is put in its place whole and verified; only then is its
+report written and the row marked filed. A restart finishes whatever was in flight, and goes on past a file
+it cannot finish (saying which, and where it is).
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import dataclasses
 import json
 import os
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ToolkitError
+from toolkit.domain.ids import mask_text
 from toolkit.findings import Finding
-from toolkit.inbox.names import ACCEPTED_SUFFIXES, filed_name, mask
-from toolkit.inbox.worker import CheckWorker, Verdict
+from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
+from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
+from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
 from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
+from toolkit.rules import finding
 
 OUTCOMES = ("accepted", "rejected", "quarantine", "duplicates")
 MAX_SIZE = 50 * 1024 * 1024
 UNIT_AFTER = AFTER_DOCUMENT
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
+CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
+GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
+AHEAD = 16  # files claimed, read and sent to the check workers ahead: they keep busy while a group is filed
+WIDE = 8  # a drop of at least this many files uses every check worker
+KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
 
 @dataclass
@@ -70,79 +80,210 @@ class Judgement:
     terms: dict[str, Any] | None = None
 
 
+@dataclass
+class Claimed:
+    """A file claimed and read, maybe already sent to a check worker."""
+
+    claim: Path
+    name: str
+    content: Content
+    ticket: Any = None
+
+
+@dataclass
 class Pipeline:
     """Claims, judges and files inbox files, one at a time."""
 
-    def __init__(self, cfg: InboxConfig, ledger: Ledger, worker: CheckWorker, log: Callable[[str], None]):
-        self.cfg, self.ledger, self.worker, self.log = cfg, ledger, worker, log
-        self._sales_view = None
-        for outcome in OUTCOMES:
-            (cfg.filed / outcome).mkdir(parents=True, exist_ok=True)
-        cfg.work.mkdir(parents=True, exist_ok=True)
+    cfg: InboxConfig
+    ledger: Ledger
+    worker: CheckWorker
+    sink: Callable[[str], None]
+    unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
+    filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
+    kept: OrderedDict = field(default_factory=OrderedDict)
+    recent: dict = field(
+        default_factory=dict
+    )  # (deal, document) -> (id, sha, target): accepted, maybe not filed  # sha256 -> checked document: filed files never change
+    _sales_view: Any = None
 
+    def __post_init__(self) -> None:
+        for outcome in OUTCOMES:
+            (self.cfg.filed / outcome).mkdir(parents=True, exist_ok=True)
+        self.cfg.work.mkdir(parents=True, exist_ok=True)
+
+    def log(self, line: str) -> None:
+        """Log a line with personal numbers masked and control characters escaped."""
+        self.sink(for_log(line))
+
+    # -- recovery -------------------------------------------------------------------------------
     def recover(self) -> int:
         """Finish what was in flight when the last run stopped; return how many files that was."""
-        done = 0
-        for row in self.ledger.unfinished():
-            done += self._finish(row)
+        done = sum(self._attempt(row.name, self._finish, row) for row in self.ledger.unfinished())
         for claim in sorted(self.cfg.work.iterdir()):
-            if claim.is_file() and self.ledger.by_claim(claim) is None:
-                self.process(claim, claim.name.split("__", 1)[-1])
-                done += 1
+            if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None:
+                done += self._attempt(claim.name, self.process, claim, claim.name.split("__", 1)[-1])
+        self._flush_filed()
         return done
 
-    def _finish(self, row: FileRow) -> int:
-        claim, target = Path(row.claim_path), Path(row.filed_path) if row.filed_path else None
-        if row.state == "filing" and target is not None:
-            if claim.exists():
-                _move(claim, target)
-            self.ledger.filed(row.id)
-            return 1
-        if claim.exists():
-            self.process(claim, row.name)
-            return 1
-        return 0
+    def _attempt(self, name: str, step: Callable, *args) -> int:
+        """Run one file's step; a file that cannot be finished is reported and the others go on."""
+        return int(self._try(name, lambda: step(*args) or True) is not None)
 
+    def _try(self, name: str, step: Callable, *args) -> Any:
+        """Return what one file's step returns, or None when it failed (reported; the others go on)."""
+        try:
+            done = step(*args)
+        except Exception as exc:  # noqa: BLE001 - one file must never stop the inbox
+            why = f"{exc.__class__.__name__}: {exc}" if not isinstance(exc, FilingError) else str(exc)
+            self.unfinished[name] = why
+            self.log(f"could not finish {name}: {why}; it is finished at the next start")
+            return None
+        self.unfinished.pop(name, None)
+        return done
+
+    def _finish(self, row: FileRow) -> None:
+        claim = Path(row.claim_path)
+        if row.state == "filing" and row.filed_path:
+            duplicate_of = self.ledger.get(row.duplicate_of) if row.duplicate_of else None
+            j = Judgement(row.outcome or "quarantine", row.reasons, row.document or "", row.deal_no or "",
+                          row.unit or "", duplicate_of)  # fmt: skip
+            content = read_claim(claim, self.cfg.max_size)
+            if content.kind == "gone":
+                content = Content("file", sha256=row.sha256 or "")  # filed already, or gone: place() tells
+            elif content.kind == "file" and row.sha256 and content.sha256 != row.sha256:
+                raise FilingError(f"the claimed file {claim} changed after its verdict; left where it is")
+            try:
+                self._complete(row.id, row.name, claim, Path(row.filed_path), content.sha256, j, content)
+            except ClaimGone:
+                self._gone(row)
+        elif os.path.lexists(claim):
+            self.process(claim, row.name)
+        else:
+            self._gone(row)
+
+    def _gone(self, row: FileRow) -> None:
+        self.ledger.gone(row.id)
+        self.log(f"gone: {row.name} was claimed but is no longer in the claim area; recorded as gone")
+
+    # -- one file ---------------------------------------------------------------------------------
     def take(self, path: Path) -> Path | None:
         """Claim a stable inbox file by an atomic rename and process it; None when it went away."""
-        claim = self.cfg.work / f"{os.getpid()}-{os.urandom(4).hex()}__{path.name}"
+        item = self._claim(path)
+        if item is not None:
+            self._attempt(item.name, self.process, item.claim, item.name, item)
+            self._flush_filed()
+        return item.claim if item else None
+
+    def take_many(self, paths: Sequence[Path]) -> int:
+        """Take files in order, the next few claimed and checked while one is filed; return how many."""
+        if hasattr(self.worker, "wide"):
+            self.worker.wide = len(paths) >= WIDE
+        todo, ahead, taken = iter(paths), deque(), 0
+        while True:
+            while len(ahead) < AHEAD and (path := next(todo, None)) is not None:
+                item = self._claim(path)
+                if item is not None:
+                    self._send_ahead(item, ahead)
+                    ahead.append(item)
+            if not ahead:
+                self._flush_filed()
+                return taken
+            group = []
+            with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
+                self._flush_filed()
+                while ahead and len(group) < GROUP:
+                    item = ahead.popleft()
+                    taken += 1
+                    decided = self._try(item.name, self._record, item.claim, item.name, item)
+                    group += [decided] if decided else []
+            for decided in group:
+                self._attempt(decided[1], self._complete, *decided)
+
+    def _claim(self, path: Path) -> Claimed | None:
+        name = display_name(path.name)
+        claim = self.cfg.work / f"{os.getpid()}-{os.urandom(4).hex()}__{safe_name(name, CLAIM_NAME_BYTES)}"
         try:
             os.rename(path, claim)
         except FileNotFoundError:
             return None
-        self.process(claim, path.name)
-        return claim
+        except OSError as exc:
+            self.unfinished[name] = f"cannot be claimed ({exc.strerror}); it stays in the inbox {self.cfg.inbox}"
+            self.log(f"could not take {name}: {self.unfinished[name]}")
+            return None
+        try:
+            return Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+        except OSError as exc:
+            self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
+            self.log(f"could not read {name}: {self.unfinished[name]}")
+            return None
 
-    def process(self, claim: Path, name: str) -> None:
-        """Judge a claimed file, write its report, record the verdict, then file it."""
-        file_id = self.ledger.claim(name, claim, claim.stat().st_size)
-        sha = _sha256(claim)
-        judgement = self.judge(claim, name, file_id, sha)
+    def _send_ahead(self, item: Claimed, ahead: deque) -> None:
+        """Start checking a file that will need it: not unsafe, not a copy of one taken or one ahead of it."""
+        c = item.content
+        if _unsafe(c, item.name, self.cfg.max_size) or any(a.content.sha256 == c.sha256 for a in ahead):
+            return
+        if self.ledger.first_with_hash(c.sha256, 0) is None:
+            item.ticket = self.worker.submit(item.claim)
+
+    def process(self, claim: Path, name: str, item: Claimed | None = None) -> None:
+        """Judge a claimed file, record the verdict, file it whole, then write its report."""
+        with self.ledger.batch():
+            self._flush_filed()
+            decided = self._record(claim, name, item)
+        self._complete(*decided)
+
+    def _record(self, claim: Path, name: str, item: Claimed | None) -> tuple:
+        """Judge a claimed file and record the verdict (in the caller's commit); return what _complete needs."""
+        content = item.content if item else read_claim(claim, self.cfg.max_size)
+        if content.kind == "gone":
+            raise FilingError(f"the claimed file {claim} went away before it was read")
+        known = self.ledger.by_claim(claim)
+        judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
+        moves = judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER
+        file_id = self.ledger.claim(name, claim, content.size)  # the claim, unit, deal and verdict: one commit
         target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
-        report = self._reports(target, file_id, name, sha, judgement)
-        if judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER:
+        if content.kind == "symlink":
+            target = target.with_name(target.name + ".symlink.txt")
+        if moves:
             self.ledger.move_unit(judgement.unit, UNIT_AFTER[judgement.document], judgement.deal_no, file_id)
             self._record_deal(judgement)
+            self.recent[(judgement.deal_no, judgement.document)] = (file_id, content.sha256, target)
         self.ledger.decide(
             file_id,
-            sha256=sha,
+            sha256=content.sha256,
             outcome=judgement.outcome,
             filed_path=str(target),
-            report_path=str(report),
+            report_path=str(_report_path(target)),
             reasons=judgement.reasons,
             document=judgement.document or None,
             deal_no=judgement.deal_no or None,
             unit=judgement.unit or None,
             duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
         )
-        _move(claim, target)
-        self.ledger.filed(file_id)
-        self.log(
-            mask(
-                f"{judgement.outcome}: {name} -> {target.relative_to(self.cfg.filed)}"
-                + (f" ({', '.join(sorted({r['rule'] for r in judgement.reasons}))})" if judgement.reasons else "")
-            )
-        )
+        return file_id, name, claim, target, content.sha256, judgement, content
+
+    def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
+                  content: Content | None) -> None:  # fmt: skip
+        """Put the file in place (verified), then its reports, then mark it filed."""
+        if target.name.endswith(".symlink.txt"):
+            link = content.link if content else "?"
+            if not os.path.lexists(target):
+                write_file(target, f"symbolic link, refused; it pointed to: {link}\n".encode())
+            if os.path.lexists(claim):
+                os.unlink(claim)  # the link itself: its target is left alone, and is named in the report
+        else:
+            place(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
+        self._reports(target, file_id, name, sha, j)
+        self.filed_ids.append(file_id)  # marked filed with the next commit: a restart before redoes the above
+        rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""
+        self.log(f"{j.outcome}: {name} -> {target.relative_to(self.cfg.filed)}{rules}")
+
+    def _flush_filed(self) -> None:
+        """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
+        with contextlib.nullcontext() if self.ledger.db.in_transaction else self.ledger.batch():
+            for file_id in self.filed_ids:
+                self.ledger.filed(file_id)
+        self.filed_ids.clear()
 
     def _sales(self):
         """Open sales control on the inbox's ledger once (its schema is checked when it opens)."""
@@ -173,41 +314,64 @@ class Pipeline:
                 "subscribe_date": t.get("subscribe_date") or "",
             }
         )
-        with sales.transaction():
-            sales.save_deal(j.deal_no, **fields)
+        sales.save_deal(j.deal_no, **fields)  # inside the verdict's commit
 
     # -- the verdict --------------------------------------------------------------------------------
-    def judge(self, claim: Path, name: str, file_id: int, sha: str) -> Judgement:
+    def judge(self, content: Content, claim: Path, name: str, file_id: int, ticket: Any = None) -> Judgement:
         """Decide where a file goes and why."""
-        unsafe = _unsafe(claim, name, self.cfg.max_size)
+        unsafe = _unsafe(content, name, self.cfg.max_size)
         if unsafe:
             return Judgement("quarantine", [_reason("doc.unreadable", unsafe)])
-        first = self.ledger.first_with_hash(sha, file_id)
+        first = self.ledger.first_with_hash(content.sha256, file_id)
         if first is not None:
+            if ticket is not None:
+                self.worker.result(ticket)  # checked ahead for nothing: collect the answer all the same
             return Judgement(
                 "duplicates",
-                [_reason("duplicate", f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
+                [_duplicate(f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
                 duplicate_of=first,
             )
-        verdict = self.worker.check([claim], {})
+        verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
-        verdict = self._with_counterpart(claim, verdict)
+        self._keep(content.sha256, verdict.doc)
+        verdict = self._with_counterpart(verdict)
         return self._decide(verdict, claim.name, name)
 
-    def _with_counterpart(self, claim: Path, verdict: Verdict) -> Verdict:
-        """Check a contract against the accepted 认购书 on record (and the reverse)."""
+    def _with_counterpart(self, verdict: Verdict) -> Verdict:
+        """Cross-check a contract with the accepted 认购书 on record (and the reverse), kept parsed by the worker."""
         other = COUNTERPART.get(verdict.document)
         record = self.ledger.accepted(verdict.deal_no, other) if other and verdict.deal_no else None
-        if record is None or not Path(record.filed_path or "").is_file():
+        recent = self.recent.get((verdict.deal_no, other))
+        if recent and (record is None or recent[0] > record.id) and recent[1] in self.kept:
+            record = FileRow(recent[0], "", "", recent[1], "filing", "accepted", other, verdict.deal_no, None,
+                             str(recent[2]), None, None, [], "", None)  # fmt: skip
+        elif record is None or not Path(record.filed_path or "").is_file():
             return verdict
-        paired = self.worker.check([Path(record.filed_path), claim], {})
+        kept = self.kept.get(record.sha256 or "")
+        if kept is not None and verdict.doc is not None and getattr(self.worker, "terms", None) is not None:
+            kept = dataclasses.replace(kept, path=Path(record.filed_path))
+            more = cross_check(kept, verdict.doc, self.worker.terms)  # both kept: no worker, no disk
+            return dataclasses.replace(verdict, findings=verdict.findings + more)
+        paired = self.worker.pair(Path(record.filed_path), kept, verdict.doc)
         return verdict if paired.error else paired
+
+    def _keep(self, sha: str, doc: Any) -> None:
+        """Keep a checked document for its counterpart's cross-check (a bounded number: memory stays flat)."""
+        if doc is None:
+            return
+        self.kept[sha] = doc
+        self.kept.move_to_end(sha)
+        while len(self.kept) > KEEP:
+            self.kept.popitem(last=False)
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)
         reasons = [
-            {k: mask(str(f.get(k, "")).replace(claimed_as, name)) for k in ("rule", "severity", "message", "location")}
+            {
+                k: mask_text(str(f.get(k, "")).replace(claimed_as, name))
+                for k in ("rule", "severity", "message", "location")
+            }
             for f in findings
         ]
         errors = [f for f in findings if f.get("severity") == "error"]
@@ -239,7 +403,7 @@ class Pipeline:
     def _reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> Path:
         data = {
             "id": file_id,
-            "file": name,
+            "file": mask_text(name),
             "filed_as": str(target),
             "sha256": sha,
             "outcome": j.outcome,
@@ -249,35 +413,41 @@ class Pipeline:
             "reasons": j.reasons,
             "duplicate_of": {
                 "id": j.duplicate_of.id,
-                "file": j.duplicate_of.name,
+                "file": mask_text(j.duplicate_of.name),
                 "filed_as": j.duplicate_of.filed_path,
             }
             if j.duplicate_of
             else None,
         }
-        report = target.with_name(target.name + ".report.json")
-        _write(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        report = _report_path(target)
+        write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         findings = [
             Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
             for r in j.reasons
         ]
-        html = render_html([(name, j.document, findings)], title=f"收件检查报告：{j.outcome}")
-        _write(target.with_name(target.name + ".report.html"), html.encode("utf-8"))
+        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
+        write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 
 
-def _unsafe(path: Path, name: str, max_size: int) -> str:
+def _report_path(target: Path) -> Path:
+    return target.with_name(target.name + ".report.json")
+
+
+def _unsafe(content: Content, name: str, max_size: int) -> str:
     """Say why a file cannot safely be read, or return ''."""
-    size = path.stat().st_size
+    if content.kind == "symlink":
+        return f"a symbolic link (to {content.link}), not a file: refused, its target is not read"
+    if content.kind != "file":
+        return "not a regular file (a folder, a device or a pipe): refused"
     suffix = Path(name).suffix.lower()
-    if size == 0:
+    if content.size == 0:
         return "the file is empty (0 bytes)"
-    if size > max_size:
-        return f"the file is {size} bytes, larger than the {max_size} byte limit for a sales document"
+    if content.size > max_size:
+        return f"the file is {content.size} bytes, larger than the {max_size} byte limit for a sales document"
     if suffix not in ACCEPTED_SUFFIXES:
         return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx or .pdf)"
-    with path.open("rb") as f:
-        head = f.read(5)
+    head = (content.data or b"")[:5]
     kind = ".pdf" if head.startswith(b"%PDF") else ".docx" if head.startswith(b"PK") else ""
     if kind != suffix:
         return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
@@ -285,38 +455,17 @@ def _unsafe(path: Path, name: str, max_size: int) -> str:
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:
-    return Finding(rule, "error", message, location="unit.code").as_dict()
+    return finding(rule, message, location="unit.code").as_dict()
 
 
 def _reason(rule: str, message: str) -> dict[str, str]:
-    return {"rule": rule, "severity": "error", "message": mask(message), "location": ""}
+    return _as_reason(finding(rule, mask_text(message)))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def _duplicate(message: str) -> dict[str, str]:
+    """A copy of a file already taken is routed aside, not a rule failure: it has no rule in the policy."""
+    return _as_reason(Finding("duplicate", "error", mask_text(message)))
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _move(source: Path, target: Path) -> None:
-    """Move a claimed file to its place; never onto an existing file."""
-    if target.exists():
-        raise ToolkitError(f"{target} already exists: the inbox never overwrites a filed document")
-    try:
-        os.rename(source, target)
-    except OSError:
-        shutil.copy2(source, target)  # another device: copy, make it durable, then let the claim go
-        with target.open("rb") as f:
-            os.fsync(f.fileno())
-        source.unlink()
+def _as_reason(f: Finding) -> dict[str, str]:
+    return {"rule": f.rule, "severity": f.severity, "message": f.message, "location": f.location}

@@ -45,6 +45,11 @@ class StabilityTracker:
         ready = [(s.first, p) for p, s in self.files.items() if now - s.since >= self.delay]
         return [p for _, p in sorted(ready)]
 
+    def is_due(self, path: Path, now: float) -> bool:
+        """Tell whether one file has been unchanged for the whole delay."""
+        seen = self.files.get(path)
+        return seen is not None and now - seen.since >= self.delay
+
     def waited_out(self, path: Path, now: float) -> bool:
         """Tell whether a stable but incomplete file has waited long enough to be taken as it is."""
         seen = self.files.get(path)

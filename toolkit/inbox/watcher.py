@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UsageError
-from toolkit.inbox.names import ignored, mask
+from toolkit.inbox.names import for_log, ignored
 from toolkit.inbox.pipeline import InboxConfig, Pipeline
 from toolkit.inbox.stability import StabilityTracker, looks_complete
 
@@ -90,6 +90,8 @@ class Watcher:
 
     def __post_init__(self) -> None:
         self.tracker = StabilityTracker(self.cfg.stability, self.cfg.incomplete_grace)
+        sink = self.log
+        self.log = lambda line: sink(for_log(line))  # names are masked and their control characters escaped
 
     def run(self, *, once: bool = False) -> int:
         """Watch until stopped (or, with once, until what is in the inbox now is done); return files taken."""
@@ -121,7 +123,7 @@ class Watcher:
         try:
             self.pipeline.recover()  # a file left in the claim area by an error is finished here
         except Exception as exc:  # noqa: BLE001
-            self.log(mask(f"could not finish a claimed file: {exc.__class__.__name__}: {exc}"))
+            self.log(f"could not finish a claimed file: {exc.__class__.__name__}: {exc}")
 
     def see(self, path: Path) -> None:
         """Track a file that appeared or changed in the inbox."""
@@ -137,27 +139,30 @@ class Watcher:
 
     def step(self) -> int:
         """Take every file that is due; one bad file never stops the others."""
-        taken = 0
+        ready = []
         for path in self.tracker.due(self.clock()):
             self.see(path)
-            if path not in self.tracker.due(self.clock()):
+            if not self.tracker.is_due(path, self.clock()):
                 continue  # it changed since
             if not looks_complete(path) and not self.tracker.waited_out(path, self.clock()):
                 continue  # still being written, or a partial copy: wait a little longer
             self.tracker.forget(path)
-            taken += self._take(path)
-        return taken
+            ready.append(path)
+        many = getattr(self.pipeline, "take_many", None)  # the inbox's pipeline checks the next files ahead
+        if many is None or len(ready) < 2:
+            return sum(self._take(path) for path in ready)
+        try:
+            return many(ready)
+        except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one batch
+            self.log(f"error while taking files: {exc.__class__.__name__}: {exc}; they are finished at the next start")
+            return 0
 
     def _take(self, path: Path) -> int:
         try:
             return int(self.pipeline.take(path) is not None)
         except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one file
-            self.log(
-                mask(
-                    f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the "
-                    "claim area and is finished at the next start"
-                )
-            )
+            where = "inbox" if os.path.lexists(path) else "claim area, and is finished at the next start"
+            self.log(f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the {where}")
             return 0
 
 

@@ -6,9 +6,12 @@ the worker killed and a new one started. The worker exits by itself when the inb
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing as mp
+import os
 import resource
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,19 @@ class Verdict:
     findings: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""  # set when the check itself failed (time limit, crash)
     terms: dict[str, Any] = field(default_factory=dict)  # the deal as the document prints it
+    doc: Any = None  # the checked document without its parse tree, kept for a later cross-check
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a cross-check needs of the pack: the terms two documents of one deal must print alike."""
+
+    shared_terms: tuple
+
+
+def cross_check(record: Any, new: Any, terms: Terms) -> list[dict[str, Any]]:
+    """Cross-check two checked documents of one deal (their kept forms), as the worker would."""
+    return [f.as_dict() for f in _cross_check(record, new, terms)]
 
 
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
@@ -34,31 +50,54 @@ def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     from toolkit.workspace import open_project
 
     ws = open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
-    conn.send("ready")
+    conn.send(("ready", Terms(ws.pack.shared_terms)))
     while True:
         try:
-            paths, units = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_check(ws, paths, units))
+        conn.send(_answer(ws, request))
 
 
-def _check(ws, paths: list[str], units: dict[str, str]) -> Verdict:
+def _answer(ws, request: tuple) -> Verdict:
+    kind, path, record, new = request
     try:
-        _apply_units(ws, units)
-        doc = api_check(ws, paths)
-        p = doc.printed
-        return Verdict(
-            doc.doc_id,
-            str(p.typed("doc.number") or "") if p else "",
-            str(p.typed("unit.code") or "") if p else "",
-            [f.as_dict() for f in doc.findings],
-            terms=_terms(p) if p else {},
-        )
+        if kind == "check":
+            doc = _one(ws, path)
+            return _verdict(doc, [], dataclasses.replace(doc, parsed=None))
+        record = dataclasses.replace(record or _one(ws, path), path=Path(path))  # read only when not kept
+        return _verdict(new, _cross_check(record, new, ws.pack), None)
     except MemoryError:
         return Verdict(error="the file needs more memory than a sales document can")
     except Exception as exc:  # the verdict of one file must never take the worker down
         return Verdict(error=f"{exc.__class__.__name__}: {exc}")
+
+
+def _one(ws, path: str):
+    """Check one file alone (every document rule)."""
+    from toolkit.checks.documents import check_documents
+
+    return check_documents([Path(path)], ws.project, ws.policy, ws.pack)[0]
+
+
+def _cross_check(a, b, pack) -> list:
+    from toolkit.checks.documents import cross_check
+
+    if a.printed is None or b.printed is None:
+        return []
+    return cross_check(a, b, pack)
+
+
+def _verdict(doc, more: list, kept) -> Verdict:
+    p = doc.printed
+    return Verdict(
+        doc.doc_id,
+        str(p.typed("doc.number") or "") if p else "",
+        str(p.typed("unit.code") or "") if p else "",
+        [f.as_dict() for f in [*doc.findings, *more]],
+        terms=_terms(p) if p else {},
+        doc=kept,
+    )
 
 
 def _terms(p) -> dict[str, Any]:
@@ -80,16 +119,8 @@ def _terms(p) -> dict[str, Any]:
     }
 
 
-def api_check(ws, paths: list[str]):
-    from toolkit.checks.documents import check_documents
-
-    return check_documents([Path(p) for p in paths], ws.project, ws.policy, ws.pack, None)[-1]
-
-
 def _apply_units(ws, units: dict[str, str]) -> None:
     """Let the ledger's unit statuses stand over the price list's."""
-    import dataclasses
-
     for code, status in units.items():
         unit = ws.project.units.get(code)
         if unit is not None and unit.status != status:
@@ -97,12 +128,16 @@ def _apply_units(ws, units: dict[str, str]) -> None:
 
 
 class CheckWorker:
-    """A worker process with a time limit per request."""
+    """A worker process with a time limit per request; requests may be queued ahead and answered in order."""
 
     def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float):
         self.project_dir, self.pack_dir, self.time_limit = project_dir, pack_dir, time_limit
         self.proc: Any = None
         self.conn: Any = None
+        self.terms: Terms | None = None  # the pack's shared terms, for a cross-check in the inbox itself
+        self.pending: deque[tuple[int, tuple]] = deque()  # sent, not yet answered, in order
+        self.answers: dict[int, Verdict] = {}
+        self.seq = 0
 
     def start(self) -> None:
         """Start the worker and wait until it has opened the project."""
@@ -115,22 +150,66 @@ class CheckWorker:
         )
         self.proc.start()
         child.close()
-        if not self.conn.poll(120) or self.conn.recv() != "ready":
+        hello = self.conn.recv() if self.conn.poll(120) else None
+        if not isinstance(hello, tuple) or hello[0] != "ready":
             raise RuntimeError("the check worker did not start")
+        self.terms = hello[1]
 
-    def check(self, paths: list[Path], units: dict[str, str]) -> Verdict:
-        """Check files (the last one is judged, the others are its counterpart on record)."""
+    def check(self, path: Path, sha256: str = "") -> Verdict:
+        """Check one file alone."""
+        return self.result(self.submit(path))
+
+    def pair(self, record: Path, kept: Any, new: Any) -> Verdict:
+        """Cross-check a checked document with its counterpart on record (read from disk only if not kept)."""
+        return self.result(self.submit_pair(record, kept, new))
+
+    def submit(self, path: Path) -> int:
+        """Queue the check of one file; return a ticket for `result`."""
+        return self._send(("check", str(path), None, None))
+
+    def submit_pair(self, record: Path, kept: Any, new: Any) -> int:
+        """Queue a cross-check; return a ticket for `result`."""
+        return self._send(("pair", str(record), kept, new))
+
+    def _send(self, request: tuple) -> int:
         if self.proc is None or not self.proc.is_alive():
-            self.start()
+            self._restart()
+        self.seq += 1
+        self.pending.append((self.seq, request))
         try:
-            self.conn.send(([str(p) for p in paths], units))
-            if self.conn.poll(self.time_limit):
-                return self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self.stop()
-            return Verdict(error="the check worker stopped while reading the file")
+            self.conn.send(request)
+        except (OSError, BrokenPipeError):
+            pass  # the worker died: the answer is collected (or the request sent again) in result
+        return self.seq
+
+    def result(self, ticket: int) -> Verdict:
+        """Wait for the answer to a ticket; a request over the time limit or a crash costs the worker."""
+        while ticket not in self.answers:
+            head, _ = self.pending[0]
+            try:
+                answer = self.conn.recv() if self.conn.poll(self.time_limit) else None
+                why = f"checking took longer than the {self.time_limit:.0f} s limit"
+            except (EOFError, OSError):
+                answer, why = None, "the check worker stopped while reading the file"
+            self.pending.popleft()
+            if answer is None:
+                self.answers[head] = Verdict(error=why)
+                self._restart()  # the requests queued behind the culprit go to the new worker
+            else:
+                self.answers[head] = answer
+        return self.answers.pop(ticket)
+
+    def _restart(self) -> None:
         self.stop()
-        return Verdict(error=f"checking took longer than the {self.time_limit:.0f} s limit")
+        if not self.pending and self.seq:
+            return  # started again when the next request comes
+        self.start()
+        for _, request in self.pending:
+            self.conn.send(request)
+
+    def load(self) -> int:
+        """Return how many requests wait for this worker."""
+        return len(self.pending)
 
     def stop(self) -> None:
         """Stop the worker."""
@@ -138,3 +217,52 @@ class CheckWorker:
             self.proc.kill()
             self.proc.join(5)
         self.proc = None
+
+
+class CheckPool:
+    """As many check workers as the cores allow, started as the work needs them; same calls as one worker."""
+
+    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None):
+        size = size or max(1, min(4, len(os.sched_getaffinity(0))))
+        self.workers = [CheckWorker(project_dir, pack_dir, time_limit) for _ in range(size)]
+        self.wide = False  # use every worker (a large drop), or only the first (a file now and then)
+
+    def start(self) -> None:
+        """Start the first worker (the others start when a large drop needs them)."""
+        self.workers[0].start()
+
+    @property
+    def terms(self) -> Terms | None:
+        """Return the pack's shared terms, as the first worker reported them."""
+        return self.workers[0].terms
+
+    def check(self, path: Path, sha256: str = "") -> Verdict:
+        """Check one file alone."""
+        return self.result(self.submit(path))
+
+    def pair(self, record: Path, kept: Any, new: Any) -> Verdict:
+        """Cross-check a checked document with its counterpart on record."""
+        return self.result(self.submit_pair(record, kept, new))
+
+    def submit(self, path: Path) -> tuple[int, int]:
+        """Queue the check of one file on the least busy worker."""
+        i = self._least_busy()
+        return i, self.workers[i].submit(path)
+
+    def submit_pair(self, record: Path, kept: Any, new: Any) -> tuple[int, int]:
+        """Queue a cross-check on the least busy worker."""
+        i = self._least_busy()
+        return i, self.workers[i].submit_pair(record, kept, new)
+
+    def result(self, ticket: tuple[int, int]) -> Verdict:
+        """Wait for the answer to a ticket."""
+        return self.workers[ticket[0]].result(ticket[1])
+
+    def _least_busy(self) -> int:
+        choices = range(len(self.workers)) if self.wide else range(1)
+        return min(choices, key=lambda i: self.workers[i].load())
+
+    def stop(self) -> None:
+        """Stop every worker."""
+        for w in self.workers:
+            w.stop()

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT,
     size INTEGER,
     received_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed
+    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed | gone
     outcome TEXT,                               -- accepted | rejected | quarantine | duplicates
     document TEXT, deal_no TEXT, unit TEXT,
     filed_path TEXT, report_path TEXT,

@@ -5,6 +5,7 @@ SQLite in WAL mode, one writer (the inbox's processing loop), each step committe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -42,9 +43,18 @@ class Ledger:
         self.db.close()
 
     def _tx(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        if self.db.in_transaction:  # inside `batch`: committed with the rest
+            return self.db.execute(sql, args)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             return self.db.execute(sql, args)
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Group several writes in one commit (all or none of them reach the ledger)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
 
     # -- files ----------------------------------------------------------------------------------
     def claim(self, name: str, claim_path: Path, size: int) -> int:
@@ -89,7 +99,11 @@ class Ledger:
 
     def unfinished(self) -> list[FileRow]:
         """Return the files claimed or being filed when the last run stopped."""
-        return self._all("SELECT * FROM files WHERE state<>'filed' ORDER BY id")
+        return self._all("SELECT * FROM files WHERE state NOT IN ('filed', 'gone') ORDER BY id")
+
+    def gone(self, file_id: int) -> None:
+        """Record that a claimed file went away before it could be judged (so it is not in flight forever)."""
+        self._tx("UPDATE files SET state='gone', outcome='gone', decided_at=? WHERE id=?", (now(), file_id))
 
     def accepted(self, deal_no: str, document: str) -> FileRow | None:
         """Return the latest accepted document of a deal."""
@@ -101,7 +115,10 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Count the files per outcome (and those still in flight)."""
-        rows = self.db.execute("SELECT COALESCE(outcome, 'in flight') AS o, COUNT(*) AS n FROM files GROUP BY o")
+        rows = self.db.execute(
+            "SELECT CASE WHEN state IN ('filed', 'gone') THEN outcome ELSE 'in flight' END AS o, COUNT(*) AS n "
+            "FROM files GROUP BY o"
+        )
         return {r["o"]: int(r["n"]) for r in rows}
 
     def recent(self, outcome: str, limit: int = 10) -> list[FileRow]:
@@ -136,8 +153,7 @@ class Ledger:
     def move_unit(self, code: str, status: str, deal_no: str, file_id: int) -> None:
         """Move a unit through the state machine and keep the event, in one commit."""
         at = now()
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.batch() if not self.db.in_transaction else contextlib.nullcontext():
             held = self.unit(code)
             check_unit_move(code, held["status"] if held else "待售", status)
             self.db.execute(

@@ -155,6 +155,9 @@ def write_xlsx(d: Daily, project_name: str, target: Path) -> Path:
 def _rows(ws, rows: list[list[Any]]) -> None:
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: a payer named "=HYPERLINK(...)" is not a formula
 
 
 def write_docx(d: Daily, project_name: str, target: Path) -> Path:

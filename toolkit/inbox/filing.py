@@ -1,0 +1,170 @@
+"""Reading a claimed file once and putting it in the filed tree whole: nothing truncated, nothing overwritten.
+
+A claimed file is opened without following a symbolic link, so what is judged and filed is the content of a
+regular file the inbox holds, never a link whose target could change after the verdict. A file reaches its
+place by a hard link on the same file system (atomic, and it fails rather than overwrite); across file
+systems it is copied to a temporary name, made durable, verified by its SHA-256, then linked into place.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+
+CHUNK = 1 << 20
+
+
+class FilingError(ToolkitError):
+    """A file could not be put in the filed tree; it stays where it was."""
+
+
+class ClaimGone(FilingError):
+    """The claimed file is no longer there, and was never filed."""
+
+
+@dataclass
+class Content:
+    """What was found at a claim: a regular file (its bytes when small enough), a link, or something else."""
+
+    kind: str  # "file" | "symlink" | "other" | "gone"
+    size: int = 0
+    sha256: str = ""
+    data: bytes | None = None
+    inode: tuple[int, int] | None = None
+    link: str = ""
+
+
+def read_claim(path: Path, keep_up_to: int) -> Content:
+    """Read a claimed file once, without following a link; keep its bytes when it is at most keep_up_to."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return Content("gone")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Content("symlink", link=_readlink(path))
+        raise
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Content("other", inode=(st.st_dev, st.st_ino))
+        h, parts = hashlib.sha256(), []
+        for block in iter(lambda: f.read(CHUNK), b""):
+            h.update(block)
+            if st.st_size <= keep_up_to:
+                parts.append(block)
+        size = f.tell()
+    data = b"".join(parts) if size <= keep_up_to else None
+    return Content("file", size, h.hexdigest(), data, (st.st_dev, st.st_ino))
+
+
+def _readlink(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def sha256_of(path: Path) -> str:
+    """Hash a regular file (a link is not followed)."""
+    return read_claim(path, 0).sha256
+
+
+def place(claim: Path, target: Path, content: Content, tag: str) -> None:
+    """Put the claimed content at target, whole and verified; the claim goes only once target is durable."""
+    if os.path.lexists(target):
+        if sha256_of(target) != content.sha256:
+            raise FilingError(f"{target} already exists with other content: the inbox never overwrites a filed file")
+    elif content.data is None and not os.path.lexists(claim):
+        raise ClaimGone(f"the claimed file {claim} is gone and was never filed")
+    elif not _link_same_file(claim, target, content):
+        _copy(claim, target, content, tag)
+    _fsync_dir(target.parent)
+    if os.path.lexists(claim):  # a second name of the filed inode, or a copy verified by its hash
+        os.unlink(claim)
+
+
+def _link_same_file(claim: Path, target: Path, content: Content) -> bool:
+    """Link the claim into place when it is the very file that was read (same file system, same inode)."""
+    if content.inode is None or _inode(claim) != content.inode:
+        return False
+    try:
+        os.link(claim, target, follow_symlinks=False)
+        return True
+    except OSError as exc:
+        if exc.errno == errno.EEXIST:
+            raise FilingError(f"{target} already exists: the inbox never overwrites a filed file") from None
+        return False  # another file system, or one without hard links: copy
+
+
+def _copy(claim: Path, target: Path, content: Content, tag: str) -> None:
+    tmp = target.with_name(f".{tag}__{os.urandom(4).hex()}.part")
+    try:
+        with open(tmp, "xb") as out:
+            if content.data is not None:
+                out.write(content.data)
+            else:
+                _stream(claim, out)
+            out.flush()
+            os.fsync(out.fileno())
+        if sha256_of(tmp) != content.sha256:
+            raise FilingError(f"the copy of {claim.name} in {target.parent} does not match the claimed file")
+        os.link(tmp, target)
+    except OSError as exc:
+        raise FilingError(
+            f"could not be written to {target.parent} ({exc.strerror or exc}); it stays unfiled in {claim.parent}"
+        ) from None
+    finally:
+        _unlink_quietly(tmp)
+
+
+def _stream(claim: Path, out) -> None:
+    fd = os.open(claim, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        for block in iter(lambda: f.read(CHUNK), b""):
+            out.write(block)
+
+
+def write_file(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write a small file under its name (a report), whole or not at all; durable: on disk before it is named."""
+    tmp = path.with_name(f".{path.name[:80]}.{os.urandom(4).hex()}.part")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise FilingError(f"could not write {path.name} in {path.parent} ({exc.strerror or exc})") from None
+    finally:
+        _unlink_quietly(tmp)
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
