@@ -8,7 +8,6 @@ it cannot finish (saying which, and where it is).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -280,7 +279,7 @@ class Pipeline:
 
     def _flush_filed(self) -> None:
         """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
-        with contextlib.nullcontext() if self.ledger.db.in_transaction else self.ledger.batch():
+        with self.ledger.batch():
             for file_id in self.filed_ids:
                 self.ledger.filed(file_id)
         self.filed_ids.clear()

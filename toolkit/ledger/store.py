@@ -51,10 +51,26 @@ class Ledger:
 
     @contextlib.contextmanager
     def batch(self):
-        """Group several writes in one commit (all or none of them reach the ledger)."""
+        """Group several writes in one commit (all or none of them reach the ledger); inside one, join it."""
+        if self.db.in_transaction:
+            yield
+            return
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             yield
+
+    @staticmethod
+    def damage(path: Path) -> str:
+        """Return what SQLite's quick check finds wrong with a ledger file ('' when it is intact)."""
+        try:
+            db = sqlite3.connect(str(path), timeout=30)
+            try:
+                result = db.execute("PRAGMA quick_check(1)").fetchone()
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            result = (str(exc),)
+        return "" if result and result[0] == "ok" else (result[0] if result else "?")
 
     # -- files ----------------------------------------------------------------------------------
     def claim(self, name: str, claim_path: Path, size: int) -> int:
