@@ -269,7 +269,6 @@ def _inject(path: Path, xml_before_first_paragraph_end: str) -> None:
         ('<w:commentRangeStart w:id="1"/><w:r><w:t>x</w:t></w:r><w:commentRangeEnd w:id="1"/>', "comment"),
         ("<w:sdt><w:sdtContent><w:r><w:t>控件</w:t></w:r></w:sdtContent></w:sdt>", "content control"),
         ('<w:del w:id="5" w:author="x"><w:r><w:delText>删去的字</w:delText></w:r></w:del>', "tracked deletion"),
-        ("<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>", "hidden text"),
     ],
 )
 def test_markup_a_reader_can_miss_is_reported(ws, pair, xml, label):

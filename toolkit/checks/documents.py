@@ -14,6 +14,7 @@ from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
 from toolkit.checks.follows import group
 from toolkit.checks.printed import Printed, printed_values
+from toolkit.checks.seen import seen_findings
 from toolkit.checks.where import Outline
 from toolkit.domain.deal import Buyer, Deal, ExtraDiscount, Payment
 from toolkit.domain.policy import Policy
@@ -107,6 +108,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     template = _template(pack, text, doc_id)
     case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline, template)
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
+    out.findings += seen_findings(text, template, script, path.name, policy)
     return out
 
 

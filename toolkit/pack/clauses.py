@@ -35,7 +35,10 @@ BREAKS = f"[{HARD}{SOFT}]"
 B = SOFT + "?"
 CAPITAL_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正貳參陸萬億圓〇一二三四五六七八九十百千两念毛另"
 _NUM = rf"\d(?:{B}[\d,])*"
-_NAME = f"[^{HARD}{SOFT},;:。、()\"'\\d]"  # a person's name: no digits, no punctuation that ends a phrase
+# A person's name: no digits, no punctuation that ends a phrase; apostrophes, quotes and brackets (O'Neil,
+# 陈(大文), "阿明") are part of how Hong Kong and foreign buyers are written.
+_NAME_CHAR = f"[^{HARD}{SOFT},;:。、()\\d]"
+_NAME = rf"(?:{_NAME_CHAR}|\((?:{B}{_NAME_CHAR})*{B}\))"  # a character, or a bracketed part: 陈(大文)
 TOKEN_PATTERNS = {
     "yuan": rf"{_NUM}{B}\.{B}\d{B}\d",
     "capitals": f"人{B}民{B}[币幣](?:{B}[{CAPITAL_CHARS}])+",
@@ -326,3 +329,8 @@ def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
                 expected="fixed wording between two text variables",
                 found=f"{a.path} then {b.path}",
             )
+
+
+def paragraph_segment(text: str, label: str, script: str = "hans", path: Path = Path("template")) -> Segment | None:
+    """Compile one paragraph of template text outside the body (a header, a footer line) into a segment."""
+    return _segment(path, text, "", label, script)

@@ -1,4 +1,4 @@
-"""A signed document's visible text, read from DOCX (python-docx's XML) or a PDF's text layer (pypdf)."""
+"""A signed document's visible text, read from a DOCX's XML (read/docx.py) or a PDF as drawn (read/pdf.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from toolkit.pack.clauses import HARD, SOFT
+from toolkit.read.docx import active_content, read_parts
+from toolkit.read.pdf import PdfError, drawn_pages, pdf_meta
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -54,6 +54,9 @@ class DocumentText:
     header: list[str] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)
     markup: list[tuple[str, str, str]] = field(default_factory=list)
+    parts: dict[str, list[str]] = field(default_factory=dict)  # header, footer, footnotes, endnotes, textbox
+    hidden: list[tuple[str, str, str]] = field(default_factory=list)  # (where, how, text) a reader cannot see
+    active: list[tuple[str, str]] = field(default_factory=list)  # (what, where): macros, links, scripts
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -91,13 +94,15 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             body = _xml(z, "word/document.xml")
-            headers = [_xml(z, n) for n in z.namelist() if re.match(r"word/header\d*\.xml$", n)]
+            paragraphs, parts, reader = read_parts(z, _xml, body)
             props = _properties(z)
             comments = "word/comments.xml" in z.namelist()
+            active = active_content(z, reader)
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise UnreadableError(f"not a readable DOCX ({exc.__class__.__name__}: {exc})") from None
-    doc = DocumentText(path, "docx", _units(body), properties=props)
-    doc.header = [normalize(_text(p)) for h in headers for p in h.iter(f"{W}p") if _text(p).strip()]
+    doc = DocumentText(path, "docx", _units(paragraphs), properties=props, parts=parts, active=active)
+    doc.header = parts.get("header", [])
+    doc.hidden = [(where, how, normalize(text)) for where, how, text in reader.hidden if normalize(text)]
     doc.markup = _markup(body) + ([("comment", "word/comments.xml", "")] if comments else [])
     return doc
 
@@ -118,17 +123,10 @@ def _xml(z: zipfile.ZipFile, name: str) -> etree._Element:
     return root
 
 
-def _text(p: etree._Element) -> str:
-    """Return what a reader sees of a paragraph: its text runs, insertions included, deletions not."""
-    return "".join(t.text or "" for t in p.iter(f"{W}t"))
-
-
-def _units(root: etree._Element) -> list[Unit]:
-    units, count = [], 0
-    body = root.find(f"{W}body")
-    for p in body.iter(f"{W}p") if body is not None else ():
-        count += 1
-        text = normalize(_text(p))
+def _units(paragraphs: list) -> list[Unit]:
+    units = []
+    for count, (p, seen) in enumerate(paragraphs, start=1):
+        text = normalize(seen)
         if text:
             marks = tuple(b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart"))
             where = _cell(p) or f"paragraph {count}"
@@ -152,8 +150,6 @@ def _markup(root: etree._Element) -> list[tuple[str, str, str]]:
         for el in root.iter(f"{W}{tag}"):
             text = "".join(t.text or "" for t in el.iter(f"{W}t", f"{W}delText"))
             found.append((label, tag, text[:80]))
-    for el in root.iter(f"{W}vanish"):
-        found.append(("hidden text", "vanish", ""))
     return found
 
 
@@ -170,20 +166,16 @@ def _properties(z: zipfile.ZipFile) -> dict[str, str]:
 
 
 def read_pdf(path: Path, data: bytes) -> DocumentText:
-    """Read a PDF's text layer page by page, dropping the running header and the page footer."""
+    """Read a PDF's drawn text page by page, dropping the running header and the page footer."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise UnreadableError("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
-    except UnreadableError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
+        pages, hidden, annotated = drawn_pages(data)
+        meta, active = pdf_meta(data, annotated)
+    except PdfError as exc:
+        raise UnreadableError(str(exc)) from None
     if not any(p.strip() for p in pages):
         raise UnreadableError("the PDF has no text layer (a scan?): print it from the DOCX instead")
-    doc = DocumentText(path, "pdf", [], properties=_pdf_properties(meta))
+    doc = DocumentText(path, "pdf", [], properties=_pdf_properties(meta), active=active)
+    doc.hidden = [(where, how, normalize(text)) for where, how, text in hidden if normalize(text)]
     doc.units = [Unit(_pdf_text(text), f"page {i}") for i, text in enumerate(_strip_running(pages, doc), start=1)]
     return doc
 
