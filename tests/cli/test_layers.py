@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 TOOLKIT = Path(__file__).resolve().parents[2] / "toolkit"
-SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|BEGIN|PRAGMA)\b", re.I)
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|BEGIN|PRAGMA) ")  # SQL is written in capitals here
 
 
 def modules(under: str = "") -> list[Path]:
