@@ -13,7 +13,7 @@ def add_commands(rep) -> None:
         ("weekly", "the weekly sales report (XLSX and PDF charts)", "2026-W47"),
         ("monthly", "the monthly sales report (XLSX and PDF charts)", "2026-11"),
     ):
-        p = rep.add_parser(name, help=helptext)
+        p = rep.add_parser(name, help=helptext, description=helptext)
         p.add_argument("--period", required=True, help=f"the period, e.g. {example}")
         p.add_argument(
             "--project", type=Path, action="append", required=True, help="project folder (repeat for --all-projects)"

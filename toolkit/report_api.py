@@ -27,7 +27,7 @@ def report_period(ws, *, period: str, out: Path | None = None, pdf: bool = True)
     targets = targets_from_data(ws.project.data, Path(ws.project_dir) / "project.yaml")
     s = api.sales(ws)
     try:
-        r = figures.build(ws.project, s.db, p, targets, salespeople(ws.project_dir))
+        r = figures.build(ws.project, s.reports_connection(), p, targets, salespeople(ws.project_dir))
     finally:
         s.ledger.close()
     survey = Path(ws.project_dir) / "competitors.xlsx"

@@ -49,6 +49,10 @@ class Sales:
         """Return every unit of the price list with its current state."""
         return {code: self.unit(code) for code in self.listed}
 
+    def reports_connection(self) -> Any:
+        """Return the connection the read-only queries of `ledger/analytics.py` run on (the period reports)."""
+        return self.db
+
     def history(self, code: str) -> list[dict[str, Any]]:
         """Return a unit's events, oldest first."""
         rows = self.db.execute("SELECT status, deal_no, at FROM unit_events WHERE code=? ORDER BY id", (code,))
