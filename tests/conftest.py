@@ -39,6 +39,11 @@ def project_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def soffice() -> str:
     """Return LibreOffice's path; fail in CI (LOUPAN_REQUIRE_PDF=1) and skip elsewhere when it is missing."""
+    return require_soffice()
+
+
+def require_soffice() -> str:
+    """Return LibreOffice's path; fail in CI (LOUPAN_REQUIRE_PDF=1) and skip elsewhere when it is missing."""
     found = find_soffice()
     if found:
         return found

@@ -30,10 +30,9 @@ pytestmark = pytest.mark.pdf
 
 @pytest.fixture(scope="module")
 def clean_pdf(tmp_path_factory, ws) -> Path:
-    from toolkit.render.pdf import find_soffice
+    from tests.conftest import require_soffice
 
-    if find_soffice() is None:
-        pytest.skip("LibreOffice is not installed")
+    require_soffice()
     out = tmp_path_factory.mktemp("pdfseen")
     api.render(ws, deals=[DEAL], docs=["subscription"], out=out)
     (pdf,) = convert([out / "CHY-2026-0001-subscription.docx"], out / "pdf")

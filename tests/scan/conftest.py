@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_soffice
 from toolkit import api
-from toolkit.render.pdf import find_soffice
 from toolkit.scan.places import declared, locate
 from toolkit.scan.raster import render_pdf
 
@@ -18,8 +18,7 @@ DEALS = sorted((ROOT / "examples" / "cuihu" / "deals").glob("*.yaml"))[:2]
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory, ws):
     """Render and mark the 认购书 of two deals; return the folder of printed PDFs."""
-    if not find_soffice():
-        pytest.skip("LibreOffice is not installed: scans are compared with a rendered PDF")
+    require_soffice()  # scans are compared with a rendered PDF
     out = tmp_path_factory.mktemp("printed")
     api.render(ws, deals=DEALS, docs=["subscription"], out=out, pdf=True)
     return out
