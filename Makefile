@@ -1,5 +1,6 @@
 # make demo: render the example project's documents into output/ (DOCX and PDF).
-# make test: run the tests.  make bench: run the benchmarks.  Each sets up .venv first.
+# make test: run the tests (slow ones left out; make test-all runs them too).  make lint: ruff and mypy.
+# make bench: run the benchmarks.  Each sets up .venv first.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -7,7 +8,7 @@ LOUPAN := $(VENV)/bin/loupan
 STAMP  := $(VENV)/.installed-0.3
 PROJECT := examples/cuihu
 
-.PHONY: demo test bench templates clean
+.PHONY: demo test test-all lint bench templates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +37,18 @@ demo: $(STAMP)
 	  [ $$rc -eq 1 ] || { echo "expected exit 1, got $$rc"; exit 1; }; \
 	done
 
+PYTEST_ARGS ?= -m "not slow"
+
 test: $(STAMP)
-	$(PY) -m pytest -q -ra
+	$(PY) -m pytest -q -ra $(PYTEST_ARGS)
+
+test-all: $(STAMP)
+	$(MAKE) test PYTEST_ARGS=
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check toolkit tests bench
+	$(VENV)/bin/ruff format --check toolkit tests bench
+	$(VENV)/bin/mypy toolkit
 
 bench: $(STAMP)
 	$(PY) bench/bench_render.py

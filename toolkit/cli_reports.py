@@ -14,10 +14,12 @@ def add_commands(rep) -> None:
         ("monthly", "the monthly sales report (XLSX and PDF charts)", "2026-11"),
     ):
         p = rep.add_parser(name, help=helptext)
-        p.add_argument("--period", required=True, help=example)
-        p.add_argument("--project", type=Path, action="append", required=True, help="repeat for --all-projects")
-        p.add_argument("--out", type=Path, default=Path("output"))
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--period", required=True, help=f"the period, e.g. {example}")
+        p.add_argument(
+            "--project", type=Path, action="append", required=True, help="project folder (repeat for --all-projects)"
+        )
+        p.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+        p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
         p.add_argument("--all-projects", action="store_true", help="one report per project folder given")
         p.set_defaults(func=_run, kind=name)
 

@@ -12,7 +12,8 @@ from toolkit.domain.policy import load_policy
 
 def add_commands(sub) -> None:
     """Add the `rules` command to the CLI's subparsers."""
-    r = sub.add_parser("rules", help="list every rule: id, severity, title, source, what it applies to, its switch")
+    helptext = "list every rule: id, severity, title, source, what it applies to, its switch"
+    r = sub.add_parser("rules", help=helptext, description=helptext)
     r.add_argument("--project", type=Path, help="project folder: show the rules as its policies.yaml sets them")
     shape = r.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="print the rules as JSON")

@@ -163,18 +163,55 @@ def test_every_command_has_help(capsys):
         assert "usage" in capsys.readouterr().out
 
 
-def test_every_command_has_help_and_is_in_the_readme(capsys):
+def leaf_commands(parser) -> list[tuple[list[str], object]]:
+    """Return every command that runs (its words after `loupan`) with its parser."""
+    import argparse
+
+    out = []
+    for action in (a for a in parser._actions if isinstance(a, argparse._SubParsersAction)):
+        for name, sub in action.choices.items():
+            out += [([name, *words], p) for words, p in leaf_commands(sub)] or [([name], sub)]
+    return out
+
+
+def usage_problems(readme: str, parser) -> list[str]:
+    """Name each command without a README usage line: `loupan WORDS` (alternatives as a|b) with every required option."""
+    import re
+
+    lines = readme.replace("\\\n", " ").splitlines()
+    problems = []
+    for words, sub in leaf_commands(parser):
+        required = [a.option_strings[0] for a in sub._actions if a.required and a.option_strings]
+        pattern = re.compile(
+            r"loupan +" + " +".join(rf"(?:[\w-]+\|)*{re.escape(w)}(?:\|[\w-]+)*" for w in words) + r"(?![\w-])"
+        )
+        usage = [line[m.end() :] for line in lines for m in [pattern.search(line)] if m]
+        if not any(all(opt in rest for opt in required) for rest in usage):
+            problems.append(f"loupan {' '.join(words)} {' '.join(required)}")
+    return problems
+
+
+def test_every_command_has_help_and_its_usage_line_in_the_readme():
     import argparse
 
     from toolkit.cli import _parser
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     parser = _parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    for name, sub in commands.items():
-        assert sub.format_help().strip()
-        assert f"loupan {name}" in readme, f"`loupan {name}` is not documented in the README"
-        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
-        for action in nested:
-            for child in action.choices:
-                assert f"loupan {name} {child}" in readme or f"{name} {child}" in readme or child in readme
+    for words, sub in leaf_commands(parser):
+        assert sub.format_help().strip() and sub.description, words
+        for action in sub._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"loupan {' '.join(words)}: {action.dest} has no help text"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert usage_problems(readme, parser) == []
+
+
+def test_the_readme_check_fails_on_a_bare_word_or_a_missing_option():
+    from toolkit.cli import _parser
+
+    parser = _parser()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    without_sign = readme.replace("loupan deal sign CHY-2026-0001 --project DIR", "sign")
+    assert usage_problems(without_sign, parser) == ["loupan deal sign --project"]
+    without_option = readme.replace("loupan board --project DIR", "loupan board")
+    assert usage_problems(without_option, parser) == ["loupan board --project"]

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.control.conftest import DAY, ESCROW, amend, receipt
 from toolkit import api
-from toolkit.ledger.sales import Refused
+from toolkit.rules import Refusal
 
 
 def script_the_day(ws, project, tmp_path, *, cash_deposited=50000):
@@ -88,7 +88,7 @@ def test_receipts_are_checked_when_recorded(office):
             "amount": 50000,
             "account": ESCROW,
         } | change
-        with pytest.raises(Refused) as exc:
+        with pytest.raises(Refusal) as exc:
             receipt(
                 ws,
                 fields["no"],
@@ -100,8 +100,9 @@ def test_receipts_are_checked_when_recorded(office):
             )
         assert exc.value.rule == rule
     receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
-    with pytest.raises(Refused, match="已登记"):
+    with pytest.raises(Refusal, match="已登记") as duplicate:
         receipt(ws, "SJ0100", "张伟", "1-1801", "定金", 50000)
+    assert duplicate.value.rule == "receipt.duplicate"
 
 
 def test_receipts_import_from_xlsx_with_refused_rows_named(office, tmp_path):
@@ -191,4 +192,4 @@ def test_bad_command_input_gets_a_clear_message_not_a_traceback(office, capsys):
     assert main(["report", "daily", "--date", "yesterday", "--project", p]) == 2
     assert main(["change", "refund", "--deal-no", "CHY-2026-0404", "--reason-code", "买受人原因", "--project", p]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "refused: input.invalid" in err and "--amount" in err and "--date" in err
+    assert "Traceback" not in err and "error: input.invalid" in err and "--amount" in err and "--date" in err

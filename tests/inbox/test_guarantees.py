@@ -3,6 +3,7 @@ files that vanish, a damaged ledger, names that try to forge log lines, personal
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -118,7 +119,7 @@ def test_a_full_filed_tree_accepts_nothing_truncated_and_the_next_start_works(do
     assert not any(p.name.endswith(".report.json") for p in everything_filed(filed)), "no report says accepted"
     (claimed,) = [p for p in cfg.work.iterdir() if p.name.endswith(SUB)]
     assert claimed.read_bytes() == data, "the original stays whole where it was"
-    assert api.inbox_status(project)["counts"] == {"in flight": 1}
+    assert api.inbox_status(project).counts == {"in flight": 1}
     with pytest.raises(ToolkitError, match="could not be filed"):  # still full: the start works, says so again
         api.ingest(cfg, log=lambda _: None)
     free()
@@ -127,7 +128,7 @@ def test_a_full_filed_tree_accepts_nothing_truncated_and_the_next_start_works(do
     assert placed.read_bytes() == data and not list(cfg.work.iterdir())
     report = json.loads(placed.with_name(placed.name + ".report.json").read_text(encoding="utf-8"))
     assert report["outcome"] == "accepted" and report["sha256"] == sha(data)
-    assert api.inbox_status(project)["counts"] == {"accepted": 1}
+    assert api.inbox_status(project).counts == {"accepted": 1}
 
 
 # -- names ------------------------------------------------------------------------------------------------
@@ -309,10 +310,13 @@ def test_personal_numbers_in_names_are_masked_in_every_output(documents, inbox_e
     api.ingest(cfg, log=lines.append)
     cli.main(["status", "--project", str(cfg.project_dir)])
     cli.main(["status", "--project", str(cfg.project_dir), "--json"])
-    shown = json.dumps(api.unit_show(api.open_project(cfg.project_dir), "1-1801"), ensure_ascii=False, default=str)
+    shown = json.dumps(
+        dataclasses.asdict(api.unit_show(api.open_project(cfg.project_dir), "1-1801")), ensure_ascii=False, default=str
+    )
     outputs = {
         "log": "\n".join(lines),
-        "status": capsys.readouterr().out + json.dumps(api.inbox_status(cfg.project_dir), ensure_ascii=False),
+        "status": capsys.readouterr().out
+        + json.dumps(dataclasses.asdict(api.inbox_status(cfg.project_dir)), ensure_ascii=False),
         "reports": "".join(p.read_text(encoding="utf-8") for p in filed.rglob("*.report.*")),
         "filed names": " ".join(p.name for p in filed.rglob("*")),
         "unit show": shown,

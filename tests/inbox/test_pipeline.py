@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -123,7 +124,7 @@ def test_logs_and_status_mask_personal_data(documents, inbox_env, tmp_path):
     (inbox / name).write_text("not a form", encoding="utf-8")
     lines: list[str] = []
     api.ingest(cfg, log=lines.append)
-    text = "\n".join(lines) + json.dumps(api.inbox_status(cfg.project_dir), ensure_ascii=False)
+    text = "\n".join(lines) + json.dumps(dataclasses.asdict(api.inbox_status(cfg.project_dir)), ensure_ascii=False)
     assert "440305198806124536" not in text and "13800138000" not in text
     assert "440305********4536" in text
 
@@ -151,8 +152,8 @@ def test_an_accepted_subscription_becomes_a_deal_that_sales_control_can_change(d
     api.ingest(cfg, log=lambda _: None)
     ws = api.open_project(cfg.project_dir)
     shown = api.unit_show(ws, "3-1503")
-    assert shown["status"] == "已认购" and shown["deal"]["total"] == "8782444.00"
-    assert shown["deal"]["buyers"][0]["name"] == "黄丽" and shown["documents"][0]["outcome"] == "accepted"
+    assert shown.status == "已认购" and shown.deal["total"] == "8782444.00"
+    assert shown.deal["buyers"][0]["name"] == "黄丽" and shown.documents[0]["outcome"] == "accepted"
     result, _ = api.change(
         ws,
         "refund",
@@ -161,4 +162,4 @@ def test_an_accepted_subscription_becomes_a_deal_that_sales_control_can_change(d
         approved_by="王强",
         date=dt.date(2026, 11, 25),
     )
-    assert result.status == "executed" and api.unit_show(ws, "3-1503")["needs_pricing"]
+    assert result.status == "executed" and api.unit_show(ws, "3-1503").needs_pricing

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from toolkit import yamlio
 from toolkit.authoring.clause_text import clause_texts
-from toolkit.checks.doc_rules import redline, show
 from toolkit.errors import PackError
 from toolkit.findings import Finding
 from toolkit.rules import finding
+from toolkit.textdiff import redline, show
 
 
 @dataclass

@@ -11,8 +11,8 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 
 from toolkit.authoring.clause_text import clause_texts
-from toolkit.checks.doc_rules import redline
 from toolkit.pack.manifest import Pack, load_pack
+from toolkit.textdiff import redline
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from toolkit.read.document import DocumentText
 from toolkit.read.parse import Parsed
 from toolkit.rules import enabled, finding
 from toolkit.text import normalize
+from toolkit.textdiff import redline, show
 
 HUNDRED = Decimal(100)
 _PATH = re.compile(r"^[a-z_]+[.\[]")
@@ -57,32 +57,6 @@ def doc_rule(rule_id: str) -> Callable[[DocRule], DocRule]:
         return fn
 
     return register
-
-
-def redline(expected: str, found: str) -> list[list[str]]:
-    """Return a character-level redline: [op, text] pairs with op '=', '-' (removed) or '+' (added)."""
-    out: list[list[str]] = []
-    matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(["=", expected[a1:a2]])
-            continue
-        if a2 > a1:
-            out.append(["-", expected[a1:a2]])
-        if b2 > b1:
-            out.append(["+", found[b1:b2]])
-    return out
-
-
-def show(lines: list[list[str]], width: int = 40) -> str:
-    """Write a redline in one line: [-removed-]{+added+} with some context around each change."""
-    parts = []
-    for op, text in lines:
-        if op == "=":
-            parts.append(text if len(text) <= width else text[: width // 2] + "…" + text[-width // 2 :])
-        else:
-            parts.append(("[-%s-]" if op == "-" else "{+%s+}") % text)
-    return "".join(parts)
 
 
 @doc_rule("clause.altered")

@@ -11,8 +11,9 @@ from typing import Any
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.errors import InputFileError
-from toolkit.findings import ERROR, Finding
-from toolkit.ledger.sales import Refused, Sales
+from toolkit.findings import Finding
+from toolkit.ledger.base import SalesLedger as Sales
+from toolkit.rules import Refusal, finding
 from toolkit.tables import xlsx_rows
 
 COLUMNS = ("no", "date", "payer", "unit", "kind", "amount", "channel", "account", "cashier")
@@ -24,18 +25,18 @@ def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dic
     r = _clean(r)
     rules = policy.data["receipts"]
     if r["kind"] not in rules["kinds"]:
-        raise Refused("input.invalid", f"款项类型须为{'、'.join(rules['kinds'])}之一，收到“{r['kind']}”")
+        raise Refusal.of("input.invalid", f"款项类型须为{'、'.join(rules['kinds'])}之一，收到“{r['kind']}”")
     if r["channel"] not in rules["channels"]:
-        raise Refused("input.invalid", f"收款方式须为{'、'.join(rules['channels'])}之一，收到“{r['channel']}”")
+        raise Refusal.of("input.invalid", f"收款方式须为{'、'.join(rules['channels'])}之一，收到“{r['channel']}”")
     unit = sales.unit(r["unit"])
     if unit.deal_no is None:
-        raise Refused("receipt.payer", f"房号{r['unit']}没有成交记录，不能收款")
+        raise Refusal.of("receipt.payer", f"房号{r['unit']}没有成交记录，不能收款")
     buyers = [b["name"] for b in sales.deal(unit.deal_no)["buyers"]]
     if r["payer"] not in buyers:
-        raise Refused("receipt.payer", f"付款人{r['payer']}不是房号{r['unit']}的买受人（{'、'.join(buyers)}）")
+        raise Refusal.of("receipt.payer", f"付款人{r['payer']}不是房号{r['unit']}的买受人（{'、'.join(buyers)}）")
     escrow = project.data.get("escrow_account", {}).get("number")
     if escrow and r["kind"] in rules["to_escrow"] and r["account"] != escrow:
-        raise Refused("receipt.escrow", f"预售房款须存入监管账户{escrow}，收据记载的账户为{r['account']}")
+        raise Refusal.of("receipt.escrow", f"预售房款须存入监管账户{escrow}，收据记载的账户为{r['account']}")
     sales.add_receipt(**r, deal_no=unit.deal_no)
     return r | {"deal_no": unit.deal_no}
 
@@ -44,14 +45,14 @@ def _clean(r: dict[str, Any]) -> dict[str, Any]:
     try:
         amount = Decimal(str(r["amount"]).replace(",", ""))
     except (InvalidOperation, KeyError):
-        raise Refused("input.invalid", f"金额须为数字，收到“{r.get('amount')}”") from None
+        raise Refusal.of("input.invalid", f"金额须为数字，收到“{r.get('amount')}”") from None
     if amount <= 0:
-        raise Refused("input.invalid", f"金额须大于零，收到{amount}")
+        raise Refusal.of("input.invalid", f"金额须大于零，收到{amount}")
     date = r.get("date") if isinstance(r.get("date"), str) else getattr(r.get("date"), "isoformat", lambda: "")()
     try:
         dt.date.fromisoformat(str(date)[:10])
     except ValueError:
-        raise Refused("input.invalid", f"日期须为2026-11-20这样的格式，收到“{date}”") from None
+        raise Refusal.of("input.invalid", f"日期须为2026-11-20这样的格式，收到“{date}”") from None
     date = str(date)[:10]
     return {**{k: str(r.get(k) or "").strip() for k in COLUMNS}, "amount": amount, "date": date}
 
@@ -71,37 +72,31 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
         try:
             add_receipt(sales, project, policy, **record)
             done += 1
-        except (Refused, ValueError) as exc:
-            rule = getattr(exc, "rule", "input.invalid")
-            findings.append(
-                Finding(rule, ERROR, f"{path.name} line {line}: {exc}", document=path.name, location=f"line {line}")
-            )
+        except (Refusal, ValueError) as exc:
+            rule = exc.rule if isinstance(exc, Refusal) else "input.invalid"
+            message = f"{path.name} line {line}: {exc}"
+            findings.append(finding(rule, message, policy=policy, document=path.name, location=f"line {line}"))
     return done, findings
 
 
 def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
     """Receipt numbers must run without gaps within each prefix."""
     by_prefix: dict[str, list[int]] = {}
+    widths: dict[str, int] = {}
     for r in receipts:
         m = _NUMBER.match(r["no"])
         if m:
             by_prefix.setdefault(m.group(1), []).append(int(m.group(2)))
+            widths.setdefault(m.group(1), len(m.group(2)))
     out = []
     for prefix, numbers in by_prefix.items():
         numbers.sort()
         gaps = [n for n in range(numbers[0], numbers[-1] + 1) if n not in set(numbers)]
         if gaps:
-            width = len(_NUMBER.match(receipts[0]["no"]).group(2))
-            missing = ", ".join(f"{prefix}{n:0{width}d}" for n in gaps[:10])
+            missing = ", ".join(f"{prefix}{n:0{widths[prefix]}d}" for n in gaps[:10])
+            message = f"收据号不连续，缺少：{missing}"
             out.append(
-                Finding(
-                    "receipt.sequence",
-                    ERROR,
-                    f"收据号不连续，缺少：{missing}",
-                    location=prefix,
-                    expected="continuous numbers",
-                    found=missing,
-                )
+                finding("receipt.sequence", message, location=prefix, expected="continuous numbers", found=missing)
             )
     return out
 
@@ -109,18 +104,9 @@ def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
 def deposit_findings(sales: Sales, date: str) -> list[Finding]:
     """Every deal subscribed on or before the date must have its deposit (定金) receipt."""
     out = []
-    deals = sales.db.execute(
-        "SELECT deal_no, unit FROM deals WHERE subscribe_date<=? AND status IN ('已认购','已签约')", (date,)
-    ).fetchall()
-    for d in deals:
+    for d in sales.open_deals(date):
         kinds = {r["kind"] for r in sales.receipts(deal_no=d["deal_no"]) if r["status"] == "有效"}
         if "定金" not in kinds:
-            out.append(
-                Finding(
-                    "receipt.missing_deposit",
-                    ERROR,
-                    f"{d['deal_no']}（{d['unit']}）已认购但没有定金收据",
-                    location=d["deal_no"],
-                )
-            )
+            message = f"{d['deal_no']}（{d['unit']}）已认购但没有定金收据"
+            out.append(finding("receipt.missing_deposit", message, location=d["deal_no"]))
     return out

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sqlite3
 from pathlib import Path
 
 from toolkit.errors import UsageError
+from toolkit.ledger.store import Ledger
 
 
 class InboxLock:
@@ -62,16 +62,9 @@ def check_ledger(path: Path) -> None:
     """Refuse a damaged ledger with a clear message, before anything is taken."""
     if not Path(path).is_file():
         return
-    try:
-        db = sqlite3.connect(str(path), timeout=30)
-        try:
-            result = db.execute("PRAGMA quick_check(1)").fetchone()
-        finally:
-            db.close()
-    except sqlite3.DatabaseError as exc:
-        result = (str(exc),)
-    if not result or result[0] != "ok":
+    damage = Ledger.damage(path)
+    if damage:
         raise UsageError(
-            f"台账 {path} 已损坏，无法读取（{result[0] if result else '?'}）：请停止收件，从备份恢复台账后再启动 / "
+            f"台账 {path} 已损坏，无法读取（{damage}）：请停止收件，从备份恢复台账后再启动 / "
             "the ledger is damaged; restore it from a backup"
         )

@@ -8,7 +8,6 @@ it cannot finish (saying which, and where it is).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -23,13 +22,14 @@ from toolkit.findings import Finding
 from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
 from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
+from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
 from toolkit.rules import finding
 
 OUTCOMES = ("accepted", "rejected", "quarantine", "duplicates")
 MAX_SIZE = 50 * 1024 * 1024
-UNIT_AFTER = {"subscription": "已认购", "contract": "已签约"}
+UNIT_AFTER = AFTER_DOCUMENT
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
 GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
@@ -279,7 +279,7 @@ class Pipeline:
 
     def _flush_filed(self) -> None:
         """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
-        with contextlib.nullcontext() if self.ledger.db.in_transaction else self.ledger.batch():
+        with self.ledger.batch():
             for file_id in self.filed_ids:
                 self.ledger.filed(file_id)
         self.filed_ids.clear()
@@ -299,7 +299,7 @@ class Pipeline:
             return
         sales = self._sales()
         status = UNIT_AFTER[j.document]
-        known = sales.db.execute("SELECT 1 FROM deals WHERE deal_no=?", (j.deal_no,)).fetchone()
+        known = sales.has_deal(j.deal_no)
         fields = (
             {"status": status}
             if known
@@ -385,13 +385,16 @@ class Pipeline:
         held = self.ledger.unit(verdict.unit) if verdict.unit else None
         if not held or verdict.document not in UNIT_AFTER:
             return []
+        backwards = self.ledger.backwards(verdict.unit, verdict.deal_no, verdict.document)
+        if backwards:  # a late 认购书 after its contract, or an old one of a refunded deal
+            return [backwards.as_dict()]
         if held.get("pending"):
             return [_found("unit.locked", f"房号{verdict.unit}有{held['pending']}申请正在审批（台账）")]
         if held["deal_no"] == verdict.deal_no:
             return []
         if held.get("needs_pricing"):
             return [_found("unit.needs_pricing", f"房号{verdict.unit}退房或换房后尚未完成价格审核（台账）")]
-        if held["status"] != "待售":
+        if held["status"] != UnitStatus.AVAILABLE:
             return [_found("unit.unavailable", f"房号{verdict.unit}已由{held['deal_no']}{held['status']}（台账）")]
         return []
 

@@ -47,9 +47,9 @@ def cross_check(record: Any, new: Any, terms: Terms) -> list[dict[str, Any]]:
 def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints about broken files become verdicts
-    from toolkit import api
+    from toolkit.workspace import open_project
 
-    ws = api.open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
+    ws = open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
     conn.send(("ready", Terms(ws.pack.shared_terms)))
     while True:
         try:

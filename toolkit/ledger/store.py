@@ -9,40 +9,16 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    claim_path TEXT NOT NULL UNIQUE,
-    sha256 TEXT,
-    size INTEGER,
-    received_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'claimed',      -- claimed | filing | filed | gone
-    outcome TEXT,                               -- accepted | rejected | quarantine | duplicates
-    document TEXT, deal_no TEXT, unit TEXT,
-    filed_path TEXT, report_path TEXT,
-    duplicate_of INTEGER REFERENCES files(id),
-    reasons TEXT,                               -- JSON list of {rule, severity, message}, personal data masked
-    decided_at TEXT
-);
-CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
-CREATE INDEX IF NOT EXISTS files_deal ON files(deal_no, document, outcome);
-CREATE TABLE IF NOT EXISTS units (
-    code TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    deal_no TEXT,
-    file_id INTEGER REFERENCES files(id),
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS unit_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    code TEXT NOT NULL, status TEXT NOT NULL, deal_no TEXT, file_id INTEGER, at TEXT NOT NULL
-);
-"""
+from toolkit.findings import Finding
+from toolkit.ledger import schema
+from toolkit.ledger.base import FileRow
+from toolkit.ledger.states import AFTER_DOCUMENT, check_deal_move, check_unit_move
+from toolkit.rules import Refusal
+
+__all__ = ["FileRow", "Ledger", "ledger_path", "now"]
 
 
 def now() -> str:
@@ -50,29 +26,8 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
-@dataclass(frozen=True)
-class FileRow:
-    """One file the inbox took."""
-
-    id: int
-    name: str
-    claim_path: str
-    sha256: str | None
-    state: str
-    outcome: str | None
-    document: str | None
-    deal_no: str | None
-    unit: str | None
-    filed_path: str | None
-    report_path: str | None
-    duplicate_of: int | None
-    reasons: list[dict[str, Any]]
-    received_at: str
-    decided_at: str | None
-
-
 class Ledger:
-    """The SQLite ledger of one project."""
+    """The SQLite ledger of one project (the SQLite `base.Ledger`)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -81,7 +36,7 @@ class Ledger:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        schema.create(self.db)
 
     def close(self) -> None:
         """Close the connection."""
@@ -96,10 +51,26 @@ class Ledger:
 
     @contextlib.contextmanager
     def batch(self):
-        """Group several writes in one commit (all or none of them reach the ledger)."""
+        """Group several writes in one commit (all or none of them reach the ledger); inside one, join it."""
+        if self.db.in_transaction:
+            yield
+            return
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             yield
+
+    @staticmethod
+    def damage(path: Path) -> str:
+        """Return what SQLite's quick check finds wrong with a ledger file ('' when it is intact)."""
+        try:
+            db = sqlite3.connect(str(path), timeout=30)
+            try:
+                result = db.execute("PRAGMA quick_check(1)").fetchone()
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            result = (str(exc),)
+        return "" if result and result[0] == "ok" else (result[0] if result else "?")
 
     # -- files ----------------------------------------------------------------------------------
     def claim(self, name: str, claim_path: Path, size: int) -> int:
@@ -111,7 +82,8 @@ class Ledger:
             "INSERT INTO files(name, claim_path, size, received_at) VALUES (?,?,?,?)",
             (name, str(claim_path), size, now()),
         )
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT always sets it
+        return cur.lastrowid
 
     def by_claim(self, claim_path: Path) -> FileRow | None:
         """Return the row of a claimed file."""
@@ -179,10 +151,27 @@ class Ledger:
         row = self.db.execute("SELECT * FROM units WHERE code=?", (code,)).fetchone()
         return dict(row) if row else None
 
+    def backwards(self, code: str, deal_no: str, document: str) -> Finding | None:
+        """Return the finding that refuses a document moving its unit or deal backwards, or None."""
+        new = AFTER_DOCUMENT.get(document)
+        if new is None:
+            return None
+        deal = self.db.execute("SELECT status FROM deals WHERE deal_no=?", (deal_no,)).fetchone()
+        held = self.unit(code)
+        try:
+            check_deal_move(deal_no, deal["status"] if deal else None, new)
+            if held and held["deal_no"] == deal_no:
+                check_unit_move(code, held["status"], new)
+        except Refusal as refused:
+            return refused.findings[0]
+        return None
+
     def move_unit(self, code: str, status: str, deal_no: str, file_id: int) -> None:
-        """Set a unit's status and keep the event, in one commit."""
+        """Move a unit through the state machine and keep the event, in one commit."""
         at = now()
         with self.batch() if not self.db.in_transaction else contextlib.nullcontext():
+            held = self.unit(code)
+            check_unit_move(code, held["status"] if held else "待售", status)
             self.db.execute(
                 "INSERT INTO units(code, status, deal_no, file_id, updated_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(code) DO UPDATE SET status=excluded.status, deal_no=excluded.deal_no, "

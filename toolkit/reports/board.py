@@ -8,16 +8,17 @@ from html import escape
 from pathlib import Path
 
 from toolkit.domain.project import Project
-from toolkit.ledger.sales import UnitState
+from toolkit.ledger.base import UnitState
+from toolkit.ledger.states import UnitStatus as U
 
-COLOURS = {
-    "待售": "#7bc67e",
-    "销控": "#b0b0b0",
-    "已认购": "#f4a6c0",
-    "已签约": "#f7d45c",
-    "已备案": "#e5533d",
-    "已交付": "#8e7cc3",
-    "未推盘": "#ffffff",
+COLOURS: dict[str, str] = {
+    U.AVAILABLE: "#7bc67e",
+    U.HELD: "#b0b0b0",
+    U.SUBSCRIBED: "#f4a6c0",
+    U.CONTRACTED: "#f7d45c",
+    U.FILED: "#e5533d",
+    U.DELIVERED: "#8e7cc3",
+    U.OFF_MARKET: "#ffffff",
 }
 PENDING, REPRICE = "#ff8c00", "#3b6fd4"
 CELL_W, CELL_H, HEAD_H, GAP = 74, 26, 34, 24

@@ -11,10 +11,11 @@ from typing import Any
 from toolkit.control.money import deposit_findings, sequence_findings
 from toolkit.domain.money import format_yuan, to_capitals
 from toolkit.findings import ERROR, Finding
-from toolkit.ledger.sales import Sales
+from toolkit.ledger.base import SalesLedger as Sales
+from toolkit.ledger.states import UnitStatus
 
 ZERO = Decimal(0)
-STATUSES = ("待售", "销控", "已认购", "已签约", "已备案", "已交付", "未推盘")
+STATUSES = tuple(UnitStatus)
 
 
 @dataclass
@@ -61,11 +62,11 @@ def daily(sales: Sales, date: str) -> Daily:
 
 def _sales(sales: Sales, date: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {k: {"count": 0, "amount": ZERO} for k in ("认购", "签约", "换房", "退房")}
-    for deal_no, total in sales.db.execute("SELECT deal_no, total FROM deals WHERE subscribe_date=?", (date,)):
+    for deal in sales.deals_subscribed_on(date):
         out["认购"]["count"] += 1
-        out["认购"]["amount"] += Decimal(total)
+        out["认购"]["amount"] += Decimal(deal["total"])
     for e in sales.events_on(date):
-        if e["status"] == "已签约" and e["deal_no"]:
+        if e["status"] == UnitStatus.CONTRACTED and e["deal_no"]:
             out["签约"]["count"] += 1
             out["签约"]["amount"] += Decimal(sales.deal(e["deal_no"])["total"])
     for c in sales.changes_on(date):

@@ -1,0 +1,55 @@
+"""The `loupan` command: one parser built from the command-group modules, one error boundary, exit codes.
+
+Each group module (`toolkit/cli/<group>.py`) exposes `add_commands(sub)` and imports the toolkit only inside
+its handlers, so `loupan --help` starts without loading the library. A new group is one module name in GROUPS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from toolkit.cli.options import USAGE, print_error
+
+GROUPS = (
+    "toolkit.cli.documents",
+    "toolkit.cli.inbox",
+    "toolkit.cli.units",
+    "toolkit.cli.changes",
+    "toolkit.cli.money",
+    "toolkit.cli.reports",
+    "toolkit.cli.pack",
+    "toolkit.cli_rules",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 findings or refused, 2 usage, 130 interrupted)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return USAGE
+    return run(args.func, args)
+
+
+def run(func, args: argparse.Namespace) -> int:
+    """The one error boundary: a toolkit error or refusal is printed, never a traceback."""
+    from toolkit.errors import ToolkitError
+
+    try:
+        return int(func(args))
+    except ToolkitError as exc:
+        print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
+    sub = parser.add_subparsers(metavar="COMMAND")
+    for name in GROUPS:
+        importlib.import_module(name).add_commands(sub)
+    return parser

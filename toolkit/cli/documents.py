@@ -1,0 +1,166 @@
+"""`loupan render` and `loupan check`: documents made from deals, and documents read back."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from toolkit.cli import options as o
+
+
+def add_commands(sub: Any) -> None:
+    """Add render and check."""
+    _render_command(sub)
+    _check_command(sub)
+
+
+def _render_command(sub: Any) -> None:
+    r = o.command(sub, "render", "check deals and render the documents of the clean ones (DOCX, PDF)", _render)
+    o.project(r)
+    which = r.add_mutually_exclusive_group()
+    which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
+    which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
+    r.add_argument(
+        "--docs",
+        help="documents to render, comma-separated (default: subscription,contract for deals, procedure,handbook otherwise)",
+    )
+    o.out(r)
+    r.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+    o.as_json(r)
+    o.pack(r)
+    r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.add_argument(
+        "--script",
+        choices=("hans", "hant"),
+        default="hans",
+        help="simplified (default) or traditional characters (files named ...-hant.docx)",
+    )
+
+
+def _check_command(sub: Any) -> None:
+    c = o.command(
+        sub,
+        "check",
+        "check filled or signed documents (DOCX, text PDF); files given together are cross-checked",
+        _check,
+    )
+    c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
+    o.project(c)
+    o.as_json(c)
+    c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
+    o.pack(c)
+    c.add_argument(
+        "--script",
+        choices=("hans", "hant"),
+        help="the documents' script, when their provenance is lost (default: from the provenance, or tried)",
+    )
+
+
+def _render(args: argparse.Namespace) -> int:
+    from toolkit import api
+    from toolkit.errors import UsageError
+    from toolkit.findings import has_errors
+
+    ws = api.open_project(args.project, pack_dir=args.pack)
+    deals = api.deal_files(ws) if args.all_deals else args.deal
+    for d in deals:
+        if Path(d).is_dir():
+            raise UsageError(
+                f"{d}: 是文件夹，不是交易文件 / a folder, not a deal file (give a .yaml file, or --all-deals)"
+            )
+        if not Path(d).is_file():
+            raise UsageError(f"{d}: no such deal file")
+    progress = None if args.quiet or len(deals) < 10 else _progress
+    result = api.render(
+        ws,
+        deals=deals,
+        docs=_docs(args.docs, bool(deals)),
+        out=args.out,
+        pdf=args.pdf,
+        script=args.script,
+        progress=progress,
+    )
+    for note in result.notes:
+        print(f"loupan: {note}", file=sys.stderr)
+    if args.json:
+        o.print_json(_json(result))
+    else:
+        _print_render(result)
+    return 1 if has_errors(result.findings) else 0
+
+
+def _docs(value: str | None, with_deals: bool) -> list[str]:
+    if value:
+        return [d.strip() for d in value.split(",") if d.strip()]
+    return ["subscription", "contract"] if with_deals else ["procedure", "handbook"]
+
+
+def _progress(i: int, n: int, deal_no: str) -> None:
+    print(f"[{i}/{n}] {deal_no}", file=sys.stderr, flush=True)
+
+
+def _json(result: Any) -> dict[str, Any]:
+    from toolkit.findings import has_errors
+
+    return {
+        "ok": not has_errors(result.findings),
+        "findings": [f.as_dict() for f in result.findings],
+        "deals": [
+            {
+                "deal_no": d.check.deal_no,
+                "file": str(d.check.path),
+                "rendered": bool(d.documents),
+                "findings": [f.as_dict() for f in d.findings],
+                "outputs": _outputs(d.documents),
+            }
+            for d in result.deals
+        ],
+        "outputs": _outputs(result.documents),
+        "notes": result.notes,
+    }
+
+
+def _outputs(docs: list[Any]) -> list[str]:
+    return [str(p) for d in docs for p in (d.docx, d.pdf) if p]
+
+
+def _print_render(result: Any) -> None:
+    from toolkit.findings import has_errors
+
+    for d in result.deals:
+        status = "rendered" if d.documents else ("skipped" if has_errors(d.findings) else "checked")
+        print(f"{d.check.deal_no}: {status}")
+        o.print_findings(d.findings)
+    for path in _outputs(result.documents):
+        print(f"wrote {path}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from toolkit import api
+    from toolkit.findings import has_errors
+
+    ws = api.open_project(args.project, pack_dir=args.pack)
+    result = api.check(ws, args.files, script=args.script)
+    if args.html:
+        api.check_report(result, args.html)
+    if args.json:
+        o.print_json(
+            {
+                "ok": not has_errors(result.findings),
+                "findings": [f.as_dict() for f in result.findings],
+                "documents": [_doc_json(d) for d in result.documents],
+            }
+        )
+    else:
+        for d in result.documents:
+            verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
+            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            o.print_findings(d.findings)
+    return 1 if has_errors(result.findings) else 0
+
+
+def _doc_json(d: Any) -> dict[str, Any]:
+    findings = [f.as_dict() for f in d.findings]
+    return {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
