@@ -66,14 +66,14 @@ def degrade(img: np.ndarray, seed: int, angle: float = 1.5, quality: int = 60) -
     out = cv2.warpAffine(img, m, (w, h), borderValue=235)
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     out = np.clip(out + rng.normal(0, 6, out.shape), 0, 255).astype(np.uint8)
-    return cv2.imdecode(cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], 0)
+    return np.asarray(cv2.imdecode(cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], 0))
 
 
 def photograph(img: np.ndarray, seed: int) -> np.ndarray:
     """Photograph it: perspective, uneven light, a larger frame, then JPEG."""
     h, w = img.shape
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[60, 40], [w + 20, 80], [w - 10, h + 60], [30, h + 20]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    dst = np.array([[60, 40], [w + 20, 80], [w - 10, h + 60], [30, h + 20]], np.float32)
     out = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (w + 80, h + 120), borderValue=120)
     yy, xx = np.mgrid[0 : out.shape[0], 0 : out.shape[1]]
     light = 0.75 + 0.25 * (xx / out.shape[1]) * (1 - 0.3 * yy / out.shape[0])
