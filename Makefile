@@ -21,6 +21,14 @@ demo: $(STAMP)
 	rm -rf output/month && $(PY) -m toolkit.play_activity $(PROJECT) $(PROJECT)/activity/2026-11.yaml output/month/cuihu
 	$(LOUPAN) report monthly --period 2026-11 --project output/month/cuihu --out output
 	$(LOUPAN) report weekly --period 2026-W46 --project output/month/cuihu --out output
+	@echo "== signed scans of CHY-2026-0001's 认购书 (the clean one accepted, the altered one refused) =="
+	$(PY) -m toolkit.scan_demo $(PROJECT) output/CHY-2026-0001-subscription.pdf output/scans
+	LOUPAN_PRINTED=output $(LOUPAN) check --project $(PROJECT) output/scans/CHY-2026-0001-subscription-signed.pdf \
+	  --html output/scans/CHY-2026-0001-subscription-signed.html
+	@LOUPAN_PRINTED=output $(LOUPAN) check --project $(PROJECT) output/scans/CHY-2026-0001-subscription-altered.pdf \
+	  --html output/scans/CHY-2026-0001-subscription-altered.html >output/scans/altered.txt; \
+	  rc=$$?; cat output/scans/altered.txt; [ $$rc -eq 1 ] && grep -q scan.altered output/scans/altered.txt \
+	  || { echo "the altered scan must be refused with scan.altered (exit $$rc)"; exit 1; }
 	@echo "== invalid deals (each must be refused with its rule ids) =="
 	@for f in $(PROJECT)/deals-invalid/*.yaml; do \
 	  [ "$$(basename $$f)" = expected.yaml ] && continue; \

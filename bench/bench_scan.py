@@ -16,10 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.scan import corpus  # noqa: E402
 from toolkit import api  # noqa: E402
 from toolkit.render.pdf import find_soffice  # noqa: E402
-from toolkit.scan import ocr  # noqa: E402
+from toolkit.scan import corpus, ocr  # noqa: E402
 from toolkit.scan.judge import judge_files  # noqa: E402
 from toolkit.scan.places import declared, locate  # noqa: E402
 from toolkit.scan.raster import load_pages, render_pdf  # noqa: E402
@@ -33,11 +32,10 @@ def build_scan(ws, doc: str, out: Path) -> tuple[Path, Path]:
     printed = next(out.glob(f"*-{doc}.pdf"))
     pages = render_pdf(printed)
     corpus.sign_all(pages, locate(printed, declared(ws.pack, doc)), 841.89)
-    corpus.strike(pages[2], 400, 560, 700)
-    corpus.handwrite(pages[2], 420, 680, "60000")
+    corpus.alter_amount(pages)
     scan = out / "scans" / f"scan-{doc}.pdf"
     scan.parent.mkdir()
-    corpus.save_pdf([corpus.degrade(p, i) for i, p in enumerate(pages)], scan)
+    corpus.scan_pdf(pages, scan)
     return printed, scan
 
 
