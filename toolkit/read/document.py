@@ -81,12 +81,12 @@ def read_document(path: Path) -> DocumentText:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableError(f"cannot read the file: {exc.strerror or exc}") from None
+        raise UnreadableError(f"无法打开文件：{exc.strerror or exc}") from None
     if data.startswith(b"%PDF"):
         return read_pdf(path, data)
     if data.startswith(b"PK"):
         return read_docx(path, data)
-    raise UnreadableError("not a DOCX or PDF document" + (" (empty file)" if not data else ""))
+    raise UnreadableError("不是DOCX或PDF文件" + ("（空文件）" if not data else ""))
 
 
 def read_docx(path: Path, data: bytes) -> DocumentText:
@@ -99,7 +99,7 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
             comments = "word/comments.xml" in z.namelist()
             active = active_content(z, reader)
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
-        raise UnreadableError(f"not a readable DOCX ({exc.__class__.__name__}: {exc})") from None
+        raise UnreadableError(f"DOCX文件已损坏，无法读取（{exc.__class__.__name__}: {exc}）") from None
     doc = DocumentText(path, "docx", _units(paragraphs), properties=props, parts=parts, active=active)
     doc.header = parts.get("header", [])
     doc.hidden = [(where, how, normalize(text)) for where, how, text in reader.hidden if normalize(text)]
@@ -110,16 +110,16 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
 def _xml(z: zipfile.ZipFile, name: str) -> etree._Element:
     info = z.getinfo(name)
     if info.file_size > MAX_PART:
-        raise UnreadableError(f"{name} is {info.file_size} bytes uncompressed: too large for a sales document")
+        raise UnreadableError(f"{name}解压后为{info.file_size}字节，超过销售文件的合理大小")
     if info.flag_bits & 0x1:
-        raise UnreadableError("the DOCX is encrypted")
+        raise UnreadableError("DOCX文件已加密，请提交未加密的文件")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(z.read(name), parser)
     except etree.XMLSyntaxError as exc:
-        raise UnreadableError(f"{name} is not well-formed XML ({exc})") from None
+        raise UnreadableError(f"{name}的XML格式错误（{exc}）") from None
     if root is None or root.getroottree().docinfo.internalDTD is not None:
-        raise UnreadableError(f"{name} declares a DTD (entity expansion is refused)")
+        raise UnreadableError(f"{name}声明了DTD（拒绝实体展开）")
     return root
 
 
@@ -173,7 +173,7 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
     except PdfError as exc:
         raise UnreadableError(str(exc)) from None
     if not any(p.strip() for p in pages):
-        raise UnreadableError("the PDF has no text layer (a scan?): print it from the DOCX instead")
+        raise UnreadableError("PDF没有文字层，也不是可识别的扫描件：请从DOCX重新打印，或提交带二维码的扫描件")
     doc = DocumentText(path, "pdf", [], properties=_pdf_properties(meta), active=active)
     doc.hidden = [(where, how, normalize(text)) for where, how, text in hidden if normalize(text)]
     doc.units = [Unit(_pdf_text(text), f"page {i}") for i, text in enumerate(_strip_running(pages, doc), start=1)]

@@ -50,13 +50,13 @@ def pdf_meta(data: bytes, annotated: list[int]) -> tuple[dict[str, str], list[tu
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise PdfError("the PDF is encrypted")
+            raise PdfError("PDF文件已加密，请提交未加密的文件")
         meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
         return meta, _active(reader, annotated)
     except PdfError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise PdfError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
+        raise PdfError(f"PDF文件已损坏，无法读取（{exc.__class__.__name__}: {exc}）") from None
 
 
 def _active(reader: PdfReader, annotated: list[int]) -> list[tuple[str, str]]:
@@ -89,7 +89,7 @@ def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], lis
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise PdfError(f"not a readable PDF ({exc})") from None
+        raise PdfError(f"PDF文件已损坏，无法读取（{exc}）") from None
     pages, hidden, annotated = [], [], []
     try:
         for i, page in enumerate(doc, start=1):
