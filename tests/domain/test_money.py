@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+import cn2an
 import pytest
 
-from toolkit.domain import money
 from toolkit.domain.money import (
     CapitalsError,
     CapitalsGenerationError,
@@ -194,7 +194,7 @@ def test_to_capitals_rejects_negative_and_too_large(value: object) -> None:
 
 @pytest.mark.parametrize("raw", ["壹佰元整", "壹佰伍元整", "伍元整整", "壹佰元伍角", "", "一百元整"])
 def test_to_capitals_refuses_a_wrong_cn2an_result(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
-    monkeypatch.setattr(money.cn2an, "an2cn", lambda text, mode: raw)
+    monkeypatch.setattr(cn2an, "an2cn", lambda text, mode: raw)
     with pytest.raises(CapitalsGenerationError):
         to_capitals("105")
 
@@ -209,7 +209,7 @@ def test_to_capitals_refuses_a_wrong_cn2an_result(monkeypatch: pytest.MonkeyPatc
     ],
 )
 def test_to_capitals_tidies_cn2an_output(monkeypatch: pytest.MonkeyPatch, amount: str, raw: str, expected: str) -> None:
-    monkeypatch.setattr(money.cn2an, "an2cn", lambda text, mode: raw)
+    monkeypatch.setattr(cn2an, "an2cn", lambda text, mode: raw)
     assert to_capitals(amount) == expected
 
 

@@ -88,9 +88,11 @@ def check_documents(
 
 def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: str | None = None) -> CheckedDocument:
     """Read one file and run every document rule on it."""
-    from toolkit.scan import judge  # scans, photos and signed PDFs (toolkit/scan sits above the checks)
+    from toolkit.scan import kind  # scans, photos and signed PDFs (toolkit/scan sits above the checks)
 
-    if judge.is_scan(path):
+    if kind.is_scan(path):
+        from toolkit.scan import judge  # OpenCV and OCR, for scans only
+
         return judge.checked_scan(path, project, policy, pack, script)
     out = CheckedDocument(path)
     try:
@@ -113,7 +115,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline, template)
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
     out.findings += seen_findings(text, template, script, path.name, policy)
-    out.findings += judge.electronic(path, policy)
+    out.findings += kind.electronic(path, policy)
     return out
 
 

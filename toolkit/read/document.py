@@ -14,7 +14,6 @@ from lxml import etree
 
 from toolkit.pack.clauses import HARD, SOFT
 from toolkit.read.docx import active_content, read_parts
-from toolkit.read.pdf import PdfError, drawn_pages, pdf_meta
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -167,6 +166,8 @@ def _properties(z: zipfile.ZipFile) -> dict[str, str]:
 
 def read_pdf(path: Path, data: bytes) -> DocumentText:
     """Read a PDF's drawn text page by page, dropping the running header and the page footer."""
+    from toolkit.read.pdf import PdfError, drawn_pages, pdf_meta  # pypdfium2, pypdf, numpy: for PDFs only
+
     try:
         pages, hidden, annotated = drawn_pages(data)
         meta, active = pdf_meta(data, annotated)

@@ -15,7 +15,6 @@ from toolkit.pack.manifest import DocumentSpec, Pack, file_sha256
 from toolkit.render import pdf as pdf_mod
 from toolkit.render.docx import CompiledTemplate, make_environment
 from toolkit.render.filters import FILTERS
-from toolkit.render.marks import add_marks
 from toolkit.render.provenance import input_sha256, json_default, pdf_metadata, recorded_terms
 from toolkit.script import convert
 
@@ -86,6 +85,8 @@ class Renderer:
 
 def to_pdf(docs: list[RenderedDoc], out_dir: Path) -> None:
     """Convert rendered documents to PDF in batches and stamp each with its provenance."""
+    from toolkit.render.marks import add_marks  # segno, Pillow, pypdfium2: for PDF output only
+
     pdfs = pdf_mod.convert([d.docx for d in docs], out_dir)
     for doc, pdf in zip(docs, pdfs):
         pdf_mod.stamp_metadata(pdf, pdf_metadata(doc.properties, doc.title))

@@ -25,6 +25,7 @@ from toolkit.render.marks import qr_rect
 from toolkit.rules import finding
 from toolkit.scan import ocr
 from toolkit.scan.diff import Blob, differences
+from toolkit.scan.kind import electronic, is_scan  # noqa: F401  (the judge's public entry points)
 from toolkit.scan.pages import ScanPage, find_printed, identify, printed_hashes
 from toolkit.scan.places import Place, declared, locate
 from toolkit.scan.raster import DPI, load_pages, render_pdf
@@ -244,27 +245,3 @@ def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | 
         out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
     out.how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())) or "未能逐页比对"
     return out
-
-
-def is_scan(path: Path) -> bool:
-    """Tell whether a file is a photo, a scan image or a PDF of page images."""
-    from toolkit.scan.raster import is_image, pdf_has_text
-
-    if is_image(path):
-        return True
-    try:
-        return path.suffix.lower() == ".pdf" and not pdf_has_text(path)
-    except Exception:  # a broken PDF is the reader's to report (doc.unreadable)
-        return False
-
-
-def electronic(path: Path, policy: Policy) -> list[Finding]:
-    """Judge an electronic DOCX or PDF as a signed copy: its digital signatures, or the policy on unsigned ones."""
-    from toolkit.scan.pdfsig import has_signature, judge_signed_pdf
-
-    if path.suffix.lower() == ".pdf" and has_signature(path):
-        return judge_signed_pdf(path)[1]
-    if policy.data.get("signing", {}).get("accept_unsigned_electronic", True):
-        return []
-    msg = f"{path.name}：未经电子签名的电子文件不能作为签署件（本项目政策要求纸质签署件的扫描件或电子签名文件）"
-    return [finding("sign.missing", msg, document=path.name)]

@@ -9,23 +9,9 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageSequence
 
+from toolkit.scan.kind import IMAGE_SUFFIXES, MIN_TEXT_CHARS, is_image, pdf_has_text  # noqa: F401
+
 DPI = 150
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
-MIN_TEXT_CHARS = 20  # a PDF page with fewer extractable characters is a page image
-
-
-def is_image(path: Path) -> bool:
-    """Tell whether a file is a photo or a scan by its extension."""
-    return path.suffix.lower() in IMAGE_SUFFIXES
-
-
-def pdf_has_text(path: Path) -> bool:
-    """Tell whether a PDF has a text layer (a rendered PDF) rather than page images (a scan)."""
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return any(doc[i].get_textpage().count_chars() >= MIN_TEXT_CHARS for i in range(len(doc)))
-    finally:
-        doc.close()
 
 
 def render_pdf(path: Path, dpi: int = DPI) -> list[np.ndarray]:
