@@ -28,6 +28,7 @@ def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dic
         raise Refusal.of("input.invalid", f"款项类型须为{'、'.join(rules['kinds'])}之一，收到“{r['kind']}”")
     if r["channel"] not in rules["channels"]:
         raise Refusal.of("input.invalid", f"收款方式须为{'、'.join(rules['channels'])}之一，收到“{r['channel']}”")
+    _before_permit(project, r)
     unit = sales.unit(r["unit"])
     if unit.deal_no is None:
         raise Refusal.of("receipt.payer", f"房号{r['unit']}没有成交记录，不能收款")
@@ -39,6 +40,18 @@ def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dic
         raise Refusal.of("receipt.escrow", f"预售房款须存入监管账户{escrow}，收据记载的账户为{r['account']}")
     sales.add_receipt(**r, deal_no=unit.deal_no)
     return r | {"deal_no": unit.deal_no}
+
+
+def _before_permit(project: Project, r: dict[str, Any]) -> None:
+    """Refuse any money for a unit whose building had no permit on the receipt date (R-PERMIT-02)."""
+    listed = project.units.get(r["unit"])
+    if listed is None or project.permit_for(listed.building, dt.date.fromisoformat(r["date"])):
+        return
+    label = project.permit_label
+    raise Refusal.of(
+        "receipt.before_permit",
+        f"房号{r['unit']}所在{listed.building}号楼在收款日期{r['date']}未取得{label}，不得收取任何款项（收据{r['no']}）",
+    )
 
 
 def _clean(r: dict[str, Any]) -> dict[str, Any]:
