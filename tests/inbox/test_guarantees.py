@@ -3,6 +3,7 @@ files that vanish, a damaged ledger, names that try to forge log lines, personal
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -58,11 +59,9 @@ def full_filed(tmp_path, monkeypatch):
     if mounted:
         filler = filed / "filler"
         fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-        try:  # fill it up, then leave 8 kB: less than one document
+        with contextlib.suppress(OSError):  # fill it up (ENOSPC ends it), then leave 8 kB: less than one document
             while os.write(fd, b"\0" * 4096):
-                pass
-        except OSError:
-            pass
+                continue
         os.close(fd)
         os.truncate(filler, filler.stat().st_size - 8192)
 
