@@ -46,6 +46,8 @@ def _date_deals(copy: Path, steps) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         day = dt.date.fromisoformat(str(step["date"]))
         data["subscribe_date"], data["sign_deadline"] = day.isoformat(), (day + dt.timedelta(days=7)).isoformat()
+        if step.get("payment_due"):  # the script may move the balance's due date into the month
+            data["payment"]["due_date"] = str(step["payment_due"])
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 

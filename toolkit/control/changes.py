@@ -18,6 +18,7 @@ from toolkit.findings import has_errors
 from toolkit.ledger.base import SalesLedger as Sales
 from toolkit.ledger.states import DealStatus as D
 from toolkit.ledger.states import UnitStatus as U
+from toolkit.ledger.terms import deal_columns
 from toolkit.rules import Refusal
 
 KIND_NAMES = {"refund": "退房", "room": "换房", "rename": "更名", "price": "价格变更"}
@@ -68,6 +69,7 @@ def _deal_fields(case: DealCase) -> dict[str, Any]:
         "deposit": case.deal.deposit,
         "payment_method": case.deal.payment.method,
         "subscribe_date": case.deal.subscribe_date.isoformat(),
+        **deal_columns(case.deal, case.pricing),  # consultant, deadline, plan and discounts for the reports
     }
 
 

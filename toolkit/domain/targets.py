@@ -1,4 +1,16 @@
-"""Sales targets (销售目标): `targets:` in project.yaml, per month, for the project and each consultant."""
+"""Sales targets (销售目标): per month or ISO week, for the project, each building, product and consultant.
+
+In project.yaml:
+
+    targets:
+      2026-11:                       # a month, or a week such as 2026-W47
+        项目: {认购套数: 4, 签约金额: 21000000, 回款: 3000000}
+        李娜: {签约金额: 8000000}     # a consultant, by name (or under 顾问:)
+        楼栋: {"1": {签约金额: 9000000}}
+        产品: {3室2厅2卫: {认购套数: 2}}   # a product is a layout (户型) of the price list
+
+or in `targets.xlsx` beside it (`targets_xlsx.py`), one row per period and scope.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +23,38 @@ from typing import Any
 from toolkit.errors import InputFileError
 
 MEASURES = ("认购套数", "认购金额", "签约套数", "签约金额", "回款")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+KINDS = ("项目", "楼栋", "产品", "顾问")
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|W(0[1-9]|[1-4]\d|5[0-3]))$")
+Scope = tuple[str, str]  # (kind, name): ("项目", "项目"), ("楼栋", "1"), ("产品", "3室2厅2卫"), ("顾问", "李娜")
 
 
 @dataclass(frozen=True)
 class Targets:
-    """Targets per month: month -> scope ('项目' or a consultant's name) -> measure -> figure."""
+    """Targets: period (2026-11 or 2026-W47) -> (kind, name) -> measure -> figure."""
 
-    months: dict[str, dict[str, dict[str, Decimal]]] = field(default_factory=dict)
+    periods: dict[str, dict[Scope, dict[str, Decimal]]] = field(default_factory=dict)
 
-    def for_months(self, months: list[str], scope: str = "项目") -> dict[str, Decimal] | None:
-        """Sum a scope's targets over months; None when no month has one."""
-        found = [self.months[m][scope] for m in months if scope in self.months.get(m, {})]
+    def get(self, periods: list[str], kind: str = "项目", name: str | None = None) -> dict[str, Decimal] | None:
+        """Sum a scope's targets over periods; None when no period sets one."""
+        key = (kind, kind if name is None else name)
+        found = [self.periods[p][key] for p in periods if key in self.periods.get(p, {})]
         if not found:
             return None
         return {k: sum((t.get(k, Decimal(0)) for t in found), Decimal(0)) for k in MEASURES}
+
+    def for_months(self, months: list[str], scope: str = "项目") -> dict[str, Decimal] | None:
+        """Sum the project's (scope '项目') or a consultant's targets over months."""
+        return self.get(months) if scope == "项目" else self.get(months, "顾问", scope)
+
+    def merged(self, other: Targets, where: str) -> Targets:
+        """Add another source's targets; a period and scope set in both is an error naming `where`."""
+        out = {p: dict(s) for p, s in self.periods.items()}
+        for p, scopes in other.periods.items():
+            for key, figures in scopes.items():
+                if key in out.get(p, {}):
+                    raise InputFileError(path=where, field=f"{p} {key[0]} {key[1]}", expected="set only once")
+                out.setdefault(p, {})[key] = figures
+        return Targets(out)
 
 
 def targets_from_data(data: dict[str, Any], path: Path | str) -> Targets:
@@ -33,32 +62,53 @@ def targets_from_data(data: dict[str, Any], path: Path | str) -> Targets:
     raw = data.get("targets") or {}
     if not isinstance(raw, dict):
         raise InputFileError(path=path, field="targets", expected="a mapping of months (2026-11) to targets")
-    return Targets({_month(str(m), path): _scopes(m, v, path) for m, v in raw.items()})
+    return Targets({period_key(str(m), path, f"targets.{m}"): _scopes(m, v, path) for m, v in raw.items()})
 
 
-def _month(text: str, path) -> str:
-    if not MONTH.match(text):
-        raise InputFileError(path=path, field=f"targets.{text}", expected="a month such as 2026-11", found=text)
+def period_key(text: str, path, where: str) -> str:
+    """Check a period key: a month (2026-11) or an ISO week (2026-W47)."""
+    if not PERIOD.match(text):
+        raise InputFileError(
+            path=path, field=where, expected="a month such as 2026-11 or a week such as 2026-W47", found=text
+        )
     return text
 
 
-def _scopes(month, value, path) -> dict[str, dict[str, Decimal]]:
+def _scopes(period, value, path) -> dict[Scope, dict[str, Decimal]]:
     if not isinstance(value, dict):
-        raise InputFileError(path=path, field=f"targets.{month}", expected="项目 and consultants' names")
-    return {str(s): _measures(f"targets.{month}.{s}", m, path) for s, m in value.items()}
+        raise InputFileError(
+            path=path, field=f"targets.{period}", expected="项目, 楼栋, 产品, 顾问 or consultants' names"
+        )
+    out: dict[Scope, dict[str, Decimal]] = {}
+    for name, v in value.items():
+        where = f"targets.{period}.{name}"
+        if str(name) in ("楼栋", "产品", "顾问"):
+            if not isinstance(v, dict):
+                raise InputFileError(path=path, field=where, expected=f"a mapping of each {name} to its targets")
+            out |= {(str(name), str(n)): measures(f"{where}.{n}", m, path) for n, m in v.items()}
+        else:
+            out[("项目", "项目") if name == "项目" else ("顾问", str(name))] = measures(where, v, path)
+    return out
 
 
-def _measures(where: str, value, path) -> dict[str, Decimal]:
+def measures(where: str, value, path) -> dict[str, Decimal]:
+    """Validate one scope's figures: known measures, numbers, none negative."""
     if not isinstance(value, dict):
         raise InputFileError(path=path, field=where, expected="、".join(MEASURES))
     out = {}
     for key, figure in value.items():
         if key not in MEASURES:
             raise InputFileError(path=path, field=f"{where}.{key}", expected="、".join(MEASURES), found=str(key))
-        try:
-            out[key] = Decimal(str(figure))
-        except InvalidOperation:
-            raise InputFileError(path=path, field=f"{where}.{key}", expected="a number", found=str(figure)) from None
-        if out[key] < 0:
-            raise InputFileError(path=path, field=f"{where}.{key}", expected="zero or more", found=str(figure))
+        out[key] = figure_of(figure, path, f"{where}.{key}")
+    return out
+
+
+def figure_of(figure: Any, path, where: str) -> Decimal:
+    """Read a target figure: a number, zero or more."""
+    try:
+        out = Decimal(str(figure).replace(",", ""))
+    except InvalidOperation:
+        raise InputFileError(path=path, field=where, expected="a number", found=str(figure)) from None
+    if not out.is_finite() or out < 0:
+        raise InputFileError(path=path, field=where, expected="zero or more", found=str(figure))
     return out

@@ -116,6 +116,8 @@ class Sales:
         if "status" in fields:
             row = self.db.execute("SELECT status FROM deals WHERE deal_no=?", (deal_no,)).fetchone()
             check_deal_move(deal_no, row["status"] if row else None, fields["status"])
+            if fields["status"] == "已签约" and not (row and row["status"] == "已签约"):  # by the events' clock
+                fields.setdefault("sign_date", now()[:10])
         fields = {k: (json.dumps(v, ensure_ascii=False) if k == "buyers" else str(v)) for k, v in fields.items()}
         self._upsert("deals", "deal_no", deal_no, fields | {"updated_at": now()})
 

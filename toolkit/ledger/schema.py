@@ -58,6 +58,14 @@ CREATE TABLE IF NOT EXISTS deposits (
 ADDED = {
     "units": {"pending": "TEXT", "needs_pricing": "INTEGER NOT NULL DEFAULT 0", "price": "TEXT"},
     "changes": {"new_unit": "TEXT"},  # the unit a 换房 moves to, so a unit's changes are found by column
+    # the terms the period reports read (ledger/terms.py): consultant, 签约 deadline and date, plan and discounts
+    "deals": {
+        "salesperson": "TEXT",
+        "sign_deadline": "TEXT",
+        "sign_date": "TEXT",
+        "plan": "TEXT",  # JSON list of {item, amount, due, loan}: the payment plan's instalments
+        "discounts": "TEXT",  # JSON list of {name, kind, rate_pct, amount, approved_by, approver_role}
+    },
 }
 
 

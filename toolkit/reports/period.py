@@ -1,4 +1,8 @@
-"""The weekly and monthly sales reports (周报, 月报): progress against target, 去化率, velocity, conversion, money."""
+"""The weekly and monthly sales reports (周报, 月报): progress against target per scope and per week.
+
+The other tables come from `period_stock` (去化率, 销控表, velocity), `period_sales` (conversion, signing lag,
+expired 认购, prices and discounts) and `period_money` (money in, receivables aged by the payment plans).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from toolkit.domain.targets import MEASURES, Targets
+from toolkit.domain.targets import MEASURES, Scope, Targets
 from toolkit.errors import UsageError
+from toolkit.findings import Finding
 from toolkit.ledger import analytics as q
+from toolkit.reports import period_money, period_sales, period_stock
 
 ZERO = Decimal(0)
-SOLD = ("已认购", "已签约", "已备案", "已交付")
+PROJECT: Scope = ("项目", "项目")
 
 
 @dataclass(frozen=True)
@@ -27,13 +33,24 @@ class Period:
     end: dt.date
 
     def months(self) -> list[str]:
-        """Return the months the period touches (a week's targets are its months' share)."""
+        """Return the months the period touches."""
         return sorted({self.start.strftime("%Y-%m"), self.end.strftime("%Y-%m")})
 
     def days(self) -> list[str]:
         """Return every day of the period as ISO text."""
         n = (self.end - self.start).days + 1
         return [(self.start + dt.timedelta(days=i)).isoformat() for i in range(n)]
+
+    def weeks(self) -> list[Period]:
+        """Return the ISO weeks of the period, each cut to the period's days (a month's first and last may be short)."""
+        monday = self.start - dt.timedelta(days=self.start.weekday())
+        out = []
+        while monday <= self.end:
+            year, week, _ = monday.isocalendar()
+            end = min(monday + dt.timedelta(days=6), self.end)
+            out.append(Period(f"{year}-W{week:02d}", "weekly", max(monday, self.start), end))
+            monday += dt.timedelta(days=7)
+        return out
 
 
 def parse_period(text: str) -> Period:
@@ -61,34 +78,37 @@ class Report:
     period: Period
     progress: list[dict[str, Any]] = field(default_factory=list)
     consultants: list[dict[str, Any]] = field(default_factory=list)
+    team: list[dict[str, Any]] = field(default_factory=list)
+    scopes: list[dict[str, Any]] = field(default_factory=list)
+    weeks: list[dict[str, Any]] = field(default_factory=list)
     sell_through: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     velocity: dict[str, Any] = field(default_factory=dict)
     conversion: dict[str, Any] = field(default_factory=dict)
+    signing: dict[str, Any] = field(default_factory=dict)
+    expired: list[dict[str, Any]] = field(default_factory=list)
     receivables: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
+    discounts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     survey: list[dict[str, Any]] = field(default_factory=list)
-    board: dict[str, dict[int, str]] = field(default_factory=dict)
+    board: dict[str, dict[str, str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Tell whether nothing happened in the period."""
-        return all(row["actual"] == 0 for row in self.progress if row["scope"] == "项目")
+        return all(row["actual"] == 0 for row in self.progress)
 
     def as_json(self) -> dict[str, Any]:
         """Return the figures as plain JSON values (amounts as text)."""
+        keys = ("progress", "consultants", "team", "scopes", "weeks", "sell_through", "velocity", "conversion")
+        keys += ("signing", "expired", "receivables", "prices", "discounts", "survey")
         return _plain(
             {
                 "project": self.project,
                 "period": {"label": self.period.label, "start": self.period.start, "end": self.period.end},
                 "empty": self.empty,
-                "progress": self.progress,
-                "consultants": self.consultants,
-                "sell_through": self.sell_through,
-                "velocity": self.velocity,
-                "conversion": self.conversion,
-                "receivables": self.receivables,
-                "prices": self.prices,
-                "survey": self.survey,
+                **{k: getattr(self, k) for k in keys},
+                "findings": [f.as_dict() for f in self.findings],
             }
         )
 
@@ -96,40 +116,43 @@ class Report:
 def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (Decimal, dt.date)):
         return str(value)
     return value
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a report reads: the project, the ledger's connection, the project code it selects, the consultants."""
+
+    project: Any
+    db: Any
+    code: str | None
+    salespeople: dict[str, str]
+
+    def consultant(self, row: dict[str, Any]) -> str:
+        """Return a deal's consultant: the ledger's, else the deal file's, else 未登记."""
+        return row.get("salesperson") or self.salespeople.get(row.get("deal_no") or "", "未登记")
+
+
 def build(project, db, period: Period, targets: Targets, salespeople: dict[str, str]) -> Report:
     """Compute the report of a period from the ledger's connection and the project's targets."""
+    src = Source(project, db, getattr(project, "code", None), salespeople)
     start, end = period.start.isoformat(), period.end.isoformat()
-    ytd = f"{period.start.year}-01-01"
-    now_, year = _actuals(db, start, end, salespeople), _actuals(db, ytd, end, salespeople)
+    now_, year = _actuals(src, start, end), _actuals(src, f"{period.start.year}-01-01", end)
     r = Report(project.name, period)
-    months = period.months() if period.kind == "monthly" else []
-    ytd_months = [f"{period.start.year}-{m:02d}" for m in range(1, period.end.month + 1)]
-    r.progress = _progress("项目", now_["项目"], year["项目"], targets, months, ytd_months)
-    names = sorted((set(now_) | set(year) | set(salespeople.values())) - {"项目"})
-    r.consultants = _ranked(
-        [
-            row
-            for n in names
-            for row in _progress(n, now_.get(n, _zero()), year.get(n, _zero()), targets, months, ytd_months)
-            if row["measure"] == "签约金额"
-        ]
-    )
-    statuses = {c: u.status for c, u in project.units.items()} | {
-        c: s for c, s in q.unit_statuses(db).items() if c in project.units
-    }
-    r.sell_through = _sell_through(project, statuses)
-    r.board = _board(project, statuses)
-    r.velocity = _velocity(db, period, statuses)
-    r.conversion = _conversion(db, start, end)
-    r.receivables = _receivables(db, start, end, period.end)
-    r.prices = _prices(project, q.subscriptions(db, start, end))
+    keys = ([period.label], [f"{period.start.year}-{m:02d}" for m in range(1, period.end.month + 1)])
+    rows = {key: _progress(key, now_[key], year[key], targets, *keys) for key in _scopes(now_, year, targets, src)}
+    r.progress = rows[PROJECT]
+    r.consultants = _ranked([x for k, v in rows.items() if k[0] == "顾问" for x in v if x["measure"] == "签约金额"])
+    r.team = _team(r.consultants, rows)
+    r.scopes = [x for k in sorted(rows) if k[0] in ("楼栋", "产品") for x in rows[k]]
+    r.weeks = _weeks(src, period, targets)
+    period_stock.fill(r, src)
+    period_sales.fill(r, src)
+    period_money.fill(r, src)
     return r
 
 
@@ -137,43 +160,57 @@ def _zero() -> dict[str, Decimal]:
     return {k: ZERO for k in MEASURES}
 
 
-def _actuals(db, start: str, end: str, salespeople: dict[str, str]) -> dict[str, dict[str, Decimal]]:
-    """Sum 认购, 签约 and 回款 for the project and per consultant (by the deal's salesperson)."""
-    out: dict[str, dict[str, Decimal]] = defaultdict(_zero)
-    for d in q.subscriptions(db, start, end):
-        for scope in ("项目", salespeople.get(d["deal_no"], "未登记")):
-            out[scope]["认购套数"] += 1
-            out[scope]["认购金额"] += d["total"]
-    for d in q.signings(db, start, end):
-        for scope in ("项目", salespeople.get(d["deal_no"], "未登记")):
-            out[scope]["签约套数"] += 1
-            out[scope]["签约金额"] += d["total"]
-    for rec in q.receipts(db, start, end):
-        sign = -1 if rec["kind"] == "退款" else 1
-        for scope in ("项目", salespeople.get(rec["deal_no"] or "", "未登记")):
-            out[scope]["回款"] += sign * rec["amount"]
-    out["项目"]  # the project row exists even in an empty period
+def _actuals(src: Source, start: str, end: str) -> dict[Scope, dict[str, Decimal]]:
+    """Sum 认购, 签约 and 回款 for the project, each consultant, building and product (layout)."""
+    out: dict[Scope, dict[str, Decimal]] = defaultdict(_zero)
+    for d in q.subscriptions(src.db, start, end, src.code):
+        _add(out, src, d, d["unit"], {"认购套数": Decimal(1), "认购金额": d["total"]})
+    for d in q.signings(src.db, start, end, src.code):
+        _add(out, src, d, d["unit"], {"签约套数": Decimal(1), "签约金额": d["total"]})
+    for rec in q.receipts(src.db, start, end, src.code):
+        _add(out, src, rec, rec["unit"], {"回款": -rec["amount"] if rec["kind"] == "退款" else rec["amount"]})
+    out[PROJECT]  # the project row exists even in an empty period
     return out
 
 
-def _progress(scope, now_, year, targets: Targets, months, ytd_months) -> list[dict[str, Any]]:
-    t_now, t_year = targets.for_months(months, scope), targets.for_months(ytd_months, scope)
+def _add(out, src: Source, row: dict[str, Any], code: str, figures: dict[str, Decimal]) -> None:
+    scopes = [PROJECT, ("顾问", src.consultant(row))]
+    unit = src.project.units.get(code)
+    if unit is not None:
+        scopes += [("楼栋", unit.building), ("产品", unit.layout)]
+    for scope in scopes:
+        for k, v in figures.items():
+            out[scope][k] += v
+
+
+def _scopes(now_, year, targets: Targets, src: Source) -> list[Scope]:
+    """The scopes shown: the project, every consultant known, and each building or product with figures."""
+    named = {k for p in targets.periods.values() for k in p}
+    found = set(now_) | set(year) | {("顾问", n) for n in src.salespeople.values()}
+    return [PROJECT] + sorted((found | {k for k in named if k[0] != "项目"}) - {PROJECT})
+
+
+def _progress(key: Scope, now_, year, targets: Targets, periods, ytd) -> list[dict[str, Any]]:
+    now_, year = now_ or _zero(), year or _zero()
+    t_now, t_year = targets.get(periods, *key), targets.get(ytd, *key)
     return [
         {
-            "scope": scope,
+            "kind": key[0],
+            "scope": key[1],
             "measure": k,
             "actual": now_[k],
             "target": t_now[k] if t_now else None,
-            "rate": _rate(now_[k], t_now[k] if t_now else None),
+            "rate": rate(now_[k], t_now[k] if t_now else None),
             "ytd_actual": year[k],
             "ytd_target": t_year[k] if t_year else None,
-            "ytd_rate": _rate(year[k], t_year[k] if t_year else None),
+            "ytd_rate": rate(year[k], t_year[k] if t_year else None),
         }
         for k in MEASURES
     ]
 
 
-def _rate(actual: Decimal, target: Decimal | None) -> Decimal | None:
+def rate(actual: Decimal, target: Decimal | None) -> Decimal | None:
+    """Return actual over target in percent to 0.1, or None without a target."""
     if not target:
         return None
     return (Decimal(actual) / target * 100).quantize(Decimal("0.1"))
@@ -184,138 +221,24 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "rank": i + 1} for i, r in enumerate(rows)]
 
 
-def _sell_through(project, statuses: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """去化率: sold units over units on sale (not 未推盘 or 销控), by building, layout and floor band."""
-    keys = {
-        "楼栋": lambda u: f"{u.building}栋",
-        "户型": lambda u: u.layout,
-        "楼层段": lambda u: _band(u.floor),
-    }
-    return {name: _rates(project, statuses, key) for name, key in keys.items()}
-
-
-def _band(floor: int) -> str:
-    low = (floor - 1) // 10 * 10 + 1
-    return f"{low:02d}-{low + 9:02d}层"
-
-
-def _rates(project, statuses, key) -> list[dict[str, Any]]:
-    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for code, unit in project.units.items():
-        status = statuses[code]
-        if status in ("未推盘", "销控"):
-            continue
-        g = groups[key(unit)]
-        g[0] += 1
-        g[1] += status in SOLD
-    return [
-        {"group": k, "on_sale": n, "sold": s, "rate": (Decimal(s) / n * 100).quantize(Decimal("0.1"))}
-        for k, (n, s) in sorted(groups.items())
-    ]
-
-
-def _board(project, statuses) -> dict[str, dict[int, str]]:
-    out: dict[str, dict[int, str]] = defaultdict(dict)
-    for code, unit in project.units.items():
-        out[unit.building][code] = statuses[code]
-    return dict(out)
-
-
-def _velocity(db, period: Period, statuses) -> dict[str, Any]:
-    """Units subscribed per week in the period, and the sell-out date at that pace."""
-    net = len(q.subscriptions(db, period.start.isoformat(), period.end.isoformat()))
-    weeks = Decimal((period.end - period.start).days + 1) / 7
-    per_week = (Decimal(net) / weeks).quantize(Decimal("0.01"))
-    left = sum(1 for s in statuses.values() if s == "待售")
-    sellout = None
-    if per_week > 0:
-        sellout = period.end + dt.timedelta(days=int(Decimal(left) / per_week * 7))
-    return {
-        "subscribed": net,
-        "weeks": weeks.quantize(Decimal("0.01")),
-        "per_week": per_week,
-        "left": left,
-        "sellout": sellout,
-    }
-
-
-def _conversion(db, start: str, end: str) -> dict[str, Any]:
-    """认购 to 签约: rate and days; 换房 and 退房 with their reasons."""
-    subs = q.subscriptions(db, start, end)
-    signed = [s for s in q.signings(db, start, end) if start <= s["subscribe_date"] <= end]
-    days = [(dt.date.fromisoformat(s["date"]) - dt.date.fromisoformat(s["subscribe_date"])).days for s in signed]
-    changes = q.changes(db, start, end)
-    reasons: dict[str, int] = defaultdict(int)
-    for c in changes:
-        if c["kind"] == "refund":
-            reasons[c["payload"].get("reason_code", "未注明")] += 1
-    return {
-        "subscribed": len(subs),
-        "signed": len(signed),
-        "rate": _rate(Decimal(len(signed)), Decimal(len(subs))) if subs else None,
-        "avg_days": (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")) if days else None,
-        "room_changes": sum(1 for c in changes if c["kind"] == "room"),
-        "refunds": sum(1 for c in changes if c["kind"] == "refund"),
-        "refund_reasons": dict(reasons),
-    }
-
-
-def _receivables(db, start: str, end: str, on: dt.date) -> dict[str, Any]:
-    """Money in the period by kind, and what standing deals still owe (按揭 awaiting disbursement apart)."""
-    by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for rec in q.receipts(db, start, end):
-        by_kind[rec["kind"]] += rec["amount"]
-    owed = [
-        {
-            "deal_no": d["deal_no"],
-            "unit": d["unit"],
-            "method": d["payment_method"],
-            "total": d["total"],
-            "paid": d["paid"],
-            "owed": d["total"] - d["paid"],
-            "age_days": (on - dt.date.fromisoformat(d["subscribe_date"])).days,
-        }
-        for d in q.open_deals(db)
-        if d["total"] > d["paid"] and d["subscribe_date"] <= on.isoformat()
-    ]
-    loans = sum((d["owed"] for d in owed if "贷款" in d["method"]), ZERO)
-    return {
-        "by_kind": dict(by_kind),
-        "owed": owed,
-        "mortgage_pending": loans,
-        "owed_total": sum((d["owed"] for d in owed), ZERO),
-    }
-
-
-NEAR_FLOOR_PCT = Decimal(2)
-
-
-def _prices(project, deals) -> dict[str, Any]:
-    """Price realisation: each deal of the period against its unit's list and floor price (一房一价)."""
-    rows = []
-    for d in deals:
-        u = project.units.get(d["unit"])
-        if u is None:
-            continue
-        listed, floor = u.list_unit_price * u.building_area, u.floor_unit_price * u.building_area
-        margin = ((d["total"] - floor) / floor * 100).quantize(Decimal("0.01"))
-        rows.append(
-            {
-                "deal_no": d["deal_no"],
-                "unit": d["unit"],
-                "list_total": listed.quantize(Decimal("0.01")),
-                "total": d["total"],
-                "realisation": (d["total"] / listed * 100).quantize(Decimal("0.01")),
-                "over_floor_pct": margin,
-                "near_floor": margin < NEAR_FLOOR_PCT,
-            }
+def _team(ranked: list[dict[str, Any]], rows: dict[Scope, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Sales by consultant: every measure and its target, in the ranking's order."""
+    out = []
+    for c in ranked:
+        mine = {x["measure"]: x for x in rows[("顾问", c["scope"])]}
+        out.append(
+            {"name": c["scope"], "rank": c["rank"]}
+            | {m: mine[m]["actual"] for m in MEASURES}
+            | {"targets": {m: mine[m]["target"] for m in MEASURES}}
         )
-    listed = sum((x["list_total"] for x in rows), ZERO)
-    total = sum((x["total"] for x in rows), ZERO)
-    return {
-        "deals": rows,
-        "list_total": listed,
-        "total": total,
-        "realisation": (total / listed * 100).quantize(Decimal("0.1")) if listed else None,
-        "near_floor": sum(1 for x in rows if x["near_floor"]),
-    }
+    return out
+
+
+def _weeks(src: Source, period: Period, targets: Targets) -> list[dict[str, Any]]:
+    """Each week's project figures (the month's days of it) beside the week's own targets."""
+    out = []
+    for w in period.weeks():
+        actual = _actuals(src, w.start.isoformat(), w.end.isoformat())[PROJECT]
+        target = targets.get([w.label])
+        out.append({"week": w.label, "start": w.start, "end": w.end, "actual": actual, "target": target})
+    return out
