@@ -7,12 +7,12 @@ from pathlib import Path
 import yaml
 
 from toolkit import api
-from toolkit.domain.targets import targets_from_data
+from toolkit.domain.targets import Targets, targets_from_data
 from toolkit.reports import period as figures
 
 
 def salespeople(project_dir: Path) -> dict[str, str]:
-    """Return each deal's consultant from the project's deal files (the ledger does not keep it)."""
+    """Return each deal's consultant from the project's deal files (for deals the ledger recorded without one)."""
     out = {}
     for path in sorted((Path(project_dir) / "deals").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -21,10 +21,21 @@ def salespeople(project_dir: Path) -> dict[str, str]:
     return out
 
 
+def project_targets(project_dir: Path, data: dict) -> Targets:
+    """Return the targets of project.yaml and of the manager's targets.xlsx beside it (each set only once)."""
+    targets = targets_from_data(data, project_dir / "project.yaml")
+    book = project_dir / "targets.xlsx"
+    if book.exists():
+        from toolkit.domain.targets_xlsx import read_targets
+
+        targets = targets.merged(read_targets(book), str(book))
+    return targets
+
+
 def report_period(ws, *, period: str, out: Path | None = None, pdf: bool = True):
     """Compute a weekly or monthly report; write its XLSX and PDF when `out` is given."""
     p = figures.parse_period(period)
-    targets = targets_from_data(ws.project.data, Path(ws.project_dir) / "project.yaml")
+    targets = project_targets(Path(ws.project_dir), ws.project.data)
     s = api.sales(ws)
     try:
         r = figures.build(ws.project, s.reports_connection(), p, targets, salespeople(ws.project_dir))

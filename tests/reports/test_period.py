@@ -90,7 +90,10 @@ def test_the_workbook_has_formulas_and_formats(month, tmp_path):
     ws, _ = month
     _, files = report_api.report_period(ws, period="2026-11", out=tmp_path / "out", pdf=False)
     wb = load_workbook(files[0])
-    assert wb.sheetnames == ["目标达成", "顾问排名", "去化率", "速度", "转化", "回款", "价格实现", "竞品对比"]
+    assert wb.sheetnames == [
+        "目标达成", "周进度", "楼栋产品", "顾问排名", "顾问业绩", "去化率", "速度", "转化", "签约周期", "逾期认购",
+        "回款", "应收账龄", "价格实现", "优惠", "竞品对比",
+    ]  # fmt: skip
     sheet = wb["目标达成"]
     row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "签约金额")
     assert row[1].value == 14244605 and row[3].value.startswith("=IF(") and row[3].number_format == "0.0%"

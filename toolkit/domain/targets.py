@@ -35,16 +35,13 @@ class Targets:
     periods: dict[str, dict[Scope, dict[str, Decimal]]] = field(default_factory=dict)
 
     def get(self, periods: list[str], kind: str = "项目", name: str | None = None) -> dict[str, Decimal] | None:
-        """Sum a scope's targets over periods; None when no period sets one."""
+        """Sum a scope's targets over periods, measure by measure; None when no period sets one."""
         key = (kind, kind if name is None else name)
         found = [self.periods[p][key] for p in periods if key in self.periods.get(p, {})]
         if not found:
             return None
-        return {k: sum((t.get(k, Decimal(0)) for t in found), Decimal(0)) for k in MEASURES}
-
-    def for_months(self, months: list[str], scope: str = "项目") -> dict[str, Decimal] | None:
-        """Sum the project's (scope '项目') or a consultant's targets over months."""
-        return self.get(months) if scope == "项目" else self.get(months, "顾问", scope)
+        # a measure no period sets has no target (not a target of zero)
+        return {k: sum((t[k] for t in found if k in t), Decimal(0)) for k in MEASURES if any(k in t for t in found)}
 
     def merged(self, other: Targets, where: str) -> Targets:
         """Add another source's targets; a period and scope set in both is an error naming `where`."""

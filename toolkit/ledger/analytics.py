@@ -122,7 +122,9 @@ def open_deals(db: sqlite3.Connection, on: str, project: str | None = None) -> l
 
 
 def _yuan(x: float) -> Decimal:
-    return Decimal(str(round(x, 2)))
+    # SQLite sums the text amounts as REAL: back to yuan and fen (whole yuan shown without fen)
+    d = Decimal(str(round(x, 2)))
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.quantize(Decimal("0.01"))
 
 
 def expired(db: sqlite3.Connection, on: str, project: str | None = None) -> list[dict[str, Any]]:

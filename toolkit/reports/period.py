@@ -192,18 +192,18 @@ def _scopes(now_, year, targets: Targets, src: Source) -> list[Scope]:
 
 def _progress(key: Scope, now_, year, targets: Targets, periods, ytd) -> list[dict[str, Any]]:
     now_, year = now_ or _zero(), year or _zero()
-    t_now, t_year = targets.get(periods, *key), targets.get(ytd, *key)
+    t_now, t_year = targets.get(periods, *key) or {}, targets.get(ytd, *key) or {}
     return [
         {
             "kind": key[0],
             "scope": key[1],
             "measure": k,
             "actual": now_[k],
-            "target": t_now[k] if t_now else None,
-            "rate": rate(now_[k], t_now[k] if t_now else None),
+            "target": t_now.get(k),
+            "rate": rate(now_[k], t_now.get(k)),
             "ytd_actual": year[k],
-            "ytd_target": t_year[k] if t_year else None,
-            "ytd_rate": rate(year[k], t_year[k] if t_year else None),
+            "ytd_target": t_year.get(k),
+            "ytd_rate": rate(year[k], t_year.get(k)),
         }
         for k in MEASURES
     ]

@@ -12,25 +12,37 @@ PCT = "0.0%"
 
 
 def write_xlsx(r: Report, target: Path) -> Path:
-    """Write 目标达成, 顾问排名, 去化率, 速度, 转化, 回款 sheets."""
+    """Write one sheet per table: 目标达成, 周进度, 楼栋产品, 顾问排名 … 竞品对比."""
     from openpyxl import Workbook
+
+    from toolkit.reports import period_sheets as more
 
     wb = Workbook()
     _progress(wb.active, r)
-    _consultants(wb.create_sheet("顾问排名"), r)
-    _sell_through(wb.create_sheet("去化率"), r)
-    _pairs(wb.create_sheet("速度"), "销售速度", r.velocity)
-    conv = {k: v for k, v in r.conversion.items() if k != "refund_reasons"}
-    _pairs(
-        wb.create_sheet("转化"),
-        "认购转签约",
-        conv | {f"退房：{k}": v for k, v in r.conversion["refund_reasons"].items()},
-    )
-    _receivables(wb.create_sheet("回款"), r)
-    _prices(wb.create_sheet("价格实现"), r)
-    _survey(wb.create_sheet("竞品对比"), r)
+    for title, write in (
+        ("周进度", more.weeks),
+        ("楼栋产品", more.scopes),
+        ("顾问排名", _consultants),
+        ("顾问业绩", more.team),
+        ("去化率", _sell_through),
+        ("速度", lambda ws, r: _pairs(ws, "销售速度", r.velocity)),
+        ("转化", _conversion),
+        ("签约周期", more.signing),
+        ("逾期认购", more.expired),
+        ("回款", _receivables),
+        ("应收账龄", more.ageing),
+        ("价格实现", _prices),
+        ("优惠", more.discounts),
+        ("竞品对比", _survey),
+    ):
+        write(wb.create_sheet(title), r)
     wb.save(target)
     return target
+
+
+def _conversion(ws, r: Report) -> None:
+    conv = {k: v for k, v in r.conversion.items() if k != "refund_reasons"}
+    _pairs(ws, "认购转签约", conv | {f"退房：{k}": v for k, v in r.conversion["refund_reasons"].items()})
 
 
 def _head(ws, title: str, header: list[str]) -> None:
@@ -43,7 +55,7 @@ def _head(ws, title: str, header: list[str]) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
     ws.column_dimensions["A"].width = 22
-    for col in "BCDEFGHI":
+    for col in "BCDEFGHIJK":
         ws.column_dimensions[col].width = 15
 
 
