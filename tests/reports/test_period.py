@@ -106,7 +106,7 @@ def test_the_charts_show_the_table(month):
     from toolkit.reports.period_pdf import figures
 
     r, _ = report_api.report_period(ws, period="2026-11")
-    page1, page2 = figures(r)
+    page1, _, page2 = figures(r)
     ax = next(a for a in page1.axes if a.get_gid() == "progress")
     bars = [p for p in ax.patches if p.get_gid() == "actual"]
     assert [round(b.get_height()) for b in bars] == [2303, 1424, 233]  # 万元: 认购, 签约, 回款
@@ -125,7 +125,7 @@ def test_the_pdf_pixels_show_the_signed_unit(month, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     import pypdfium2
 
-    page = pypdfium2.PdfDocument(str(pdf))[1].render(scale=1).to_pil().convert("RGB")
+    page = pypdfium2.PdfDocument(str(pdf))[2].render(scale=1).to_pil().convert("RGB")
     colours = {page.getpixel((x, y)) for x in range(0, page.width, 2) for y in range(0, page.height, 2)}
     assert (0xE0, 0x66, 0x66) in colours  # the signed units drawn in the 销控表
 

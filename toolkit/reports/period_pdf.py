@@ -29,7 +29,7 @@ def cjk_font() -> str | None:
 
 
 def figures(r: Report):
-    """Draw the pages: progress against target and money; 去化率 and the 销控表 heat map."""
+    """Draw the pages: progress and KPIs; weeks, team, ageing and discounts; 去化率 and the 销控表 heat map."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -39,7 +39,9 @@ def figures(r: Report):
     if font:
         plt.rcParams["font.family"] = font
     plt.rcParams["axes.unicode_minus"] = False
-    return [_page_progress(plt, r), _page_stock(plt, r)]
+    from toolkit.reports.period_charts import page_analysis
+
+    return [_page_progress(plt, r), page_analysis(plt, r), _page_stock(plt, r)]
 
 
 def _page_progress(plt, r: Report):
@@ -92,30 +94,34 @@ def _consultant_chart(fig, r: Report) -> None:
 
 
 def _kpis(fig, r: Report) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
     v, c, m = r.velocity, r.conversion, r.receivables
     cards = [
         ("认购套数", f"{c['subscribed']}"),
         ("认购→签约", f"{c['rate']}%" if c["rate"] is not None else "—"),
+        ("签约周期", f"{r.signing['avg_days']} 天" if r.signing["avg_days"] is not None else "—"),
         ("销售速度", f"{v['per_week']} 套/周"),
         ("预计清盘", str(v["sellout"] or "—")),
         ("换房 / 退房", f"{c['room_changes']} / {c['refunds']}"),
+        ("逾期未签约", f"{len(r.expired)} 套"),
         ("未付房款", f"{float(m['owed_total']) / 1e4:,.0f} 万元"),
+        ("其中逾期", f"{float(m['overdue_total']) / 1e4:,.0f} 万元"),
+        ("按揭未放款", f"{float(m['mortgage_pending']) / 1e4:,.0f} 万元"),
     ]
     for i, (label, value) in enumerate(cards):
-        x = 0.06 + i * 0.152
+        x, y = 0.06 + i % 5 * 0.178, 0.27 - i // 5 * 0.19
         fig.patches.append(
-            __import__("matplotlib.patches", fromlist=["x"]).FancyBboxPatch(
-                (x, 0.16),
-                0.135,
-                0.2,
-                boxstyle="round,pad=0.005",
-                transform=fig.transFigure,
-                facecolor="#f3f6fa",
-                edgecolor="#c9daf8",
+            FancyBboxPatch(
+                (x, y), 0.16, 0.16, boxstyle="round,pad=0.005", transform=fig.transFigure,
+                facecolor="#f3f6fa", edgecolor="#c9daf8", gid=f"card-{label}",
             )
+        )  # fmt: skip
+        alert = label in ("逾期未签约", "其中逾期") and not value.startswith("0 ")
+        fig.text(
+            x + 0.08, y + 0.08, value, ha="center", fontsize=16, color="#cc0000" if alert else "#1f4e79", weight="bold"
         )
-        fig.text(x + 0.0675, 0.29, value, ha="center", fontsize=17, color="#1f4e79", weight="bold")
-        fig.text(x + 0.0675, 0.2, label, ha="center", fontsize=11, color="#555555")
+        fig.text(x + 0.08, y + 0.025, label, ha="center", fontsize=11, color="#555555")
 
 
 def _page_stock(plt, r: Report):
