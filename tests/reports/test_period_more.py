@@ -317,3 +317,18 @@ def test_an_empty_period_has_empty_new_tables(month):
     r, _ = report_api.report_period(ws, period="2026-03")
     assert r.expired == [] and r.signing["deals"] == [] and r.receivables["ageing"] == []
     assert r.discounts == {"by_kind": [], "by_approver": []} and all(w["actual"]["回款"] == 0 for w in r.weeks)
+
+
+def test_the_daily_report_builds_its_findings_through_the_registry(month):
+    from toolkit import rules
+    from toolkit.reports import daily
+
+    ws, _ = month
+    s = api.sales(ws)
+    try:
+        d = daily.daily(s, "2026-11-03")  # 50,000 by transfer, no bank credit recorded
+    finally:
+        s.close()
+    [f] = [f for f in d.findings if f.rule == "cash.unreconciled"]
+    assert (f.severity, f.source) == ("error", rules.rule("cash.unreconciled").source)
+    assert (f.location, f.expected, f.found) == ("刷卡及转账收款与银行入账", "50,000.00", "0.00")

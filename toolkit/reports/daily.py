@@ -10,9 +10,10 @@ from typing import Any
 
 from toolkit.control.money import deposit_findings, sequence_findings
 from toolkit.domain.money import format_yuan, to_capitals
-from toolkit.findings import ERROR, Finding
+from toolkit.findings import Finding
 from toolkit.ledger.base import SalesLedger as Sales
 from toolkit.ledger.states import UnitStatus
+from toolkit.rules import finding
 
 ZERO = Decimal(0)
 STATUSES = tuple(UnitStatus)
@@ -41,23 +42,23 @@ def daily(sales: Sales, date: str) -> Daily:
     d.by_kind = _sum(d.receipts, "kind")
     d.by_channel = _sum(d.receipts, "channel")
     d.reconciliation = _reconcile(d.by_channel, sales.deposits(date))
-    d.findings = (
-        sequence_findings(sales.receipts())
-        + deposit_findings(sales, date)
-        + [
-            Finding(
-                "cash.unreconciled",
-                ERROR,
-                f"{r['item']}差额{format_yuan(r['difference'])}元",
-                location=r["item"],
-                expected=format_yuan(r["received"]),
-                found=format_yuan(r["deposited"]),
-            )
-            for r in d.reconciliation
-            if r["difference"] != 0
-        ]
-    )
+    d.findings = sequence_findings(sales.receipts()) + deposit_findings(sales, date) + _unreconciled(d)
     return d
+
+
+def _unreconciled(d: Daily) -> list[Finding]:
+    """Report each reconciliation line whose money received and deposited differ."""
+    return [
+        finding(
+            "cash.unreconciled",
+            f"{r['item']}差额{format_yuan(r['difference'])}元",
+            location=r["item"],
+            expected=format_yuan(r["received"]),
+            found=format_yuan(r["deposited"]),
+        )
+        for r in d.reconciliation
+        if r["difference"] != 0
+    ]
 
 
 def _sales(sales: Sales, date: str) -> dict[str, dict[str, Any]]:
@@ -104,52 +105,65 @@ def write_xlsx(d: Daily, project_name: str, target: Path) -> Path:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "销售日报"
-    _rows(
-        ws,
-        [[f"{project_name}销售日报", d.date], [], ["业务", "笔数", "金额（元）"]]
-        + [[k, v["count"], float(v["amount"])] for k, v in d.sales.items()]
-        + [[], ["房源状态", "套数"]]
-        + [[s, d.statuses.get(s, 0)] for s in STATUSES if d.statuses.get(s)],
-    )
-    cash = wb.create_sheet("收款日报")
-    _rows(
-        cash,
-        [["收据号", "日期", "付款人", "房号", "款项", "金额（元）", "大写", "方式", "账户", "收款人"]]
-        + [
-            [
-                r["no"],
-                r["date"],
-                r["payer"],
-                r["unit"],
-                r["kind"],
-                float(r["amount"]),
-                to_capitals(r["amount"]),
-                r["channel"],
-                r["account"],
-                r["cashier"],
-            ]
-            for r in d.receipts
-        ]
-        + [[], ["按款项", "金额（元）"]]
-        + [[k, float(v)] for k, v in d.by_kind.items()]
-        + [[], ["按方式", "金额（元）"]]
-        + [[k, float(v)] for k, v in d.by_channel.items()],
-    )
-    rec = wb.create_sheet("核对")
-    _rows(
-        rec,
-        [["项目", "应存（元）", "实存（元）", "差额（元）"]]
-        + [[r["item"], float(r["received"]), float(r["deposited"]), float(r["difference"])] for r in d.reconciliation]
-        + [[], ["问题", "规则"]]
-        + [[f.message, f.rule] for f in d.findings],
-    )
+    wb.active.title = "销售日报"
+    _rows(wb.active, _sales_rows(d, project_name))
+    _rows(wb.create_sheet("收款日报"), _cash_rows(d))
+    _rows(wb.create_sheet("核对"), _check_rows(d))
     for sheet in wb.worksheets:
         sheet["A1"].font = Font(bold=True)
         sheet.column_dimensions["A"].width = 26
     wb.save(target)
     return target
+
+
+def _sales_rows(d: Daily, project_name: str) -> list[list[Any]]:
+    """The 销售日报 sheet: the day's business, then the units by status."""
+    business = [[k, v["count"], float(v["amount"])] for k, v in d.sales.items()]
+    statuses = [[s, d.statuses.get(s, 0)] for s in STATUSES if d.statuses.get(s)]
+    return [
+        [f"{project_name}销售日报", d.date],
+        [],
+        ["业务", "笔数", "金额（元）"],
+        *business,
+        [],
+        ["房源状态", "套数"],
+        *statuses,
+    ]
+
+
+def _cash_rows(d: Daily) -> list[list[Any]]:
+    """The 收款日报 sheet: each receipt, then the sums by kind and by channel."""
+    header = ["收据号", "日期", "付款人", "房号", "款项", "金额（元）", "大写", "方式", "账户", "收款人"]
+    return (
+        [header]
+        + [_receipt_row(r) for r in d.receipts]
+        + [[], ["按款项", "金额（元）"], *([k, float(v)] for k, v in d.by_kind.items())]
+        + [[], ["按方式", "金额（元）"], *([k, float(v)] for k, v in d.by_channel.items())]
+    )
+
+
+def _receipt_row(r: dict[str, Any]) -> list[Any]:
+    keys = ("no", "date", "payer", "unit", "kind")
+    return [
+        *(r[k] for k in keys),
+        float(r["amount"]),
+        to_capitals(r["amount"]),
+        r["channel"],
+        r["account"],
+        r["cashier"],
+    ]
+
+
+def _check_rows(d: Daily) -> list[list[Any]]:
+    """The 核对 sheet: money to deposit against money deposited, then the findings."""
+    lines = [[r["item"], float(r["received"]), float(r["deposited"]), float(r["difference"])] for r in d.reconciliation]
+    return [
+        ["项目", "应存（元）", "实存（元）", "差额（元）"],
+        *lines,
+        [],
+        ["问题", "规则"],
+        *([f.message, f.rule] for f in d.findings),
+    ]
 
 
 def _rows(ws, rows: list[list[Any]]) -> None:
