@@ -131,6 +131,20 @@ class Source:
     db: Any
     code: str | None
     salespeople: dict[str, str]
+    cache: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def rows(self, query: str, *dates: str, keep: bool = True) -> list[dict[str, Any]]:
+        """Run an analytics query for the project once per report (the tables ask for the same rows).
+
+        `keep=False` for rows one table reads (the year to date): kept, they would double the peak memory.
+        """
+        key = (query, *dates)
+        if key in self.cache:
+            return self.cache[key]
+        rows = getattr(q, query)(self.db, *dates, self.code)
+        if keep:
+            self.cache[key] = rows
+        return rows
 
     def consultant(self, row: dict[str, Any]) -> str:
         """Return a deal's consultant: the ledger's, else the deal file's, else 未登记."""
@@ -141,7 +155,7 @@ def build(project, db, period: Period, targets: Targets, salespeople: dict[str, 
     """Compute the report of a period from the ledger's connection and the project's targets."""
     src = Source(project, db, getattr(project, "code", None), salespeople)
     start, end = period.start.isoformat(), period.end.isoformat()
-    now_, year = _actuals(src, start, end), _actuals(src, f"{period.start.year}-01-01", end)
+    now_, year = _actuals(src, start, end), _actuals(src, f"{period.start.year}-01-01", end, keep=False)
     r = Report(project.name, period)
     keys = ([period.label], [f"{period.start.year}-{m:02d}" for m in range(1, period.end.month + 1)])
     rows = {key: _progress(key, now_[key], year[key], targets, *keys) for key in _scopes(now_, year, targets, src)}
@@ -160,15 +174,24 @@ def _zero() -> dict[str, Decimal]:
     return {k: ZERO for k in MEASURES}
 
 
-def _actuals(src: Source, start: str, end: str) -> dict[Scope, dict[str, Decimal]]:
-    """Sum 认购, 签约 and 回款 for the project, each consultant, building and product (layout)."""
+def _actuals(
+    src: Source, start: str, end: str, within: tuple[str, str] | None = None, keep: bool = True
+) -> dict[Scope, dict[str, Decimal]]:
+    """Sum 认购, 签约 and 回款 for the project, each consultant, building and product (layout).
+
+    `within` keeps only the rows of some days of the period (a week of the month), from the month's rows.
+    """
+    first, last = within or (start, end)
     out: dict[Scope, dict[str, Decimal]] = defaultdict(_zero)
-    for d in q.subscriptions(src.db, start, end, src.code):
-        _add(out, src, d, d["unit"], {"认购套数": Decimal(1), "认购金额": d["total"]})
-    for d in q.signings(src.db, start, end, src.code):
-        _add(out, src, d, d["unit"], {"签约套数": Decimal(1), "签约金额": d["total"]})
-    for rec in q.receipts(src.db, start, end, src.code):
-        _add(out, src, rec, rec["unit"], {"回款": -rec["amount"] if rec["kind"] == "退款" else rec["amount"]})
+    for d in src.rows("subscriptions", start, end, keep=keep):
+        if first <= d["subscribe_date"] <= last:
+            _add(out, src, d, d["unit"], {"认购套数": Decimal(1), "认购金额": d["total"]})
+    for d in src.rows("signings", start, end, keep=keep):
+        if first <= d["date"] <= last:
+            _add(out, src, d, d["unit"], {"签约套数": Decimal(1), "签约金额": d["total"]})
+    for rec in src.rows("receipts", start, end, keep=keep):
+        if first <= rec["date"] <= last:
+            _add(out, src, rec, rec["unit"], {"回款": -rec["amount"] if rec["kind"] == "退款" else rec["amount"]})
     out[PROJECT]  # the project row exists even in an empty period
     return out
 
@@ -238,7 +261,8 @@ def _weeks(src: Source, period: Period, targets: Targets) -> list[dict[str, Any]
     """Each week's project figures (the month's days of it) beside the week's own targets."""
     out = []
     for w in period.weeks():
-        actual = _actuals(src, w.start.isoformat(), w.end.isoformat())[PROJECT]
+        days = (w.start.isoformat(), w.end.isoformat())
+        actual = _actuals(src, period.start.isoformat(), period.end.isoformat(), days)[PROJECT]
         target = targets.get([w.label])
         out.append({"week": w.label, "start": w.start, "end": w.end, "actual": actual, "target": target})
     return out

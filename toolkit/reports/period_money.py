@@ -7,8 +7,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from toolkit.ledger import analytics as q
-
 ZERO = Decimal(0)
 BUCKETS = ("未到期", "逾期1-30天", "逾期31-60天", "逾期61-90天", "逾期90天以上")
 
@@ -17,9 +15,9 @@ def fill(r, src) -> None:
     """Set the report's receivables: by kind in the period, and owed on its last day."""
     start, end = r.period.start.isoformat(), r.period.end.isoformat()
     by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for rec in q.receipts(src.db, start, end, src.code):
+    for rec in src.rows("receipts", start, end):
         by_kind[rec["kind"]] += rec["amount"]
-    deals = [d for d in q.open_deals(src.db, end, src.code) if d["total"] > d["paid"] + d["lent"]]
+    deals = [d for d in src.rows("open_deals", end) if d["total"] > d["paid"] + d["lent"]]
     owed = [_owed(d, r.period.end) for d in deals]
     ageing = [row for d in deals for row in instalments_due(d, r.period.end, src.consultant(d))]
     r.receivables = {

@@ -7,7 +7,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from toolkit.ledger import analytics as q
 from toolkit.rules import finding
 
 ZERO = Decimal(0)
@@ -17,11 +16,11 @@ NEAR_FLOOR_PCT = Decimal(2)
 def fill(r, src) -> None:
     """Set the report's conversion, signing lag, expired 认购 (with their findings), prices and discounts."""
     start, end = r.period.start.isoformat(), r.period.end.isoformat()
-    subs = q.subscriptions(src.db, start, end, src.code)
-    signed = q.signings(src.db, start, end, src.code)
-    r.conversion = conversion(subs, signed, q.changes(src.db, start, end, src.code), start, end)
+    subs = src.rows("subscriptions", start, end)
+    signed = src.rows("signings", start, end)
+    r.conversion = conversion(subs, signed, src.rows("changes", start, end), start, end)
     r.signing = signing(signed, src)
-    r.expired = expired(q.expired(src.db, end, src.code), r.period.end, src)
+    r.expired = expired(src.rows("expired", end), r.period.end, src)
     r.findings += [expired_finding(x, r.period.end) for x in r.expired]
     r.prices = prices(src.project, subs)
     r.discounts = discounts(subs)

@@ -20,7 +20,7 @@ def fill(r, src) -> None:
     }
     r.sell_through = sell_through(project, statuses)
     r.board = board(project, statuses)
-    subscribed = len(q.subscriptions(src.db, r.period.start.isoformat(), r.period.end.isoformat(), src.code))
+    subscribed = len(src.rows("subscriptions", r.period.start.isoformat(), r.period.end.isoformat()))
     r.velocity = velocity(r.period, subscribed, statuses)
 
 
