@@ -49,5 +49,7 @@ def _print(r, files) -> None:
     for row in (x for x in r.progress if x["scope"] == "项目"):
         rate = f"（{row['rate']}%）" if row["rate"] is not None else ""
         print(f"  {row['measure']}: {row['actual']} / {row['target'] or '-'}{rate}")
+    for f in r.findings:  # the expired 认购, as warnings to chase
+        print(f"{f.severity}: {f.rule}: {f.message}")
     for path in files:
         print(f"wrote {path}")
