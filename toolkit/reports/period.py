@@ -100,8 +100,8 @@ class Report:
 
     def as_json(self) -> dict[str, Any]:
         """Return the figures as plain JSON values (amounts as text)."""
-        keys = ("progress", "consultants", "team", "scopes", "weeks", "sell_through", "velocity", "conversion")
-        keys += ("signing", "expired", "receivables", "prices", "discounts", "survey")
+        keys = "progress consultants team scopes weeks sell_through velocity conversion signing expired".split()
+        keys += ["receivables", "prices", "discounts", "survey"]
         return _plain(
             {
                 "project": self.project,
