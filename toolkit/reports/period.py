@@ -128,7 +128,7 @@ class Source:
     """What a report reads: the project, the ledger's connection, the project code it selects, the consultants."""
 
     project: Any
-    db: Any
+    conn: Any
     code: str | None
     salespeople: dict[str, str]
     cache: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
@@ -141,7 +141,7 @@ class Source:
         key = (query, *dates)
         if key in self.cache:
             return self.cache[key]
-        rows = getattr(q, query)(self.db, *dates, self.code)
+        rows = getattr(q, query)(self.conn, *dates, self.code)
         if keep:
             self.cache[key] = rows
         return rows

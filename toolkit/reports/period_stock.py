@@ -7,8 +7,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from toolkit.ledger import analytics as q
-
 SOLD = ("已认购", "已签约", "已备案", "已交付")
 
 
@@ -16,7 +14,7 @@ def fill(r, src) -> None:
     """Set the report's 去化率, 销控表 and velocity from the units' current statuses."""
     project = src.project
     statuses = {c: u.status for c, u in project.units.items()} | {
-        c: s for c, s in q.unit_statuses(src.db, src.code).items() if c in project.units
+        c: s for c, s in src.rows("unit_statuses").items() if c in project.units
     }
     r.sell_through = sell_through(project, statuses)
     r.board = board(project, statuses)
