@@ -71,6 +71,11 @@ def _ageing(ax, r: Report) -> None:
 
 def _discounts(ax, r: Report) -> None:
     kinds = r.discounts["by_kind"][::-1]
+    if not kinds:  # an honest empty chart: no axes with made-up ticks
+        ax.set_axis_off()
+        ax.set_title("优惠金额（万元）", fontsize=11)
+        ax.text(0.5, 0.5, "本期认购未使用优惠", ha="center", va="center", fontsize=12, color="#555555")
+        return
     values = [_wan(x["amount"]) for x in kinds]
     ax.barh([x["name"] for x in kinds], values, color=[RED if x["kind"] == "额外优惠" else ORANGE for x in kinds])
     for y, (x, v) in enumerate(zip(kinds, values)):
