@@ -35,6 +35,7 @@ __all__ = [
     "notice_design_change",
     "notice_overdue",
     "notice_sent",
+    "notices_to_pdf",
     "paper",
     "price_history",
     "pricing_build",
@@ -282,3 +283,13 @@ def duty_sheet(ws: Workspace, duty: Path, out: Path, *, pdf: bool = True) -> tup
         raise UsageError(f"{duty}: a visitor arrives when every consultant is away") from None
     docx = d.write_sheet(ws.project, ws.policy, day, receptions, Path(out))
     return receptions, [docx] + (sheets.to_pdf([docx], Path(out)) if pdf else [])
+
+
+def notices_to_pdf(done: NoticesDone, out: Path) -> list[Path]:
+    """Convert the notices written to PDF, each with its provenance and page marks like every pack document."""
+    from toolkit.render.batch import to_pdf
+
+    docs = [doc for _, _, doc in done.notices]
+    if docs:
+        to_pdf(docs, Path(out))
+    return [d.pdf for d in docs if d.pdf]

@@ -18,6 +18,7 @@ def add_commands(sub: Any) -> None:
     dc.add_argument("--change", type=Path, required=True, help="the change record (YAML: what, units, approved)")
     dc.add_argument("--date", help="the notice's date (default: today)")
     o.out(dc)
+    dc.add_argument("--pdf", action="store_true", help="also write each notice as PDF (LibreOffice)")
     dl = o.command(actions, "delivery", "the delivery notice to the buyers of contracted deals", _delivery)
     o.project(dl)
     dl.add_argument("--date", required=True, help="the notice's date")
@@ -26,6 +27,7 @@ def add_commands(sub: Any) -> None:
     dl.add_argument("--place", required=True, help="where the handover takes place")
     dl.add_argument("--deal-no", help="one deal only (default: every contracted deal)")
     o.out(dl)
+    dl.add_argument("--pdf", action="store_true", help="also write each notice as PDF (LibreOffice)")
     od = o.command(actions, "overdue", "the reminder of an overdue instalment, with the late payment", _overdue)
     od.add_argument("deal_no", help="the deal number")
     o.project(od)
@@ -34,6 +36,7 @@ def add_commands(sub: Any) -> None:
     od.add_argument("--amount", required=True, help="the amount due, in yuan")
     od.add_argument("--date", required=True, help="the reminder's date (late payment counted up to it)")
     o.out(od)
+    od.add_argument("--pdf", action="store_true", help="also write each notice as PDF (LibreOffice)")
     st = o.command(actions, "sent", "record the day a notice was served on the buyer", _sent)
     st.add_argument("no", help="the notice number, e.g. CHY-2026-0001-BG1")
     o.project(st)
@@ -49,11 +52,15 @@ def add_commands(sub: Any) -> None:
     o.project(hi)
 
 
-def _print(done: Any) -> int:
+def _print(done: Any, args: argparse.Namespace) -> int:
+    from toolkit import api
     from toolkit.findings import has_errors
 
+    if args.pdf:
+        api.notices_to_pdf(done, args.out)
+
     for no, deal_no, doc in done.notices:
-        print(f"{no} ({deal_no}): wrote {doc.docx}")
+        print(f"{no} ({deal_no}): wrote {doc.docx}" + (f" and {doc.pdf.name}" if doc.pdf else ""))
     for f in done.findings:
         print(f.line())
     return 1 if has_errors(done.findings) else 0
@@ -63,7 +70,7 @@ def _design(args: argparse.Namespace) -> int:
     from toolkit import api
 
     day = o.date(args.date) if args.date else None
-    return _print(api.notice_design_change(api.open_project(args.project), args.change, args.out, issued=day))
+    return _print(api.notice_design_change(api.open_project(args.project), args.change, args.out, issued=day), args)
 
 
 def _delivery(args: argparse.Namespace) -> int:
@@ -72,7 +79,7 @@ def _delivery(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project)
     done = api.notice_delivery(ws, args.out, issued=o.date(args.date), start=o.date(args.start, "--start"),
                                end=o.date(args.end, "--end"), place=args.place, deal_no=args.deal_no)  # fmt: skip
-    return _print(done)
+    return _print(done, args)
 
 
 def _overdue(args: argparse.Namespace) -> int:
@@ -85,7 +92,7 @@ def _overdue(args: argparse.Namespace) -> int:
         raise UsageError(f"--amount: expected a number of yuan, found {args.amount!r}") from None
     done = api.notice_overdue(api.open_project(args.project), args.deal_no, args.out, item=args.item,
                               due=o.date(args.due, "--due"), amount=amount, on=o.date(args.date))  # fmt: skip
-    return _print(done)
+    return _print(done, args)
 
 
 def _sent(args: argparse.Namespace) -> int:

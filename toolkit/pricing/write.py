@@ -87,7 +87,7 @@ def write_notice(project: Project, scheme: Scheme, priced: list[Priced], statuse
 def _notice_row(p: Priced, status: str) -> list[str]:
     u = p.unit
     note = f"特价房，原价{p.special.original}元/㎡，{p.special.condition}" if p.special else ""
-    return [u.code, str(u.floor), u.layout, f"{p.storey_height_m}", f"{u.building_area:.2f}", f"{u.inner_area:.2f}",
+    return [u.code, str(u.floor), u.layout, f"{p.storey_height_m:.2f}", f"{u.building_area:.2f}", f"{u.inner_area:.2f}",
             f"{u.shared_area:.2f}", format_yuan(u.list_unit_price), format_yuan(p.total), status, note]  # fmt: skip
 
 
