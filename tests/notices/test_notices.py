@@ -39,7 +39,9 @@ def test_notice_deadlines_fire_late_and_stay_silent_in_time():
     late = terms.change_notice_findings(D(2026, 11, 25), D(2026, 12, 6), "c")
     assert [f.rule for f in late] == ["notice.deadline"] and "逾期1日" in late[0].message
     assert terms.delivery_notice_findings(D(2028, 6, 30), D(2028, 6, 20), 10, "d") == []
-    assert [f.rule for f in terms.delivery_notice_findings(D(2028, 6, 30), D(2028, 6, 21), 10, "d")] == ["notice.deadline"]
+    assert [f.rule for f in terms.delivery_notice_findings(D(2028, 6, 30), D(2028, 6, 21), 10, "d")] == [
+        "notice.deadline"
+    ]
     assert terms.answer_by(D(2026, 12, 1)) == D(2026, 12, 16)
 
 
@@ -75,7 +77,9 @@ def _replace_in_docx(source: Path, target: Path, old: str, new: str) -> Path:
     with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
         for item in z.infolist():
             data = z.read(item)
-            out.writestr(item, data.replace(old.encode(), new.encode()) if item.filename == "word/document.xml" else data)
+            out.writestr(
+                item, data.replace(old.encode(), new.encode()) if item.filename == "word/document.xml" else data
+            )
     return target
 
 
