@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_check.py
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_inbox.py
+	$(PY) bench/bench_pricing.py
 
 templates: $(STAMP)
 	$(LOUPAN) pack build templates/prc-presale

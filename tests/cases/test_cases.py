@@ -76,3 +76,18 @@ def test_a_duty_file_naming_someone_off_the_roster_names_the_field(ws, tmp_path)
     with pytest.raises(ProjectError) as err:
         api.duty_sheet(ws, bad, tmp_path, pdf=False)
     assert err.value.field == "on_duty[3]"
+
+
+def test_open_and_overdue_cases_are_in_the_daily_report(ws, tmp_path):
+    from docx import Document
+
+    api.case_open(ws, kind="咨询", who="陈静", what="公积金贷款额度", received=D(2026, 11, 18), handler="赵磊",
+                  unit=None, deal_no=None)  # fmt: skip
+    api.case_open(ws, kind="争议", who="何军", what="车位归属", received=D(2026, 11, 20), handler="孙悦",
+                  unit=None, deal_no=None)  # fmt: skip
+    done = api.report_daily(ws, date="2026-11-20", out=tmp_path, pdf=False)
+    assert [c["no"] for c in done.report.cases] == ["KF-20261118-01", "KF-20261120-01"]
+    assert [f.location for f in done.report.findings if f.rule == "case.overdue"] == ["KF-20261118-01"]
+    docx = next(f for f in done.files if f.suffix == ".docx")
+    cells = {c.text for t in Document(str(docx)).tables for r in t.rows for c in r.cells}
+    assert {"KF-20261118-01", "KF-20261120-01", "周敏"} <= cells
