@@ -70,7 +70,7 @@ def write_notice(project: Project, scheme: Scheme, priced: list[Priced], statuse
     )
     sheets.line(doc, f"计价方式：按{d['pricing']['basis']}计价，单价为每平方米{d['pricing']['basis']}价格；"
                      f"总价 = 单价 × 建筑面积。本表价格自{_cdate(scheme.effective)}起执行，一房一价，明码标价。")  # fmt: skip
-    rows = [_notice_row(p, statuses[p.unit.code]) for p in priced]
+    rows = [_notice_row(p, PUBLIC_STATUS.get(statuses[p.unit.code], statuses[p.unit.code])) for p in priced]
     sheets.table(doc, NOTICE_HEADER, rows)
     sheets.line(
         doc,
@@ -79,7 +79,7 @@ def write_notice(project: Project, scheme: Scheme, priced: list[Priced], statuse
     pm = d["contract_terms"]["property_manager"]
     sheets.line(doc, f"物业服务费：{pm['fee_per_m2_month']}元/月·㎡（按建筑面积，{pm['name']}）。除本表及公示的收费项目外，"
                      "不收取任何未标明的费用。")  # fmt: skip
-    sheets.line(doc, "状态说明：待售＝可售；已认购、已签约＝已售；销控＝暂不销售。价格举报电话：12315。")
+    sheets.line(doc, "状态说明：可售＝可以认购；已售＝已认购或已签约；暂不销售＝销控房源。价格举报电话：12315。")
     sheets.line(doc, f"{d['seller']['name']}（盖章）　　公示日期：{_cdate(scheme.effective)}")
     return sheets.save(doc, out / f"{project.code}-price-notice.docx")
 
@@ -135,3 +135,4 @@ _BY = {"floor": "楼层", "orientation": "朝向", "layout": "户型", "building
        "position": "户位", "unit": "逐户"}  # fmt: skip
 _TARGET = {"average_unit_price": "均价", "total": "总货值", "tolerance_pct": "允许偏差%"}
 ZERO = Decimal(0)
+PUBLIC_STATUS = {"待售": "可售", "已认购": "已售", "已签约": "已售", "已备案": "已售", "销控": "暂不销售"}
