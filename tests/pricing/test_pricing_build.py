@@ -95,7 +95,11 @@ def test_the_public_notice_carries_every_field_the_rules_ask_for(ws, tmp_path):
     row = next(r for r in table.rows if r.cells[0].text == "1-1201")
     assert [c.text for c in row.cells[:10]] == ["1-1201", "12", "3室2厅2卫", "3.00", "98.76", "79.32", "19.44",
                                                 "72,740.00", "7,183,802.00", "已售"]  # fmt: skip
-    assert {r.cells[9].text for r in table.rows[1:]} == {"可售", "已售", "暂不销售"}  # status shown as the public reads it
+    assert {r.cells[9].text for r in table.rows[1:]} == {
+        "可售",
+        "已售",
+        "暂不销售",
+    }  # status shown as the public reads it
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "深房许字（2026）南山012号" in text and "12315" in text and "开盘优惠" in text
 

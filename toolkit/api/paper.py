@@ -54,7 +54,9 @@ def paper(ws: Workspace) -> Iterator[Paper]:
 
 
 def unit_statuses(ws: Workspace) -> dict[str, str]:
-    """Return each unit's status now: the ledger's, else the price list's."""
+    """Return each unit's status now: the ledger's, else the price list's (no ledger is made to read them)."""
+    if not ledger_path(ws.project_dir).is_file():
+        return {code: u.status for code, u in ws.project.units.items()}
     s = open_sales(ws)
     try:
         return {code: str(u.status) for code, u in s.all_units().items()}
@@ -72,8 +74,10 @@ def pricing_build(ws: Workspace, scheme: Path, out: Path, *, record: bool = Fals
 
     statuses = unit_statuses(ws)
     scheme_data = pricing.load_scheme(scheme)
-    with paper(ws) as p:
-        earlier = p.last_prices_before(scheme_data.effective.isoformat())
+    earlier: dict[str, str] = {}
+    if ledger_path(ws.project_dir).is_file():
+        with paper(ws) as p:
+            earlier = p.last_prices_before(scheme_data.effective.isoformat())
     built = pricing.build(ws.project, ws.project_dir, scheme, out, statuses=statuses, earlier=earlier, pdf=pdf)
     if record:
         rows = [(x.unit.code, str(x.unit.list_unit_price), str(x.unit.filed_unit_price), str(x.unit.floor_unit_price))

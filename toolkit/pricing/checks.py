@@ -105,8 +105,10 @@ def smooth_findings(priced: list[Priced], scheme: Scheme, doc: str) -> list[Find
 def original_findings(priced: list[Priced], earlier: dict[str, str], doc: str) -> list[Finding]:
     """A 原价 beside a special price must be the unit's last list price on record."""
     out = []
-    for p in (p for p in priced if p.special):
+    for p in priced:
         s, last = p.special, earlier.get(p.unit.code)
+        if s is None:
+            continue
         if last is None or Decimal(last) != s.original:
             out.append(
                 finding("price.false_original", f"房号{s.unit}特价房标示的原价{s.original}元/㎡不是其此前的实际标价"

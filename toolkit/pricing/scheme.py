@@ -128,14 +128,17 @@ def _factor(r: FieldReader, i: int, f: dict[str, Any]) -> Factor:
         start = f.get("from", 1)
         if not isinstance(start, int) or isinstance(start, bool):
             raise r.fail(f"{where}.from", "起算楼层（整数）", start)
-        return Factor(name, by, start=start, **{kind: r.number(f"{where}.{kind}", f[kind])})
+        step = r.number(f"{where}.{kind}", f[kind])
+        if kind == "add_per_step":
+            return Factor(name, by, add_per_step=step, start=start)
+        return Factor(name, by, times_per_step=step, start=start)
     values = f[kind]
     if not isinstance(values, dict) or not values:
         raise r.fail(f"{where}.{kind}", "一个映射: 取值 → 系数或元/㎡", values)
     table = {str(k): r.number(f"{where}.{kind}.{k}", v) for k, v in values.items()}
     if kind == "times" and any(v <= 0 for v in table.values()):
         raise r.fail(f"{where}.times", "大于零的系数", values)
-    return Factor(name, by, **{kind: table})
+    return Factor(name, by, times=table) if kind == "times" else Factor(name, by, add=table)
 
 
 def _special(r: FieldReader, i: int, s: dict[str, Any]) -> Special:
