@@ -63,6 +63,8 @@ def test_a_design_change_notice_goes_to_each_affected_buyer_and_reads_back_clean
     assert [(no, deal) for no, deal, _ in done.notices] == [("CHY-2026-0001-BG1", "CHY-2026-0001"),
                                                             ("CHY-2026-0002-BG1", "CHY-2026-0002")]  # fmt: skip
     assert done.findings == []
+    again = api.notice_design_change(ws, CHANGE, tmp / "again", issued=D(2026, 11, 30))
+    assert again.notices == [] and again.already == ["CHY-2026-0001-BG1", "CHY-2026-0002-BG1"]
     from toolkit import cli
 
     docx = done.notices[0][2].docx

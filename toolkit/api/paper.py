@@ -100,6 +100,7 @@ class NoticesDone:
 
     notices: list[tuple[str, str, RenderedDoc]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # notices of the same change issued before, not issued again
 
 
 @contextlib.contextmanager
@@ -134,6 +135,12 @@ def notice_design_change(ws: Workspace, change: Path, out: Path, *, issued: dt.d
              "lpr_pct": str(record.lpr_pct)}  # fmt: skip
     with _both(ws) as (s, p):
         for deal in letters.affected_deals(s, ws.project, record):
+            earlier = [
+                n["no"] for n in p.notices_of_deal(deal["deal_no"]) if n["payload"].get("change_no") == record.no
+            ]
+            if earlier:
+                done.already += earlier
+                continue
             no = letters.next_no(p, "design_change", deal["deal_no"])
             notice = letters.design_change_notice(record, no, issued)
             done.notices.append(_issue(ws, p, "design_change", "notice_design_change", deal, notice, out, extra))

@@ -61,6 +61,8 @@ def _print(done: Any, args: argparse.Namespace) -> int:
 
     for no, deal_no, doc in done.notices:
         print(f"{no} ({deal_no}): wrote {doc.docx}" + (f" and {doc.pdf.name}" if doc.pdf else ""))
+    for no in done.already:
+        print(f"{no}: issued before for this change, not issued again")
     for f in done.findings:
         print(f.line())
     return 1 if has_errors(done.findings) else 0
