@@ -34,7 +34,8 @@ SMALL = {
         {"name": "噪音", "by": "position", "add": {"04": -100}},
         {"name": "边户", "by": "position", "times": {"01": 1.02}},
         {"name": "楼栋", "by": "building", "add": {"2": 50}},
-        {"name": "户型", "by": "layout", "add": {"4室2厅2卫": 0}},
+        {"name": "户型", "by": "layout", "add": {"4室2厅2卫": 30}},
+        {"name": "户号", "by": "room", "add": {"0204": 10}},
     ],
     "filed": {"pct_of_list": 106},
     "floor_price": {"pct_of_list": 95},
@@ -59,14 +60,16 @@ def test_every_coefficient_as_computed_by_hand(ws, tmp_path):
     a = priced["1-1801"]
     assert (a.unit.list_unit_price, a.unit.filed_unit_price, a.unit.floor_unit_price) == (12420, 13170, 11800)
     assert a.total == Decimal("1226599")  # 12420 × 98.76 = 1,226,599.2 → to the yuan
-    # 1-0204 (2室2厅1卫 product, 9000): floor 2 × 1.00, north −200, road side −100 = 8700; 95% = 8265 → 8270
+    # 1-0204 (2室2厅1卫 product, 9000): floor 2 × 1.00, north −200, road side −100, room 0204 +10 = 8710;
+    # filed 9232.6 → 9230; floor 8274.5 → 8270; total 8710 × 76.15 = 663,266.5 → 663,267 (half up)
     b = priced["1-0204"]
-    assert (b.unit.list_unit_price, b.unit.filed_unit_price, b.unit.floor_unit_price) == (8700, 9220, 8270)
-    assert b.total == Decimal("662505")
-    # 2-0302: 9500 × 1.01 + 50 (building 2) = 9645 → 9650 (half up); filed 10229 → 10230; floor 9167.5 → 9170
+    assert (b.unit.list_unit_price, b.unit.filed_unit_price, b.unit.floor_unit_price) == (8710, 9230, 8270)
+    assert b.total == Decimal("663267")
+    # 2-0302: 9500 × 1.01 + 50 (building 2) + 30 (4室2厅2卫) = 9675 → 9680 (half up); filed 10260.8 → 10260;
+    # floor 9196 → 9200; total 9680 × 128.40 = 1,242,912
     c = priced["2-0302"]
-    assert (c.unit.list_unit_price, c.unit.filed_unit_price, c.unit.floor_unit_price) == (9650, 10230, 9170)
-    assert c.total == Decimal("1239060")
+    assert (c.unit.list_unit_price, c.unit.filed_unit_price, c.unit.floor_unit_price) == (9680, 10260, 9200)
+    assert c.total == Decimal("1242912")
 
 
 def test_the_example_scheme_reproduces_the_example_price_list(ws, tmp_path):
