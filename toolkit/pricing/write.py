@@ -101,6 +101,10 @@ def write_approval(project: Project, scheme: Scheme, priced: list[Priced], findi
     factors = "；".join(f"{f.name}（按{_BY[f.by]}，{'乘系数' if f.times or f.times_per_step else '加减元/㎡'}）"
                        for f in scheme.factors)  # fmt: skip
     sheets.line(doc, f"基价 × 系数 + 调差：{factors or '无'}")
+    sheets.table(doc, ["基价", "元/㎡", "层高（米）"],
+                 [[f"{b.building}号楼" + (f" {b.layout}" if b.layout else ""), format_yuan(b.price), f"{b.storey_height_m:.2f}"]
+                  for b in scheme.base])  # fmt: skip
+    sheets.table(doc, ["系数", "取值"], [[f.name, _values(f)] for f in scheme.factors])
     by_building: dict[str, list[Priced]] = {}
     for p in priced:
         by_building.setdefault(p.unit.building, []).append(p)
@@ -117,6 +121,15 @@ def write_approval(project: Project, scheme: Scheme, priced: list[Priced], findi
     for role in ("销售经理审核（签字）", "营销总监审核（签字）", "总经理审批（签字）"):
         sheets.line(doc, f"{role}：　　　　　　　　　　日期：")
     return sheets.save(doc, out / f"{project.code}-price-approval.docx")
+
+
+def _values(f) -> str:
+    if f.add_per_step is not None:
+        return f"自{f.start}层起每层{f.add_per_step:+}元/㎡"
+    if f.times_per_step is not None:
+        return f"自{f.start}层起每层系数+{f.times_per_step}"
+    table = f.times or f.add
+    return "；".join(f"{k}: {'×' if f.times else ''}{v}" for k, v in table.items())
 
 
 def _summary_row(label: str, ps: list[Priced]) -> list[str]:

@@ -61,6 +61,7 @@ def table(doc: Any, header: list[str], rows: list[list[str]], *, repeat_header: 
     for row in rows:
         for cell, text in zip(t.add_row().cells, row):
             cell.text = text
+    doc.add_paragraph()  # tables one after another stay apart
 
 
 def save(doc: Any, target: Path) -> Path:
