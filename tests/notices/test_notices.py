@@ -120,3 +120,18 @@ def test_the_overdue_reminder_carries_the_late_payment(office):
     no, _, doc = done.notices[0]
     ctx = doc.docx.with_suffix(".json").read_text("utf-8")
     assert no == "CHY-2026-0001-CJ1" and '"penalty": "5000.00"' in ctx and '"per_day": "500.00"' in ctx
+
+
+def test_the_delivery_notice_goes_to_contracted_buyers_in_time_and_reads_back(office):
+    from toolkit import cli
+
+    ws, tmp = office
+    api.deal_sign(ws, "CHY-2026-0002")  # CHY-2026-0001 stays subscribed: no delivery notice for it
+    done = api.notice_delivery(ws, tmp / "d", issued=D(2028, 6, 20), start=D(2028, 6, 25), end=D(2028, 6, 30),
+                               place="翠湖苑销售中心")  # fmt: skip
+    assert [(no, deal) for no, deal, _ in done.notices] == [("CHY-2026-0002-JF1", "CHY-2026-0002")]
+    assert done.findings == []  # 2028-06-20 is 10 days before the delivery date 2028-06-30
+    assert cli.main(["check", "--project", str(ws.project_dir), str(done.notices[0][2].docx)]) == 0
+    late = api.notice_delivery(ws, tmp / "late", issued=D(2028, 6, 21), start=D(2028, 6, 25), end=D(2028, 6, 30),
+                               place="翠湖苑销售中心")  # fmt: skip
+    assert [f.rule for f in late.findings] == ["notice.deadline"]
