@@ -135,7 +135,12 @@ def test_a_real_original_price_is_silent_and_an_invented_one_fires(tmp_path):
     project = tmp_path / "cuihu"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".loupan"))
     ws = api.open_project(project)
-    api.pricing_build(ws, EXAMPLE / "pricing" / "scheme.yaml", tmp_path / "first", record=True, pdf=False)
+    bad = scheme_file(tmp_path, filed={"pct_of_list": 99}, effective="2026-02-01")
+    assert not api.pricing_build(ws, bad, tmp_path / "refused", record=True, pdf=False).recorded
+    assert api.price_history(ws, "1-0201") == []  # a price list with errors is not history
+    assert api.pricing_build(
+        ws, EXAMPLE / "pricing" / "scheme.yaml", tmp_path / "first", record=True, pdf=False
+    ).recorded
     assert api.price_history(ws, "1-0201")[0]["list_unit_price"] == "69540"
     scheme = yaml.safe_load((EXAMPLE / "pricing" / "scheme.yaml").read_text("utf-8"))
     special = {"unit": "1-0201", "price": 65000, "condition": "限一次性付款，2026年6月30日前认购"}

@@ -15,7 +15,7 @@ from typing import Any
 
 from toolkit.api.sales import sales as open_sales
 from toolkit.errors import UsageError
-from toolkit.findings import Finding
+from toolkit.findings import Finding, has_errors
 from toolkit.ledger.paper import Paper
 from toolkit.ledger.states import DealStatus
 from toolkit.ledger.store import Ledger, ledger_path
@@ -68,7 +68,7 @@ def pricing_build(ws: Workspace, scheme: Path, out: Path, *, record: bool = Fals
     """Price the project from a scheme, check it, write the price list, 价目表 and approval form.
 
     With `record`, the new prices are kept in the ledger's price history from the scheme's date (what makes a
-    later 原价 checkable).
+    later 原价 checkable), unless a check found an error: a price list that may not be approved is not history.
     """
     from toolkit import pricing
 
@@ -79,7 +79,8 @@ def pricing_build(ws: Workspace, scheme: Path, out: Path, *, record: bool = Fals
         with paper(ws) as p:
             earlier = p.last_prices_before(scheme_data.effective.isoformat())
     built = pricing.build(ws.project, ws.project_dir, scheme, out, statuses=statuses, earlier=earlier, pdf=pdf)
-    if record:
+    if record and not has_errors(built.findings):
+        built.recorded = True
         rows = [(x.unit.code, str(x.unit.list_unit_price), str(x.unit.filed_unit_price), str(x.unit.floor_unit_price))
                 for x in built.priced]  # fmt: skip
         with paper(ws) as p:

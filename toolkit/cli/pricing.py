@@ -40,6 +40,8 @@ def _build(args: argparse.Namespace) -> int:
             print(finding.line())
         for path in built.files:
             print(f"wrote {path}")
+        if args.record:
+            print("recorded in the price history" if built.recorded else "not recorded: the checks found errors")
     return 1 if has_errors(built.findings) else 0
 
 

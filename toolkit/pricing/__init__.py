@@ -27,6 +27,7 @@ class Built:
     findings: list[Finding]
     figures: dict[str, object]
     files: list[Path] = field(default_factory=list)
+    recorded: bool = False  # kept in the ledger's price history
 
 
 def build(
