@@ -114,7 +114,7 @@ def test_loupan_check_judges_a_scan_file(tmp_path, ws, printed, pages, places, m
     monkeypatch.setenv("LOUPAN_PRINTED", str(printed))
     corpus.sign_all(pages, places, HEIGHT, skip="seller_agent")
     result = api.check(ws, [_scan(tmp_path, pages)])
-    assert [(f.rule, f.location) for f in result.findings] == [("sign.missing", "第6页")]
+    assert [(f.rule, f.location) for f in result.findings] == [("sign.missing", "第6页"), ("sign.unapproved", "")]
     (doc,) = result.documents
     assert doc.doc_id == "subscription" and str(doc.printed.typed("unit.code")) == "1-1801"
 

@@ -67,6 +67,7 @@ class CheckedDocument:
     parsed: Parsed | None = None
     findings: list[Finding] = field(default_factory=list)
     outline: Outline = field(default_factory=lambda: Outline(None))
+    signed_copy: Any = None  # a scan's document id and page hashes, for 签约审定 (scan/approval.SignedCopy)
 
 
 def check_documents(

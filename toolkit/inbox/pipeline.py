@@ -26,6 +26,7 @@ from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
 from toolkit.rules import finding
+from toolkit.scan.approval import approval_findings
 
 OUTCOMES = ("accepted", "rejected", "quarantine", "duplicates")
 MAX_SIZE = 50 * 1024 * 1024
@@ -334,7 +335,9 @@ class Pipeline:
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
         self._keep(content.sha256, verdict.doc)
+        signed = [f.as_dict() for f in approval_findings(self.cfg.project_dir, verdict.doc)]  # 签约审定
         verdict = self._with_counterpart(verdict)
+        verdict = dataclasses.replace(verdict, findings=verdict.findings + signed)
         return self._decide(verdict, claim.name, name)
 
     def _with_counterpart(self, verdict: Verdict) -> Verdict:

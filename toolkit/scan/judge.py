@@ -24,6 +24,7 @@ from toolkit.pack.manifest import Pack
 from toolkit.render.marks import qr_rect
 from toolkit.rules import finding
 from toolkit.scan import ocr
+from toolkit.scan.approval import SignedCopy
 from toolkit.scan.diff import Blob, differences
 from toolkit.scan.kind import electronic, is_scan  # noqa: F401  (the judge's public entry points)
 from toolkit.scan.pages import ScanPage, find_printed, identify, printed_hashes
@@ -45,6 +46,7 @@ class Verdict:
     version: str = ""
     printed: Path | None = None
     pages_checked: dict[int, str] = field(default_factory=dict)  # page N → how it was checked
+    marks: dict[int, str] = field(default_factory=dict)  # page N → the text hash its QR code carries
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     ocr_seconds: float = 0.0
@@ -75,6 +77,7 @@ def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Pol
         v.findings.append(_unreadable(name, "", f"找不到打印时的PDF（{v.document_id.lower()}.pdf），无法比对"))
         return
     ours = [p for p in pages if p.mark and p.mark.document_id == v.document_id]
+    v.marks = {p.mark.page: p.mark.text_hash for p in ours}
     v.findings += [_foreign(name, p, v.document_id) for p in pages if p.mark and p.mark.document_id != v.document_id]
     v.findings += _count(name, ours, v)
     _compare(v, name, ours, pack, policy)
@@ -243,5 +246,7 @@ def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | 
         base = check_one(v.printed, project, policy, pack, script)
         out.printed, out.parsed = base.printed, base.parsed
         out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
+    if v.document_id:
+        out.signed_copy = SignedCopy(path.name, v.document_id, v.marks)
     out.how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())) or "未能逐页比对"
     return out
