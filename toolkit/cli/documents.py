@@ -167,10 +167,15 @@ def _check(args: argparse.Namespace) -> int:
         for d in result.documents:
             verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
             print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            if getattr(d, "signed_copy", None) is not None:  # a scan or photo: which pages were checked how
+                print(f"  checked: {d.signed_copy.how}")
             o.print_findings(d.findings)
     return 1 if has_errors(result.findings) else 0
 
 
 def _doc_json(d: Any) -> dict[str, Any]:
     findings = [f.as_dict() for f in d.findings]
-    return {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
+    out = {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
+    if getattr(d, "signed_copy", None) is not None:
+        out["checked"] = d.signed_copy.how
+    return out

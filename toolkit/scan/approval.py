@@ -116,6 +116,7 @@ class SignedCopy:
     name: str
     document_id: str
     pages: dict[int, str]
+    how: str = ""  # how each page was checked (QR code or image, resolution), and pages put in order
 
 
 def against_approval(project_dir: Path, copy: SignedCopy) -> list[Finding]:
@@ -152,7 +153,7 @@ def stage_of(project_dir: Path, document_id: str) -> Stage | None:
 def signed_copy_of(doc) -> SignedCopy | None:
     """Return what a checked document shows as a signed copy: a scan's QR codes, a signed PDF's pages; else None."""
     if getattr(doc, "signed_copy", None) is not None:
-        return doc.signed_copy
+        return doc.signed_copy if doc.signed_copy.document_id else None
     from toolkit.scan.pdfsig import has_signature
 
     path = Path(doc.path)
