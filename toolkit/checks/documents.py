@@ -97,7 +97,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         return judge.checked_scan(path, project, policy, pack, script)
     out = CheckedDocument(path)
     try:
-        text = read_document(path)
+        text = kind.signed_text(path, read_document) or read_document(path)  # what was signed, if updated since
     except UnreadableError as exc:
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
