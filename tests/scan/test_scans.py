@@ -167,6 +167,13 @@ def test_a_mark_in_a_table_cell_names_the_clause_of_its_table_and_its_row(first,
     assert clause_of(text.near(box), segments) == ""  # a table cell's wording is too short to place it
     assert clause_before(text.before(box), segments) == "sub_pay_2"
     assert text.row_label(box).startswith("贷款")
+    assert text.value_below(box) == "5,008,097.00"  # the printed figure a correction above it replaces
+
+
+def test_figures_are_compared_as_amounts():
+    from toolkit.scan.where import same_figures
+
+    assert same_figures("5008097", "5,008,097.00") and not same_figures("4800000", "5,008,097.00")
 
 
 @pytest.mark.slow
@@ -178,6 +185,7 @@ def test_the_demo_alteration_in_a_table_cell_names_its_clause_and_row(tmp_path, 
     (f,) = v.findings
     assert (f.rule, f.location, f.clause) == ("scan.altered", "第3页", "sub_pay_2")
     assert "表格“贷款”行" in f.message and "4800000" in f.found
+    assert f.expected == "5,008,097.00" and "改写打印的金额" in f.message
 
 
 @pytest.mark.slow

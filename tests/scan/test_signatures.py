@@ -136,3 +136,10 @@ def test_the_signed_revision_is_none_for_a_file_not_updated(signed, first):
     from toolkit.scan.pdfsig import signed_revision
 
     assert signed_revision(signed.read_bytes()) is None and signed_revision(first.read_bytes()) is None
+
+
+def test_an_intact_signed_pdf_checks_clean_through_loupan_check(signed, ws):
+    from toolkit import api
+
+    result = api.check(ws, [signed])
+    assert [f.rule for f in result.findings if f.severity == "error"] == []

@@ -33,7 +33,7 @@ from toolkit.scan.places import Place, declared, locate
 from toolkit.scan.raster import DPI, load_pages, render_pdf
 from toolkit.scan.register import register
 from toolkit.scan.unmarked import name_by_wording, place_by_image
-from toolkit.scan.where import PageText, clause_before, clause_of, page_text
+from toolkit.scan.where import NUMBER, PageText, clause_before, clause_of, page_text, same_figures
 
 SIGNED_INK = 120  # px of added ink inside a place's line for it to count as signed
 SIGNED_SPAN = 30  # px: and spread at least this wide (5 mm), so a dot or a speck is not a signature
@@ -222,9 +222,14 @@ def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segme
     clause, row = clause_of(printed, segments), ""
     if not clause:  # a table cell: its wording is short, so the clause is the one its table belongs to
         clause, row = clause_before(text.before(box), segments), re.sub(r"[\s,.\d]", "", text.row_label(box))
+    value = ""
     if b.added:
         read = ocr.read_region(scan, box)
         what = f"手写或添加的内容“{read}”" if read else "手写或添加的笔迹"
+        value = text.value_below(box) if NUMBER.fullmatch(read.replace(" ", "")) else ""
+        if value:  # a figure written over or above a printed one: the value the deal has is the printed one
+            same = same_figures(read, value)
+            what += f"，{'与' if same else '改写'}打印的金额/数值{value}{'相同' if same else '（与成交资料不符）'}"
     else:
         read = text.under(b.box(4))
         what = f"打印的文字“{read}”被涂去或遮盖" if read else "打印内容缺失"
@@ -236,6 +241,7 @@ def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segme
         location=f"第{n}页",
         clause=clause,
         found=read,
+        expected=value,
         extra={"page": n, "box": list(box), "added": b.added, "crop_png": _crop_png(scan, box)},
     )
 

@@ -62,6 +62,32 @@ class PageText:
         line = min(lines, key=lambda m: abs(m - y1))
         return "".join(ch for ch, m in left if abs(m - line) < 6)
 
+    def value_below(self, box: tuple[int, int, int, int], below: int = 30) -> str:
+        """Return the printed number at or just under a mark (what a correction written above it replaces)."""
+        x0, y0, x1, y1 = box
+        near = [(ch, bb) for ch, bb in zip(self.chars, self.boxes) if bb[2] > x0 - 20 and bb[0] < x1 + 20]
+        digits = [(bb[1] + bb[3]) / 2 for ch, bb in near if ch.isdigit() and y0 <= (bb[1] + bb[3]) / 2 <= y1 + below]
+        for line in sorted(digits, key=lambda m: abs(m - y1)):
+            # punctuation sits low on the line: a character belongs to it when its box spans the line's middle
+            run = "".join(ch for ch, bb in sorted(near, key=lambda t: t[1][0]) if abs((bb[1] + bb[3]) / 2 - line) < 10)
+            number = NUMBER.search(run)
+            if number:
+                return number.group(0)
+        return ""
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def same_figures(a: str, b: str) -> bool:
+    """Tell whether two written numbers are the same amount (separators and trailing .00 aside)."""
+
+    def flat(x: str) -> str:
+        x = x.replace(",", "").replace(" ", "")
+        return x[:-3] if x.endswith(".00") else x
+
+    return flat(a) == flat(b)
+
 
 def page_text(pdf_page: pdfium.PdfPage, dpi: int) -> PageText:
     """Read a printed page's characters and boxes, converted to pixels at dpi."""
