@@ -116,3 +116,17 @@ def test_check_approve_refuses_a_draft_with_errors(project, first, tmp_path, cap
     other.write_bytes(b"%PDF-1.4 broken")
     assert main(["check", str(other), "--project", str(project.project_dir), "--approve", "--by", "王敏"]) == 1
     assert "未审定" in capsys.readouterr().out
+
+
+def test_a_rendered_pdf_is_recorded_only_in_a_project_with_a_ledger(project, first):
+    from toolkit.api.review import record_rendered
+    from toolkit.render.batch import RenderedDoc
+
+    doc = RenderedDoc(
+        "subscription", first.with_suffix(".docx"), {"document_id": "CHY-2026-0001-subscription"}, "", first
+    )
+    assert record_rendered(project, [doc]) == 0 and not ledger_path(project.project_dir).exists()
+    Ledger(ledger_path(project.project_dir)).close()  # the project's ledger, as the first sale makes it
+    assert record_rendered(project, [doc]) == 1
+    (d,) = stages(project.project_dir)
+    assert (d.deal_no, d.document, d.stage) == ("CHY-2026-0001", "subscription", "rendered") and d.rendered
