@@ -65,6 +65,18 @@ def test_what_is_not_a_photo_of_ours_goes_on_alone(pages):
     assert photos.groups == {}
 
 
+def test_a_photo_claiming_more_pixels_than_a_camera_takes_is_not_opened_in_the_inbox(pages, monkeypatch):
+    from toolkit.inbox import photos as module
+
+    monkeypatch.setattr(module, "MAX_PIXELS", 1000)
+    assert not Photos(window=30).hold(_item("bomb.png", pages[0]), lambda sha: False)
+
+
+def test_a_large_photo_is_read_for_its_code_at_a_smaller_size(pages):
+    big = cv2.resize(pages[0], None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)  # 3720 px wide
+    assert Photos(window=30).hold(_item("big.jpg", big), lambda sha: False)
+
+
 def test_the_verdict_names_the_photo_files_not_the_bundle():
     group = [
         Held(Claimed(Path(f"/c/{n}"), n, Content("file")), page, 12, 0.0)

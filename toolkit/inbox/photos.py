@@ -12,6 +12,7 @@ on alone. A photo held when the inbox stops is still in the claim area, and is h
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import time
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+MAX_PIXELS = 60_000_000  # more than any phone camera takes (48 MP)
+CODE_WIDTH = 2600  # px: photos are read for their code at most this wide
 
 
 def is_photo(name: str) -> bool:
@@ -84,15 +87,27 @@ def _complete(group: list[Held]) -> bool:
 
 
 def _mark(data: bytes):
-    """Read a photo's QR code from its bytes (None: no code of ours, or not an image)."""
+    """Read a photo's QR code from its bytes (None: no code of ours, not an image, or too large to open here).
+
+    This runs in the inbox process, so the image's size is read from its header first: a file claiming more
+    pixels than a phone takes is left to the worker, where a decompression bomb costs a worker, not the inbox.
+    """
     try:
         import cv2
         import numpy as np
+        from PIL import Image
 
         from toolkit.scan.pages import identify
 
+        with Image.open(io.BytesIO(data)) as im:  # the header only
+            if im.size[0] * im.size[1] > MAX_PIXELS:
+                return None
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-        return identify("", image).mark if image is not None else None
+        if image is None:
+            return None
+        if image.shape[1] > CODE_WIDTH:  # a 48 MP photo: the code is still 150 px wide at this width
+            image = cv2.resize(image, None, fx=CODE_WIDTH / image.shape[1], fy=CODE_WIDTH / image.shape[1])
+        return identify("", image).mark
     except Exception:  # noqa: BLE001 - a photo that cannot be decoded here is judged alone by the worker
         return None
 
