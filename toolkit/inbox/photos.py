@@ -148,7 +148,7 @@ def named(verdict: Any, bundle_name: str, group: list[Held]) -> Any:
     if doc is not None:  # kept for the counterpart's cross-check, which reports the document's own findings too
         own = [dataclasses.replace(f, message=rename(f.message), document=rename(f.document)) for f in doc.findings]
         doc = dataclasses.replace(doc, path=files[0].item.claim, signed_copy=None, findings=own)
-    return dataclasses.replace(verdict, findings=findings, doc=doc)
+    return dataclasses.replace(verdict, findings=findings, doc=doc, error=rename(verdict.error))
 
 
 def release(pipeline: Any, force: bool = False) -> int:
