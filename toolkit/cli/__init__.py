@@ -23,6 +23,7 @@ GROUPS = (
     "toolkit.cli.pricing",
     "toolkit.cli.notices",
     "toolkit.cli.cases",
+    "toolkit.cli.review",
     "toolkit.cli_rules",
 )
 
