@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class InboxConfig:
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
+    db: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
 
     @property
     def work(self) -> Path:
@@ -119,10 +121,21 @@ class Pipeline:
         """Finish what was in flight when the last run stopped; return how many files that was."""
         done = sum(self._attempt(row.name, self._finish, row) for row in self.ledger.unfinished())
         for claim in sorted(self.cfg.work.iterdir()):
-            if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None:
+            if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None and self._orphan(claim):
                 done += self._attempt(claim.name, self.process, claim, claim.name.split("__", 1)[-1])
         self._flush_filed()
         return done
+
+    def _orphan(self, claim: Path) -> bool:
+        """Say whether a claim with no row is this worker's to finish: alone always; shared, once it lapsed."""
+        if not self.ledger.shared:
+            return True
+        try:
+            age = time.time() - os.lstat(claim).st_ctime  # the rename into the claim area set it
+        except OSError:
+            return False
+        name = claim.name.split("__", 1)[-1]
+        return age > self.ledger.lease and self.ledger.adopt(name, claim, 0) is not None
 
     def _attempt(self, name: str, step: Callable, *args) -> int:
         """Run one file's step; a file that cannot be finished is reported and the others go on."""
@@ -190,7 +203,7 @@ class Pipeline:
             group = []
             with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
                 self._flush_filed()
-                while ahead and len(group) < GROUP:
+                while ahead and len(group) < (self.ledger.group or GROUP):
                     item = ahead.popleft()
                     taken += 1
                     decided = self._try(item.name, self._record, item.claim, item.name, item)
@@ -210,7 +223,10 @@ class Pipeline:
             self.log(f"could not take {name}: {self.unfinished[name]}")
             return None
         try:
-            return Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            if self.ledger.shared:  # held in the database at once: a lease another worker takes if this one dies
+                self.ledger.claim(name, claim, item.content.size)
+            return item
         except OSError as exc:
             self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
             self.log(f"could not read {name}: {self.unfinished[name]}")
