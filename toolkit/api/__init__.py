@@ -175,7 +175,7 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     if not (cfg.project_dir / "project.yaml").is_file():
         raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
     check_folders(cfg)
-    url = resolve(cfg.project_dir, cfg.db)
+    url = resolve(cfg.project_dir, cfg.ledger_url)
     shared = is_pg(url)  # a shared database: many workers on one inbox, claims and leases in the database
     if not shared:
         check_ledger(Path(url))

@@ -50,7 +50,7 @@ __all__ = [
 
 def sales(ws: Workspace) -> Sales:
     """Open the project's sales control on its ledger (the caller closes it with `.close()`)."""
-    ledger = open_ledger(ws.project_dir, ws.db, ws.project.code)  # the URL chooses the backend, here only
+    ledger = open_ledger(ws.project_dir, ws.ledger_url, ws.project.code)  # the URL chooses the backend, here only
     return Sales(ledger, {c: u.status for c, u in ws.project.units.items()})
 
 

@@ -54,7 +54,7 @@ class InboxConfig:
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
-    db: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
+    ledger_url: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
 
     @property
     def work(self) -> Path:
