@@ -35,6 +35,7 @@ def add_commands(sub: Any) -> None:
             _seconds(w, "--rescan", 60.0, "rescan the whole inbox this often")
     st = o.command(sub, "status", "files per outcome and the latest rejections", _status)
     o.project(st)
+    st.add_argument("--all-projects", action="store_true", help="files per outcome of every project in the database")
     o.as_json(st)
 
 
@@ -66,6 +67,8 @@ def _inbox_command(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from toolkit import api
 
+    if args.all_projects:
+        return _all_projects(args)
     data = api.inbox_status(args.project)
     if args.json:
         o.print_json(data)
@@ -81,4 +84,17 @@ def _status(args: argparse.Namespace) -> int:
             print(f"  #{row.id} {row.file} ({row.deal_no or '-'}): {rules}")
             for r in row.reasons[:3]:
                 print(f"      {r['message'][:120]}")
+    return 0
+
+
+def _all_projects(args: argparse.Namespace) -> int:
+    from toolkit.api import database
+
+    st = database.all_projects(args.db, args.project)
+    if args.json:
+        o.print_json(st.projects)
+        return 0
+    print(f"ledger: {st.where}")
+    for project, counts in st.projects.items():
+        print(f"  {project}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0

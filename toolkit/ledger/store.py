@@ -41,6 +41,22 @@ def open_ledger(project_dir: Path | None, url: str | None = None, project: str |
     return Ledger(resolve(project_dir, url), project if project is not None else project_code(project_dir) or None)
 
 
+def counts_by_project(db: Db, project: str | None = None) -> dict[str, dict[str, int]]:
+    """Count the files per outcome (and in flight) and the deals, of one project or of every one in the database."""
+    where, args = ("WHERE project=?", (project,)) if project is not None else ("", ())
+    out: dict[str, dict[str, int]] = {}
+    for r in db.execute(
+        "SELECT project, CASE WHEN state IN ('filed', 'gone') THEN outcome ELSE 'in flight' END AS o, "
+        f"COUNT(*) AS n FROM files {where} GROUP BY project, o",
+        args,
+    ):
+        out.setdefault(r["project"], {})[r["o"]] = int(r["n"])
+    if project is None:
+        for r in db.execute("SELECT project, COUNT(*) AS n FROM deals GROUP BY project"):
+            out.setdefault(r["project"], {})["deals"] = int(r["n"])
+    return dict(sorted(out.items()))
+
+
 class Ledger:
     """The ledger of one project, in its SQLite file or a shared PostgreSQL database (the `base.Ledger`)."""
 
@@ -178,25 +194,7 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Count the files per outcome (and those still in flight)."""
-        return self.project_counts(self.project).get(self.project, {})
-
-    def project_counts(self, project: str | None = None) -> dict[str, dict[str, int]]:
-        """Count the files per outcome of one project, or of every project the database holds."""
-        where, args = ("WHERE project=?", (project,)) if project is not None else ("", ())
-        rows = self.db.execute(
-            "SELECT project, CASE WHEN state IN ('filed', 'gone') THEN outcome ELSE 'in flight' END AS o, "
-            f"COUNT(*) AS n FROM files {where} GROUP BY project, o ORDER BY project",
-            args,
-        )
-        out: dict[str, dict[str, int]] = {}
-        for r in rows:
-            out.setdefault(r["project"], {})[r["o"]] = int(r["n"])
-        return out
-
-    def projects(self) -> list[str]:
-        """Return every project with a row in the database."""
-        rows = self.db.execute("SELECT project FROM files UNION SELECT project FROM units ORDER BY project")
-        return [r["project"] for r in rows]
+        return counts_by_project(self.db, self.project).get(self.project, {})
 
     def recent(self, outcome: str, limit: int = 10) -> list[FileRow]:
         """Return the latest files with an outcome."""
