@@ -39,7 +39,7 @@ class Cluster:
         self.data, self.socket = self.dir / "data", self.dir
         os.chmod(self.dir, 0o755)
         shutil.chown(self.dir, USER, USER)
-        self._as_postgres(BIN / "initdb", "-D", self.data, "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C")
+        self._as_postgres(BIN / "initdb", "-D", self.data, "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C", "-N")
         options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
         options += "-c full_page_writes=off -c max_connections=200"
         self._as_postgres(BIN / "pg_ctl", "-D", self.data, "-o", options, "-l", self.dir / "log", "-w", "start")
