@@ -200,10 +200,11 @@ class Pipeline:
             if not ahead:
                 self._flush_filed()
                 return taken
-            group = []
+            group, tried = [], 0
             with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
                 self._flush_filed()
-                while ahead and len(group) < (self.ledger.group or GROUP):
+                while ahead and tried < (self.ledger.group or GROUP):
+                    tried += 1
                     item = ahead.popleft()
                     taken += 1
                     decided = self._try(item.name, self._record, item.claim, item.name, item)

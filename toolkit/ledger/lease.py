@@ -53,9 +53,10 @@ class Heartbeat:
         from toolkit.ledger.store import IN_FLIGHT, now
 
         _, project, worker = self.args
-        db.execute(
-            f"UPDATE files SET lease_until=? WHERE project=? AND worker=? AND {IN_FLIGHT}",
-            (now(self.lease), project, worker),
+        db.execute(  # rows the worker's own open transaction holds are skipped: no one else can take them either
+            "UPDATE files SET lease_until=? WHERE project=? AND id IN (SELECT id FROM files WHERE project=? "
+            f"AND worker=? AND {IN_FLIGHT} FOR UPDATE SKIP LOCKED)",
+            (now(self.lease), project, project, worker),
         )
 
     def stop(self) -> None:

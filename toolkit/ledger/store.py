@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import UsageError
+from toolkit.errors import ToolkitError, UsageError
 from toolkit.findings import Finding
 from toolkit.ledger import migrate
 from toolkit.ledger.base import FileRow
@@ -39,6 +39,10 @@ def now(after: float = 0.0) -> str:
 def open_ledger(project_dir: Path | None, url: str | None = None, project: str | None = None) -> Ledger:
     """Open a project's ledger where the URL says (--db, else LOUPAN_DB, else its own SQLite file)."""
     return Ledger(resolve(project_dir, url), project if project is not None else project_code(project_dir) or None)
+
+
+class TakenOver(ToolkitError):
+    """A file this worker held was taken over by another after its lease ran out: that one finishes it."""
 
 
 def counts_by_project(db: Db, project: str | None = None) -> dict[str, dict[str, int]]:
@@ -115,7 +119,12 @@ class Ledger:
     # -- files ----------------------------------------------------------------------------------
     def claim(self, name: str, claim_path: Path, size: int) -> int:
         """Record a claimed file, held by this worker; return its id (the same id when already recorded)."""
-        row = self.db.one("SELECT id FROM files WHERE project=? AND claim_path=?", (self.project, str(claim_path)))
+        lock = " FOR UPDATE" if self.shared and self.db.in_transaction else ""  # held until the verdict commits
+        row = self.db.one(
+            f"SELECT id, worker FROM files WHERE project=? AND claim_path=?{lock}", (self.project, str(claim_path))
+        )
+        if row and lock and row["worker"] != self.worker:
+            raise TakenOver(f"{claim_path}: taken over by worker {row['worker']} after this worker's lease ran out")
         if row:
             return int(row["id"])
         file_id = self.adopt(name, claim_path, size)
