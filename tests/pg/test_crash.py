@@ -1,7 +1,7 @@
 """Three workers on one inbox and one PostgreSQL ledger, killed with SIGKILL at random and restarted.
 
 At the end every file is in exactly one place with one ledger row and one report, nothing is left in the
-inbox or the claim area, and no unit was sold to two deals. N_FILES is 600 (the issue names 1,000): on this
+inbox or the claim area, and no unit was sold to two deals. N_FILES is 400 (the issue names 1,000): on this
 2-core machine that keeps the test near a minute; the count is one constant.
 """
 
@@ -25,7 +25,7 @@ from tests.inbox.conftest import documents  # noqa: F401 - the rendered document
 from tests.inbox.test_reliability import drop_all, unique, wait_until_empty
 
 ROOT = Path(__file__).resolve().parents[2]
-N_FILES = 600
+N_FILES = 400
 WORKERS = 3
 KILLS = 6
 LEASE = "2"

@@ -20,7 +20,9 @@ def add_commands(sub: Any) -> None:
     imp = o.command(actions, "import", "copy a project's own SQLite ledger into the database of --db", _import)
     o.project(imp, "the project folder whose SQLite ledger (.loupan/ledger.sqlite) is copied", ledger=False)
     o.db(imp, "the database to copy into, postgresql://… (default: LOUPAN_DB)")
-    exp = o.command(actions, "export", "write a project's rows from the database of --db into a new SQLite file", _export)
+    exp = o.command(
+        actions, "export", "write a project's rows from the database of --db into a new SQLite file", _export
+    )
     o.project(exp, "the project folder (its project code chooses the rows)", ledger=False)
     exp.add_argument("--to", type=Path, required=True, help="the SQLite file to write (must not exist yet)")
     o.db(exp, "the database to copy from, postgresql://… (default: LOUPAN_DB)")

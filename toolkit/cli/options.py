@@ -13,7 +13,9 @@ USAGE = 2
 
 
 def project(
-    p: argparse.ArgumentParser, helptext: str = "project folder (project.yaml, units.csv, its ledger)", ledger: bool = True
+    p: argparse.ArgumentParser,
+    helptext: str = "project folder (project.yaml, units.csv, its ledger)",
+    ledger: bool = True,
 ) -> None:
     """Add --project (and --db, for a command that touches the ledger)."""
     p.add_argument("--project", type=Path, required=True, help=helptext)

@@ -46,8 +46,9 @@ class Heartbeat:
                 db = db or Db(self.args[0])
                 self._renew(db)
             except Exception:  # noqa: BLE001 - a lost connection: try a new one at the next beat
-                db = _closed(db)
-        _closed(db)
+                _close(db)
+                db = None
+        _close(db)
 
     def _renew(self, db) -> None:
         from toolkit.ledger.store import IN_FLIGHT, now
@@ -65,11 +66,11 @@ class Heartbeat:
         self.thread.join(5)
 
 
-def _closed(db) -> None:
-    """Close a connection that may be broken already; return None."""
-    if db is not None:
-        try:
-            db.close()
-        except Exception:  # noqa: BLE001 - it is being dropped either way
-            return None
-    return None
+def _close(db) -> None:
+    """Close a connection that may be broken already."""
+    if db is None:
+        return
+    try:
+        db.close()
+    except Exception:  # noqa: BLE001 - it is being dropped either way
+        return

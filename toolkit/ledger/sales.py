@@ -156,7 +156,9 @@ class Sales:
     def changes_of_unit(self, code: str) -> list[dict[str, Any]]:
         """Return the changes of a unit, or that moved a deal onto it, in number order."""
         rows = self._q(
-            "SELECT no, kind, status, date FROM changes WHERE project=? AND (unit=? OR new_unit=?) ORDER BY no", code, code
+            "SELECT no, kind, status, date FROM changes WHERE project=? AND (unit=? OR new_unit=?) ORDER BY no",
+            code,
+            code,
         )
         return [dict(r) for r in rows]
 
@@ -167,7 +169,9 @@ class Sales:
 
     def next_change_no(self, deal_no: str, kind: str) -> str:
         """Number a deal's changes: CHY-2026-0001-TF1 (退房), -HF (换房), -GM (更名), -JG (价格)."""
-        n = self._q("SELECT COUNT(*) AS n FROM changes WHERE project=? AND deal_no=? AND kind=?", deal_no, kind).fetchone()["n"]
+        n = self._q(
+            "SELECT COUNT(*) AS n FROM changes WHERE project=? AND deal_no=? AND kind=?", deal_no, kind
+        ).fetchone()["n"]
         return f"{deal_no}-{CHANGE_CODES[kind]}{n + 1}"
 
     def _upsert(self, table: str, key: str, value: str, fields: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ lease it renews; a file whose worker died is taken over (`FOR UPDATE SKIP LOCKED
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
