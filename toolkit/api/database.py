@@ -11,8 +11,8 @@ from pathlib import Path
 from toolkit.errors import UsageError
 from toolkit.ledger import migrate
 from toolkit.ledger.db import Db, is_pg, ledger_path, project_code, resolve, shown
-from toolkit.ledger.store import Ledger, counts_by_project
-from toolkit.ledger.transfer import Tally, copy_project
+from toolkit.ledger.store import counts_by_project
+from toolkit.ledger.transfer import Tally, move_project
 
 __all__ = ["DbStatus", "Moved", "all_projects", "db_export", "db_import", "db_status", "db_upgrade"]
 
@@ -98,19 +98,4 @@ def _move(project_dir: Path, source_url: str, target_url: str, *, create: bool) 
     project = project_code(project_dir)
     if not project:
         raise UsageError(f"{project_dir}: not a project folder (no project.yaml with project.code)")
-    source = Ledger(source_url, project)  # a ledger of an older version is upgraded in place first
-    try:
-        target = Ledger(target_url, project) if create else _migrated(target_url)
-        try:
-            tables = copy_project(source.db, target.db if isinstance(target, Ledger) else target, project)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    return Moved(project, shown(source_url), shown(target_url), tables)
-
-
-def _migrated(url: str) -> Db:
-    db = Db(url)
-    migrate.require_current(db)
-    return db
+    return Moved(project, shown(source_url), shown(target_url), move_project(project, source_url, target_url, create))

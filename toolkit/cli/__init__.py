@@ -42,7 +42,7 @@ def run(func, args: argparse.Namespace) -> int:
     from toolkit.errors import ToolkitError
 
     try:
-        with _ledger_url(getattr(args, "db", None)):
+        with _ledger_url(getattr(args, "ledger_url", None)):
             return int(func(args))
     except ToolkitError as exc:
         print_error(exc)

@@ -19,24 +19,24 @@ def add_commands(sub: Any) -> None:
     o.as_json(st)
     imp = o.command(actions, "import", "copy a project's own SQLite ledger into the database of --db", _import)
     o.project(imp, "the project folder whose SQLite ledger (.loupan/ledger.sqlite) is copied", ledger=False)
-    o.db(imp, "the database to copy into, postgresql://… (default: LOUPAN_DB)")
+    o.ledger_db(imp, "the database to copy into, postgresql://… (default: LOUPAN_DB)")
     exp = o.command(
         actions, "export", "write a project's rows from the database of --db into a new SQLite file", _export
     )
     o.project(exp, "the project folder (its project code chooses the rows)", ledger=False)
     exp.add_argument("--to", type=Path, required=True, help="the SQLite file to write (must not exist yet)")
-    o.db(exp, "the database to copy from, postgresql://… (default: LOUPAN_DB)")
+    o.ledger_db(exp, "the database to copy from, postgresql://… (default: LOUPAN_DB)")
 
 
 def _where(p: argparse.ArgumentParser) -> None:
     p.add_argument("--project", type=Path, help="a project folder: its own SQLite ledger, unless --db or LOUPAN_DB")
-    o.db(p)
+    o.ledger_db(p)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
     from toolkit.api import database
 
-    done = database.db_upgrade(args.project, args.db)
+    done = database.db_upgrade(args.project, args.ledger_url)
     print(f"applied {', '.join(done)}" if done else "the ledger database is up to date")
     return 0
 
@@ -44,7 +44,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from toolkit.api import database
 
-    st = database.db_status(args.project, args.db)
+    st = database.db_status(args.project, args.ledger_url)
     if args.json:
         o.print_json(st)
         return 0
@@ -61,14 +61,14 @@ def _status(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from toolkit.api import database
 
-    _print_moved(database.db_import(args.project, args.db))
+    _print_moved(database.db_import(args.project, args.ledger_url))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from toolkit.api import database
 
-    _print_moved(database.db_export(args.project, args.to, args.db))
+    _print_moved(database.db_export(args.project, args.to, args.ledger_url))
     return 0
 
 

@@ -90,7 +90,7 @@ def _status(args: argparse.Namespace) -> int:
 def _all_projects(args: argparse.Namespace) -> int:
     from toolkit.api import database
 
-    st = database.all_projects(args.db, args.project)
+    st = database.all_projects(args.ledger_url, args.project)
     if args.json:
         o.print_json(st.projects)
         return 0

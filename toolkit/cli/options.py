@@ -20,13 +20,14 @@ def project(
     """Add --project (and --db, for a command that touches the ledger)."""
     p.add_argument("--project", type=Path, required=True, help=helptext)
     if ledger:
-        db(p)
+        ledger_db(p)
 
 
-def db(p: argparse.ArgumentParser, helptext: str = "") -> None:
+def ledger_db(p: argparse.ArgumentParser, helptext: str = "") -> None:
     """Add --db: the ledger database's URL."""
     p.add_argument(
         "--db",
+        dest="ledger_url",
         metavar="URL",
         help=helptext
         or "ledger database: postgresql://… shared by projects and workers, or a SQLite file "

@@ -55,6 +55,27 @@ def copy_project(source: Db, target: Db, project: str) -> dict[str, Tally]:
     return after
 
 
+def move_project(project: str, source_url: str, target_url: str, create: bool) -> dict[str, Tally]:
+    """Copy a project from one ledger URL to another (a new SQLite file when `create`); return what was copied."""
+    from toolkit.ledger import migrate
+    from toolkit.ledger.store import Ledger
+
+    source = Ledger(source_url, project)  # a SQLite ledger of an older version is upgraded in place first
+    try:
+        if create:
+            target = Ledger(target_url, project)  # a new file: its schema made by the migrations
+            target_db = target.db
+        else:
+            target_db = Db(target_url)
+            migrate.require_current(target_db)
+        try:
+            return copy_project(source.db, target_db, project)
+        finally:
+            target_db.close()
+    finally:
+        source.close()
+
+
 def _copy(source: Db, target: Db, table: str, project: str) -> None:
     columns = [c for c in source.columns(table) if c in set(target.columns(table))]
     names, marks = ", ".join(columns), ", ".join("?" for _ in columns)
