@@ -101,6 +101,14 @@ class Db:
         except _pg_errors() as exc:
             raise ToolkitError(f"台账数据库并发冲突，请重试 / the ledger database refused a concurrent change: {exc}")
 
+    def executemany(self, sql: str, rows: Any) -> Any:
+        """Run one statement for each row of arguments."""
+        if not self.pg:
+            return self.conn.executemany(sql, rows)
+        cur = self.conn.cursor()
+        cur.executemany(sql.replace("%", "%%").replace("?", "%s"), [tuple(r) for r in rows])
+        return cur
+
     def one(self, sql: str, args: Any = ()) -> Any:
         """Return the first row of a query, or None."""
         return self.execute(sql, args).fetchone()

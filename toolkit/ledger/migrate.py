@@ -79,7 +79,8 @@ def upgrade(db: Db, project: str = "") -> list[str]:
                 _record(db, migrations()[0], now())
                 continue
             for statement in m.statements(db, project):
-                db.execute(statement)
+                if not _has_column_already(db, statement):
+                    db.execute(statement)
             _record(db, m, now())
             done.append(m.version)
     return done
@@ -98,6 +99,15 @@ def require_current(db: Db) -> None:
 def _legacy(db: Db) -> bool:
     """Say whether this is a SQLite ledger made before migrations (tables, no record of migrations)."""
     return not db.pg and db.has_table("files") and "project" not in db.columns("files")
+
+
+ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
+
+
+def _has_column_already(db: Db, statement: str) -> bool:
+    """Say whether a statement adds a column the table has (a SQLite ledger whose version added it before)."""
+    m = ADD_COLUMN.match(statement)
+    return bool(m) and m.group(2) in db.columns(m.group(1))
 
 
 def _record(db: Db, m: Migration, at: str) -> None:
