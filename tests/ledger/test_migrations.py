@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from toolkit.ledger import migrate, schema
 from toolkit.ledger.db import Db, ledger_path
 from toolkit.ledger.sales import Sales
@@ -109,6 +111,7 @@ def test_postgresql_gets_the_same_tables_and_columns(pg_url, tmp_path):
     lite.close()
 
 
+@pytest.mark.slow  # several loupan processes
 def test_db_upgrade_and_status_on_the_command_line(pg_cluster, tmp_path):
     url = pg_cluster.create("t_cli_upgrade")
     run = lambda *a: subprocess.run(  # noqa: E731

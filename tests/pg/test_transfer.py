@@ -61,6 +61,7 @@ def test_a_project_already_in_the_database_is_refused_and_an_export_never_overwr
     assert existing.read_bytes() == b"keep"
 
 
+@pytest.mark.slow  # several loupan processes
 def test_import_and_export_on_the_command_line(pg_cluster, office, tmp_path):
     url = pg_cluster.create("t_cli_import")
     other = tmp_path / "other"
