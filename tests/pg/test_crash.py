@@ -96,7 +96,12 @@ def test_three_workers_survive_random_sigkills(documents, pg_url, tmp_path):  # 
             "AND document IN ('subscription', 'contract') GROUP BY unit"
         ).fetchall()
         held = dict(db.execute("SELECT code, deal_no FROM units WHERE project='CHY'").fetchall())
+        judged_twice = db.execute(
+            "SELECT sha256 FROM files WHERE project='CHY' AND outcome IN ('accepted', 'rejected') "
+            "GROUP BY sha256 HAVING COUNT(*) > 1"
+        ).fetchall()
     assert Counter(name for name, _ in rows) == names, "one ledger row per file"
     assert {state for _, state in rows} == {"filed"}
     assert sold and all(n == 1 for _, n in sold), f"a unit sold to two deals: {sold}"
     assert held["1-1801"] in ("CHY-2026-0001", "CHY-2026-0009")
+    assert judged_twice == [], "a copy is a duplicate of the first, whichever worker judged each"

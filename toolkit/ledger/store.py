@@ -149,7 +149,11 @@ class Ledger:
         return self._one("SELECT * FROM files WHERE project=? AND id=?", (self.project, file_id))
 
     def first_with_hash(self, sha256: str, other_than: int) -> FileRow | None:
-        """Return the earliest other file with the same content."""
+        """Return the earliest other file with the same content (inside a verdict: the content locked until it commits).
+
+        The lock makes a second worker judging a copy wait for the first's verdict, so the copy is a duplicate.
+        """
+        self.db.lock(self.project, "sha256", sha256)
         return self._one(
             "SELECT * FROM files WHERE project=? AND sha256=? AND id<>? AND outcome IS NOT NULL "
             "AND outcome<>'duplicates' ORDER BY id LIMIT 1",
