@@ -12,8 +12,10 @@ import pytest
 
 from toolkit.ledger import migrate, schema
 from toolkit.ledger.db import Db, ledger_path
+from toolkit.ledger.paper import Paper
 from toolkit.ledger.sales import Sales
 from toolkit.ledger.store import Ledger
+from toolkit.ledger.transfer import TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = [m.version for m in migrate.migrations()]
@@ -43,8 +45,10 @@ def legacy_ledger(path: Path, *, oldest: bool = False) -> None:
         "('CHY-1-HF1', 'room', 'CHY-1', '1-1801', 'requested', ?, '2026-11-20')",
         (json.dumps({"new_unit": "1-1802"}),),
     )
-    if not oldest:  # the current code keeps the room change's new unit in its column
+    if not oldest:  # the current code keeps the room change's new unit in its column, and the paperwork
         db.execute("UPDATE changes SET new_unit='1-1802'")
+        db.execute("INSERT INTO notices(no, kind, deal_no, unit, payload, issued) VALUES "
+                   "('CHY-1-CS1', '催款', 'CHY-1', '1-1801', '{}', '2026-11-21')")  # fmt: skip
     db.execute("INSERT INTO receipts VALUES ('R1', '2026-11-20', '甲', '1-1801', 'CHY-1', '定金', '10.00', "
                "'转账', 'A', '钱', '有效')")  # fmt: skip
     db.execute("INSERT INTO deposits(date, kind, amount, account) VALUES ('2026-11-20', '银行入账', '10.00', 'A')")
@@ -69,6 +73,7 @@ def test_a_ledger_made_before_migrations_is_upgraded_in_place_without_losing_row
     assert [c["no"] for c in sales.changes_of_unit("1-1802")] == ["CHY-1-HF1"]
     assert sales.paid("CHY-1") == 10 and len(sales.deposits("2026-11-20")) == 1
     assert [e["status"] for e in sales.history("1-1801")] == ["已认购"]
+    assert [n["no"] for n in Paper(ledger).notices_of_deal("CHY-1")] == ["CHY-1-CS1"]
     ledger.close()
 
 
@@ -105,7 +110,7 @@ def test_an_upgrade_that_fails_leaves_the_ledger_as_it_was(tmp_path, monkeypatch
 def test_postgresql_gets_the_same_tables_and_columns(pg_url, tmp_path):
     pg, lite = Db(pg_url), Ledger(tmp_path / "l.sqlite", "CHY")
     assert sorted(migrate.applied(pg)) == VERSIONS and migrate.pending(pg) == []
-    for table in ("files", "units", "unit_events", "deals", "changes", "receipts", "deposits", "schema_migrations"):
+    for table in (*TABLES, "schema_migrations"):
         assert pg.columns(table) == lite.db.columns(table), table
     pg.close()
     lite.close()

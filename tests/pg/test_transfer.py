@@ -13,6 +13,7 @@ from tests.ledger.test_migrations import legacy_ledger
 from toolkit.api import database
 from toolkit.errors import UsageError
 from toolkit.ledger.db import Db, ledger_path
+from toolkit.ledger.paper import Paper
 from toolkit.ledger.sales import Sales
 from toolkit.ledger.store import Ledger
 from toolkit.ledger.transfer import tally
@@ -29,6 +30,14 @@ def office(project_copy) -> Path:
     with sales.transaction():
         sales.set_unit("1-1801", "已签约", "CHY-1")
     ledger.claim("b.pdf", Path("/c/2__b.pdf"), 20)
+    paper = Paper(ledger)
+    paper.record_prices([("1-1801", "30000", "31000", "28000")], "首开", "2026-11-01")
+    paper.add_notice(
+        "CHY-1-CS1", kind="催款", deal_no="CHY-1", unit="1-1801", payload={"due": "1"}, issued="2026-11-21"
+    )
+    paper.add_case(
+        "KF-1", kind="投诉", who="甲", what="噪音", received="2026-11-21", deadline="2026-11-28", handler="乙"
+    )
     ledger.close()
     return project_copy
 

@@ -107,7 +107,7 @@ ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNO
 def _has_column_already(db: Db, statement: str) -> bool:
     """Say whether a statement adds a column the table has (a SQLite ledger whose version added it before)."""
     m = ADD_COLUMN.match(statement)
-    return bool(m) and m.group(2) in db.columns(m.group(1))
+    return m is not None and m.group(2) in db.columns(m.group(1))
 
 
 def _record(db: Db, m: Migration, at: str) -> None:

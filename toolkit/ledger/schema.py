@@ -58,6 +58,23 @@ CREATE TABLE IF NOT EXISTS deposits (
     amount TEXT NOT NULL, account TEXT NOT NULL, reference TEXT
 );
 """
+PAPER = """
+CREATE TABLE IF NOT EXISTS price_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL, list_unit_price TEXT NOT NULL,
+    filed_unit_price TEXT NOT NULL, floor_unit_price TEXT NOT NULL, scheme TEXT NOT NULL,
+    effective TEXT NOT NULL, recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS price_history_code ON price_history(code, effective);
+CREATE TABLE IF NOT EXISTS notices (
+    no TEXT PRIMARY KEY, kind TEXT NOT NULL, deal_no TEXT NOT NULL, unit TEXT NOT NULL,
+    payload TEXT NOT NULL, issued TEXT NOT NULL, sent TEXT, answer TEXT, answered TEXT, change_no TEXT
+);
+CREATE TABLE IF NOT EXISTS cases (
+    no TEXT PRIMARY KEY, kind TEXT NOT NULL, who TEXT NOT NULL, unit TEXT, deal_no TEXT, what TEXT NOT NULL,
+    received TEXT NOT NULL, deadline TEXT NOT NULL, handler TEXT NOT NULL, escalated_to TEXT,
+    answer TEXT, answered TEXT
+);
+"""
 ADDED = {
     "units": {"pending": "TEXT", "needs_pricing": "INTEGER NOT NULL DEFAULT 0", "price": "TEXT"},
     "changes": {"new_unit": "TEXT"},  # the unit a 换房 moves to, so a unit's changes are found by column
@@ -66,7 +83,7 @@ ADDED = {
 
 def create(db: sqlite3.Connection) -> None:
     """Bring a ledger of the versions before migrations to 0001: the columns it lacks, filled from what it kept."""
-    for statement in (FILES + SALES).split(";"):  # one by one: executescript would commit the caller's transaction
+    for statement in (FILES + SALES + PAPER).split(";"):  # one by one: executescript would commit the caller's tx
         if statement.strip():
             db.execute(statement)
     for table, columns in ADDED.items():

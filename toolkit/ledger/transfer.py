@@ -14,8 +14,19 @@ from dataclasses import dataclass
 from toolkit.errors import UsageError
 from toolkit.ledger.db import Db, shown
 
-TABLES = ("files", "units", "unit_events", "deals", "changes", "receipts", "deposits")
-SERIAL = ("files", "unit_events", "deposits")  # their ids come from a sequence on PostgreSQL
+TABLES = (
+    "files",
+    "units",
+    "unit_events",
+    "deals",
+    "changes",
+    "receipts",
+    "deposits",
+    "price_history",
+    "notices",
+    "cases",
+)
+SERIAL = ("files", "unit_events", "deposits", "price_history")  # their ids come from a sequence on PostgreSQL
 
 
 @dataclass(frozen=True)
