@@ -33,7 +33,7 @@ def office(project_copy) -> Path:
     paper = Paper(ledger)
     paper.record_prices([("1-1801", "30000", "31000", "28000")], "首开", "2026-11-01")
     paper.add_notice(
-        "CHY-1-CS1", kind="催款", deal_no="CHY-1", unit="1-1801", payload={"due": "1"}, issued="2026-11-21"
+        "CHY-1-CS2", kind="催款", deal_no="CHY-1", unit="1-1801", payload={"due": "1"}, issued="2026-11-21"
     )
     paper.add_case(
         "KF-1", kind="投诉", who="甲", what="噪音", received="2026-11-21", deadline="2026-11-28", handler="乙"
