@@ -152,7 +152,12 @@ def check(ws: Workspace, files: Sequence[Path], *, script: str | None = None) ->
     for f in files:
         if not Path(f).is_file():
             raise UsageError(f"{f}: no such file")
-    return CheckResult(check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, script))
+    docs = check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, script)
+    from toolkit.scan.approval import approval_findings  # 签约审定: a signed copy against its approved draft
+
+    for d in docs:
+        d.findings += approval_findings(ws.project_dir, d)
+    return CheckResult(docs)
 
 
 def check_report(result: CheckResult, out: Path) -> Path:

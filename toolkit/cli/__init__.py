@@ -25,6 +25,7 @@ GROUPS = (
     "toolkit.cli.pricing",
     "toolkit.cli.notices",
     "toolkit.cli.cases",
+    "toolkit.cli.review",
     "toolkit.cli.db",
     "toolkit.cli_rules",
 )

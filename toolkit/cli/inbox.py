@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,12 +67,13 @@ def _inbox_command(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from toolkit import api
+    from toolkit.cli.review import print_stages, stages_json
 
     if args.all_projects:
         return _all_projects(args)
     data = api.inbox_status(args.project)
     if args.json:
-        o.print_json(data)
+        o.print_json({**dataclasses.asdict(data), "deals": stages_json(args.project)})
         return 0
     print(f"ledger: {data.ledger}")
     for outcome, count in sorted(data.counts.items()):
@@ -84,6 +86,7 @@ def _status(args: argparse.Namespace) -> int:
             print(f"  #{row.id} {row.file} ({row.deal_no or '-'}): {rules}")
             for r in row.reasons[:3]:
                 print(f"      {r['message'][:120]}")
+    print_stages(args.project)
     return 0
 
 
