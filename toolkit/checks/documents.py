@@ -14,7 +14,7 @@ from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
 from toolkit.checks.follows import group
 from toolkit.checks.printed import Printed, printed_values
-from toolkit.checks.seen import seen_findings
+from toolkit.checks.seen import printed_findings, seen_findings
 from toolkit.checks.where import Outline
 from toolkit.domain.deal import Buyer, Deal, ExtraDiscount, Payment
 from toolkit.domain.policy import Policy
@@ -67,6 +67,7 @@ class CheckedDocument:
     parsed: Parsed | None = None
     findings: list[Finding] = field(default_factory=list)
     outline: Outline = field(default_factory=lambda: Outline(None))
+    how: str = ""  # how the pages were compared with what was printed (scans, PDFs), for the report
 
 
 def check_documents(
@@ -115,6 +116,8 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline, template)
     out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
     out.findings += seen_findings(text, template, script, path.name, policy)
+    drawn, out.how = printed_findings(path, text, compiled, policy)
+    out.findings += drawn
     out.findings += kind.electronic(path, policy)
     return out
 

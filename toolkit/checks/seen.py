@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from toolkit.findings import Finding
-from toolkit.pack.clauses import HARD, CompiledDocument, paragraph_segment
+from toolkit.pack.clauses import HARD, CompiledDocument, _walk, paragraph_segment
 from toolkit.read.document import DocumentText, read_document
 from toolkit.read.docx import _PART_NAMES
 from toolkit.read.parse import parse
@@ -68,3 +68,39 @@ def _template_parts(template: str, script: str) -> dict[str, tuple]:
         kind: tuple(s for s in (paragraph_segment(t, _PART_NAMES.get(kind, kind), script) for t in texts) if s)
         for kind, texts in parts.items()
     }
+
+
+def printed_findings(
+    path: Path, doc: DocumentText, compiled: CompiledDocument | None, policy=None
+) -> tuple[list[Finding], str]:
+    """Compare a PDF's pages with the PDF as printed (beside it or in LOUPAN_PRINTED); say how it was compared."""
+    if doc.kind != "pdf":
+        return [], ""
+    from toolkit.read.printed import Comparison, compare, find_printed  # renders pages: for PDFs only
+
+    printed = find_printed(doc.properties.get("document_id", ""), [path.parent], path)
+    if printed is None:
+        return [], Comparison(None).how()
+    result = compare(path.read_bytes(), printed)
+    segments = list(_walk(compiled.nodes)) if compiled is not None else []
+    return [_drawn_otherwise(path.name, d, segments, policy) for d in result.differences], result.how()
+
+
+def _drawn_otherwise(name: str, d, segments: list, policy) -> Finding:
+    from toolkit.scan.where import clause_of  # the clause whose fixed wording a line of print holds
+
+    clause = clause_of(d.near, segments) if d.near else ""
+    where = f"第{d.page}页" + (f"，条款 {clause}" if clause else "")
+    printed = f"打印件此处印有“{d.printed}”" if d.printed else "打印件此处空白"
+    stored = f"，文件存储的文字为“{d.stored}”" if d.stored else ""
+    return finding(
+        "clause.altered",
+        f"{name}：{where}：页面显示的与打印件不同（{printed}{stored}，显示的却是别的字形或内容）",
+        policy=policy,
+        document=name,
+        location=f"第{d.page}页",
+        clause=clause,
+        expected=d.printed,
+        found=d.stored,
+        extra={"page": d.page, "box": [round(v, 1) for v in d.box], "seen": "page image"},
+    )

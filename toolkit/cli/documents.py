@@ -156,11 +156,18 @@ def _check(args: argparse.Namespace) -> int:
     else:
         for d in result.documents:
             verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
-            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}" + (f" ({d.how})" if d.how else ""))
             o.print_findings(d.findings)
     return 1 if has_errors(result.findings) else 0
 
 
 def _doc_json(d: Any) -> dict[str, Any]:
     findings = [f.as_dict() for f in d.findings]
-    return {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
+    return {
+        "file": str(d.path),
+        "document": d.doc_id,
+        "pack": d.pack,
+        "pack_version": d.version,
+        "checked": d.how,
+        "findings": findings,
+    }

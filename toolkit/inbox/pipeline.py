@@ -77,6 +77,7 @@ class Judgement:
     unit: str = ""
     duplicate_of: FileRow | None = None
     terms: dict[str, Any] | None = None
+    checked: str = ""  # how the pages were compared with what was printed (a scan's, an electronic PDF's)
 
 
 @dataclass
@@ -378,7 +379,8 @@ class Pipeline:
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
-        return Judgement(outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, terms=verdict.terms)
+        how = mask_text(getattr(verdict.doc, "how", "") or "")
+        return Judgement(outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, None, verdict.terms, how)
 
     def _unit_findings(self, verdict: Verdict) -> list[dict[str, Any]]:
         """A unit held by another deal, locked by a change or waiting for re-pricing cannot be sold."""
@@ -410,6 +412,7 @@ class Pipeline:
             "deal_no": j.deal_no,
             "unit": j.unit,
             "reasons": j.reasons,
+            "checked": j.checked,
             "duplicate_of": {
                 "id": j.duplicate_of.id,
                 "file": mask_text(j.duplicate_of.name),
