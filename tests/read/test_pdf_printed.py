@@ -14,29 +14,16 @@ from tests.read.glyph_tricks import redraw
 from toolkit import api
 from toolkit.read.printed import compare
 
-ROOT = Path(__file__).resolve().parents[2]
-DEAL = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
 NAME = "CHY-2026-0001-subscription.pdf"
 pytestmark = pytest.mark.pdf
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory, ws) -> Path:
-    """The 认购书 as rendered and printed (with its QR marks), kept in a folder of printed PDFs."""
-    from tests.conftest import require_soffice
-
-    require_soffice()
-    out = tmp_path_factory.mktemp("printed")
-    api.render(ws, deals=[DEAL], docs=["subscription"], out=out, pdf=True)
-    return out / NAME
-
-
 @pytest.fixture
-def copy(printed, tmp_path, monkeypatch) -> Path:
+def copy(printed_pdf, tmp_path, monkeypatch) -> Path:
     """A copy of the printed PDF dropped elsewhere, the printed folder named by LOUPAN_PRINTED."""
-    monkeypatch.setenv("LOUPAN_PRINTED", str(printed.parent))
+    monkeypatch.setenv("LOUPAN_PRINTED", str(printed_pdf.parent))
     (tmp_path / "in").mkdir()
-    return Path(shutil.copy(printed, tmp_path / "in" / NAME))
+    return Path(shutil.copy(printed_pdf, tmp_path / "in" / NAME))
 
 
 def checked(ws, path: Path):
@@ -59,7 +46,8 @@ def test_a_pdf_saved_again_by_pypdf_checks_clean(ws, copy):
     assert checked(ws, copy).findings == []
 
 
-def test_a_pdf_redrawn_by_cairo_checks_clean(ws, copy, printed):
+def test_a_pdf_redrawn_by_cairo_checks_clean(ws, copy, printed_pdf):
+    printed = printed_pdf
     """Another program re-embeds the fonts and places glyphs a pixel apart: the pages still compare equal."""
     if not shutil.which("pdftocairo"):
         pytest.fail("pdftocairo (poppler-utils) is needed for this test")
@@ -87,9 +75,9 @@ def test_glyphs_drawn_unlike_the_stored_text_are_clause_altered(ws, copy, how, i
     assert "第4页" in f.message and "sub_out_2" in f.message
 
 
-def test_without_the_printed_pdf_the_check_says_the_pages_were_not_compared(ws, printed, tmp_path, monkeypatch):
+def test_without_the_printed_pdf_the_check_says_the_pages_were_not_compared(ws, printed_pdf, tmp_path, monkeypatch):
     monkeypatch.delenv("LOUPAN_PRINTED", raising=False)
-    alone = Path(shutil.copy(printed, tmp_path / NAME))
+    alone = Path(shutil.copy(printed_pdf, tmp_path / NAME))
     redraw(alone, "other")
     doc = checked(ws, alone)
     assert "未找到打印时的PDF" in doc.how and "未与打印件比对" in doc.how

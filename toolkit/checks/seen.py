@@ -33,6 +33,31 @@ def seen_findings(doc: DocumentText, template: Path | None, script: str, name: s
     ]
     if template is not None and doc.kind == "docx":
         out += part_findings(doc, template, script, name, policy)
+    elif template is not None:
+        out += running_header_findings(doc, template, script, name, policy)
+    return out
+
+
+def running_header_findings(doc: DocumentText, template: Path, script: str, name: str, policy=None) -> list[Finding]:
+    """Compare each PDF page's running header (the line the reader set apart) with the template's header."""
+    want = _template_parts(str(template), script).get("header", ())
+    compiled = CompiledDocument("header", list(want), [], ())
+    out = []
+    for page, line in enumerate(doc.header, start=1):
+        for d in parse(line, compiled).deviations if line else ():
+            where = f"第{page}页 页眉"
+            out.append(
+                finding(
+                    "clause.altered",
+                    f"{where}：文字与模板不一致：{d.found or '（缺失）'}",
+                    policy=policy,
+                    document=name,
+                    location=where,
+                    expected=d.expected,
+                    found=d.found,
+                    extra={"part": "header", "page": page},
+                )
+            )
     return out
 
 

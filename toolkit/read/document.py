@@ -18,7 +18,7 @@ from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_PART = 50 * 1024 * 1024  # an uncompressed document.xml larger than this is not a sales form
-_FOOTER = re.compile(r"^第\d+[页頁]共\d+[页頁]$")
+_FOOTER = re.compile(r"^第(\d+)[页頁]共(\d+)[页頁]$")
 _MARKUP = {
     "ins": "tracked insertion",
     "del": "tracked deletion",
@@ -50,7 +50,7 @@ class DocumentText:
     path: Path
     kind: str
     units: list[Unit]
-    header: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # DOCX: the header part's paragraphs; PDF: each page's line
     properties: dict[str, str] = field(default_factory=dict)
     markup: list[tuple[str, str, str]] = field(default_factory=list)
     parts: dict[str, list[str]] = field(default_factory=dict)  # header, footer, footnotes, endnotes, textbox
@@ -187,14 +187,17 @@ def _pdf_text(text: str) -> str:
 
 
 def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
-    """Drop each page's header line (kept in doc.header) and its 第 N 页 共 M 页 footer."""
+    """Drop each page's header line (kept in doc.header) and its 第 N 页 共 M 页 footer (when N and M are true).
+
+    A footer with another page number or count stays in the page's text, where the comparison reports it.
+    """
     out = []
-    for text in pages:
+    for n, text in enumerate(pages, start=1):
         lines = [line for line in text.splitlines() if line.strip()]
-        if lines and _FOOTER.match(normalize(lines[-1])):
+        footer = _FOOTER.match(normalize(lines[-1])) if lines else None
+        if footer and (int(footer[1]), int(footer[2])) == (n, len(pages)):
             lines = lines[:-1]
-        if lines and "·" in normalize(lines[0]):
-            doc.header.append(normalize(lines.pop(0)))
+        doc.header.append(normalize(lines.pop(0)) if lines and "·" in normalize(lines[0]) else "")
         out.append("\n".join(lines))
     return out
 
