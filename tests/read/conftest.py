@@ -15,6 +15,20 @@ DEAL = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
 
 
 @pytest.fixture(scope="session")
+def rendered(tmp_path_factory, ws) -> Path:
+    """The 认购书 rendered as DOCX."""
+    out = tmp_path_factory.mktemp("seen")
+    api.render(ws, deals=[DEAL], docs=["subscription"], out=out)
+    return out / "CHY-2026-0001-subscription.docx"
+
+
+@pytest.fixture
+def doc(rendered, tmp_path) -> Path:
+    """A copy of the rendered DOCX for one test to change."""
+    return Path(shutil.copy(rendered, tmp_path / rendered.name))
+
+
+@pytest.fixture(scope="session")
 def printed_pdf(tmp_path_factory, ws) -> Path:
     """The 认购书 as rendered and printed (QR marks and provenance), in a folder of printed PDFs."""
     from tests.conftest import require_soffice

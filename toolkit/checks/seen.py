@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,10 +33,33 @@ def seen_findings(doc: DocumentText, template: Path | None, script: str, name: s
         for what, where in doc.active
     ]
     if template is not None and doc.kind == "docx":
-        out += part_findings(doc, template, script, name, policy)
+        out += part_findings(doc, template, script, name, policy) + shape_findings(doc, template, name, policy)
     elif template is not None:
         out += running_header_findings(doc, template, script, name, policy)
     return out
+
+
+def shape_findings(doc: DocumentText, template: Path, name: str, policy=None) -> list[Finding]:
+    """Report the drawings the template does not have: over or under text doc.hidden, beside it clause.altered."""
+    left = Counter((s.what, s.sits) for s in _template_shapes(str(template)))
+    out = []
+    for s in doc.shapes:
+        if left[(s.what, s.sits)] > 0:
+            left[(s.what, s.sits)] -= 1
+            continue
+        words = f"，其中文字：{s.text[:60]}" if s.text else ""
+        if s.may_hide:
+            message = f"{s.where}：{s.sits}的{s.what}可能遮盖正文，阅读者看不到其下的文字{words}"
+            out.append(finding("doc.hidden", message, policy=policy, document=name, location=s.where, found=s.text))
+        else:
+            message = f"{s.where}：插入了模板中没有的{s.what}（{s.sits}）{words}"
+            out.append(finding("clause.altered", message, policy=policy, document=name, location=s.where, found=s.text))
+    return out
+
+
+@lru_cache(maxsize=32)
+def _template_shapes(template: str) -> tuple:
+    return tuple(read_document(Path(template)).shapes)
 
 
 def running_header_findings(doc: DocumentText, template: Path, script: str, name: str, policy=None) -> list[Finding]:

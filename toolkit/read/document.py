@@ -13,7 +13,9 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit.pack.clauses import HARD, SOFT
-from toolkit.read.docx import active_content, read_parts
+from toolkit.read.docx import _PART_NAMES, active_content, read_parts
+from toolkit.read.docx import _PARTS as _PART
+from toolkit.read.shapes import Shape, shapes
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -56,6 +58,7 @@ class DocumentText:
     parts: dict[str, list[str]] = field(default_factory=dict)  # header, footer, footnotes, endnotes, textbox
     hidden: list[tuple[str, str, str]] = field(default_factory=list)  # (where, how, text) a reader cannot see
     active: list[tuple[str, str]] = field(default_factory=list)  # (what, where): macros, links, scripts
+    shapes: list[Shape] = field(default_factory=list)  # DOCX drawings: pictures, shapes, text boxes
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -97,13 +100,25 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
             props = _properties(z)
             comments = "word/comments.xml" in z.namelist()
             active = active_content(z, reader)
+            drawn = shapes(body, "正文") + [s for n, label in _parts(z) for s in shapes(_xml(z, n), label)]
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise UnreadableError(f"DOCX文件已损坏，无法读取（{exc.__class__.__name__}: {exc}）") from None
     doc = DocumentText(path, "docx", _units(paragraphs), properties=props, parts=parts, active=active)
     doc.header = parts.get("header", [])
     doc.hidden = [(where, how, normalize(text)) for where, how, text in reader.hidden if normalize(text)]
     doc.markup = _markup(body) + ([("comment", "word/comments.xml", "")] if comments else [])
+    doc.shapes = drawn
     return doc
+
+
+def _parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Return the headers, footers and notes of a DOCX with their names as a reader calls them."""
+    out = []
+    for name in sorted(z.namelist()):
+        m = _PART.match(name)
+        if m:
+            out.append((name, _PART_NAMES[m.group(1) or m.group(2)]))
+    return out
 
 
 def _xml(z: zipfile.ZipFile, name: str) -> etree._Element:
