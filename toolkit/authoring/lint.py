@@ -171,7 +171,7 @@ def _split(path: Path, where: str, runs: list[str], text: str) -> list[Finding]:
 
 
 def _syntax(path: Path, part: str, xml: str) -> list[Finding]:
-    patched = DocxTemplate(None).patch_xml(xml)  # type: ignore[arg-type]
+    patched = DocxTemplate(None).patch_xml(xml)
     try:
         make_environment().parse(patched)
     except jinja2.TemplateSyntaxError as exc:

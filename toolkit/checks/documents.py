@@ -102,7 +102,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
     doc_id, parsed, note, script, compiled = identify(text, pack, script)
-    if doc_id is None:
+    if doc_id is None or parsed is None:  # (identify gives a parse with every document id)
         out.findings.append(
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
         )
@@ -220,14 +220,15 @@ def _printed(p: Printed, path: str) -> bool:
     return bool(p.items(path)) if path in ("buyers", "deal.discounts") else p.typed(path) is not None
 
 
-def _deal(p: Printed, project: Project, script: str) -> Deal:
-    buyers = tuple(
-        Buyer(
-            *(str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone", "address")),
-            share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0),
-        )
-        for i in p.items("buyers")
+def _buyer(p: Printed, i: int) -> Buyer:
+    name, id_type, id_no, phone, address = (
+        str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone", "address")
     )
+    return Buyer(name, id_type, id_no, phone, address, share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0))
+
+
+def _deal(p: Printed, project: Project, script: str) -> Deal:
+    buyers = tuple(_buyer(p, i) for i in p.items("buyers"))
     rows = [
         [str(p.typed(f"deal.discounts[{i}].{k}") or "") for k in ("name", "kind", "approved_by", "approval_no")]
         for i in p.items("deal.discounts")
@@ -289,7 +290,9 @@ def _pricing(p: Printed, unit) -> Pricing:
 
 def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Finding]:
     """Compare the shared terms of two documents of one deal."""
-    out = []
+    out: list[Finding] = []
+    if a.printed is None or b.printed is None:  # (only read deal documents are cross-checked)
+        return out
     for term in pack.shared_terms:
         for path in _paths(a.printed, b.printed, term.path):
             va, vb = a.printed.typed(path), b.printed.typed(path)

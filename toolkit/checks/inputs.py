@@ -102,9 +102,9 @@ def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
     if bad:
         return None, [_invalid(path, field, why) for field, why in bad]
     data, problems = validate(raw, pack.schema["deal"])
-    problems = [(p.field, p.message) for p in problems] or list(value_problems(data))  # e.g. "NaN" as a decimal
-    if problems:
-        return None, [_invalid(path, field, why) for field, why in problems]
+    named = [(p.field, p.message) for p in problems] or list(value_problems(data))  # e.g. "NaN" as a decimal
+    if named:
+        return None, [_invalid(path, field, why) for field, why in named]
     return deal_from_data(data), []
 
 

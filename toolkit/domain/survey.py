@@ -56,7 +56,7 @@ def beside_ours(project, survey: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             **s,
-            "our_list": (sum(ours[s["户型"]]) / len(ours[s["户型"]])).quantize(Decimal("1"))
+            "our_list": (sum(ours[s["户型"]], Decimal(0)) / len(ours[s["户型"]])).quantize(Decimal("1"))
             if s["户型"] in ours
             else None,
         }

@@ -178,7 +178,8 @@ class Pipeline:
         """Take files in order, the next few claimed and checked while one is filed; return how many."""
         if hasattr(self.worker, "wide"):
             self.worker.wide = len(paths) >= WIDE
-        todo, ahead, taken = iter(paths), deque(), 0
+        todo, taken = iter(paths), 0
+        ahead: deque[Claimed] = deque()
         while True:
             while len(ahead) < AHEAD and (path := next(todo, None)) is not None:
                 item = self._claim(path)
@@ -188,7 +189,7 @@ class Pipeline:
             if not ahead:
                 self._flush_filed()
                 return taken
-            group = []
+            group: list[tuple] = []
             with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
                 self._flush_filed()
                 while ahead and len(group) < GROUP:
@@ -348,12 +349,12 @@ class Pipeline:
                              str(recent[2]), None, None, [], "", None)  # fmt: skip
         elif record is None or not Path(record.filed_path or "").is_file():
             return verdict
-        kept = self.kept.get(record.sha256 or "")
-        if kept is not None and verdict.doc is not None and getattr(self.worker, "terms", None) is not None:
-            kept = dataclasses.replace(kept, path=Path(record.filed_path))
-            more = cross_check(kept, verdict.doc, self.worker.terms)  # both kept: no worker, no disk
+        kept, terms, filed = self.kept.get(record.sha256 or ""), getattr(self.worker, "terms", None), record.filed_path
+        if kept is not None and verdict.doc is not None and terms is not None:
+            kept = dataclasses.replace(kept, path=Path(filed or ""))
+            more = cross_check(kept, verdict.doc, terms)  # both kept: no worker, no disk
             return dataclasses.replace(verdict, findings=verdict.findings + more)
-        paired = self.worker.pair(Path(record.filed_path), kept, verdict.doc)
+        paired = self.worker.pair(Path(filed or ""), kept, verdict.doc)
         return verdict if paired.error else paired
 
     def _keep(self, sha: str, doc: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -62,10 +63,10 @@ def pdf_meta(data: bytes, annotated: list[int]) -> tuple[dict[str, str], list[tu
 
 def _active(reader: PdfReader, annotated: list[int]) -> list[tuple[str, str]]:
     found = []
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # pypdf's objects are typed loosely: a dictionary here
     if "/AA" in root:
         found.append((_ACTIVE_KEYS["/AA"], "document /AA"))
-    opening = root.get("/OpenAction")
+    opening: Any = root.get("/OpenAction")
     opening = opening.get_object() if opening is not None else None
     if hasattr(opening, "get") and str(opening.get("/S", "")) not in ("", "/GoTo"):
         found.append((_ACTIVE_KEYS["/OpenAction"], f"document /OpenAction {opening.get('/S')}"))
@@ -174,7 +175,8 @@ def layer_states(data: bytes) -> dict[str, str] | None:
     if b"/OC" not in data and b"/ObjStm" not in data:
         return None  # no layer named anywhere (and no compressed objects that could hide one)
     try:
-        props = PdfReader(io.BytesIO(data)).trailer["/Root"].get("/OCProperties")
+        root: Any = PdfReader(io.BytesIO(data)).trailer["/Root"]
+        props = root.get("/OCProperties")
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError):
         return None  # the reader reports a broken file
     if props is None:
