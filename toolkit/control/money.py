@@ -78,7 +78,7 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
         raise InputFileError(
             path=path,
             field=(missing or ["no"])[0],
-            expected=f"a header row with {', '.join(COLUMNS)} and at least one receipt",
+            expected=f"表头为{'、'.join(COLUMNS)}、至少一行收款记录",
         )
     done, findings = 0, []
     for line, record in enumerate(records, start=2):

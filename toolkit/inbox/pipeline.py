@@ -329,7 +329,7 @@ class Pipeline:
                 self.worker.result(ticket)  # checked ahead for nothing: collect the answer all the same
             return Judgement(
                 "duplicates",
-                [_duplicate(f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
+                [_duplicate(f"与第{first.id}号文件（{first.name}）内容相同，该文件已归档为 {first.filed_path}")],
                 duplicate_of=first,
             )
         verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
@@ -440,21 +440,21 @@ def _report_path(target: Path) -> Path:
 def _unsafe(content: Content, name: str, max_size: int) -> str:
     """Say why a file cannot safely be read, or return ''."""
     if content.kind == "symlink":
-        return f"a symbolic link (to {content.link}), not a file: refused, its target is not read"
+        return f"是符号链接（指向 {content.link}），不是文件：拒收，不读取其指向的内容"
     if content.kind != "file":
-        return "not a regular file (a folder, a device or a pipe): refused"
+        return "不是普通文件（文件夹、设备或管道）：拒收"
     suffix = Path(name).suffix.lower()
     if content.size == 0:
-        return "the file is empty (0 bytes)"
+        return "文件为空（0字节）"
     if content.size > max_size:
-        return f"the file is {content.size} bytes, larger than the {max_size} byte limit for a sales document"
+        return f"文件有{content.size}字节，超过销售文件{max_size}字节的上限"
     if suffix not in ACCEPTED_SUFFIXES:
-        return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx, .pdf, .jpg, .png, .tif)"
+        return f"“{suffix or '无扩展名'}”不是收件箱接收的文件类型（.docx、.pdf、.jpg、.png、.tif）"
     head = (content.data or b"")[:5]
     kind = ".pdf" if head.startswith(b"%PDF") else ".docx" if head.startswith(b"PK") else ""
     kind = kind or _IMAGE_MAGIC.get(head[:2], "")
     if kind != {".jpeg": ".jpg", ".tif": ".tiff"}.get(suffix, suffix):
-        return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
+        return f"文件名为{suffix}，内容却是" + (kind or "既非DOCX也非PDF的文件")
     return ""
 
 
