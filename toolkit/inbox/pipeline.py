@@ -424,10 +424,7 @@ class Pipeline:
         }
         report = _report_path(target)
         write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        findings = [
-            Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
-            for r in j.reasons
-        ]
+        findings = [Finding.from_dict({**r, "severity": r.get("severity") or "error"}) for r in j.reasons]
         html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
@@ -470,8 +467,8 @@ def _reason(rule: str, message: str) -> dict[str, str]:
 
 
 def _duplicate(message: str) -> dict[str, str]:
-    """A copy of a file already taken is routed aside, not a rule failure: it has no rule in the policy."""
-    return _as_reason(Finding("duplicate", "error", mask_text(message)))
+    """A copy of a file already taken is set aside under duplicates/ (a warning: the first copy's verdict stands)."""
+    return _reason("file.duplicate", message)
 
 
 def _as_reason(f: Finding) -> dict[str, str]:
