@@ -127,7 +127,8 @@ def printed_findings(
         return [], ""
     from toolkit.read.printed import Comparison, compare, find_printed  # renders pages: for PDFs only
 
-    printed = find_printed(doc.properties.get("document_id", ""), [path.parent], path)
+    props = doc.properties
+    printed = find_printed(props.get("document_id", ""), [path.parent], path, props.get("script", ""))
     if printed is None:
         return [], Comparison(None).how()
     result = compare(path.read_bytes(), printed)

@@ -59,18 +59,20 @@ class Comparison:
         return "；".join([head, *others])
 
 
-def find_printed(document_id: str, near: list[Path], checked: Path) -> Path | None:
+def find_printed(document_id: str, near: list[Path], checked: Path, script: str = "") -> Path | None:
     """Find the printed (marked) PDF of a document in LOUPAN_PRINTED or else near it, not the file itself.
 
-    The kept folders come first: a file dropped beside the one checked is not what was printed.
+    The kept folders come first: a file dropped beside the one checked is not what was printed. A printed PDF
+    is named by its document id (with the script, -hant, when it is not the default) and says so inside.
     """
     if not document_id:
         return None
     folders = [*(Path(p) for p in os.environ.get(PRINTED_ENV, "").split(os.pathsep) if p), *near]
-    wanted, itself = document_id.lower() + ".pdf", _resolved(checked)
+    wanted = {f"{document_id}.pdf".lower(), f"{document_id}-{script}.pdf".lower()}
+    itself = _resolved(checked)
     for folder in folders:
         for pdf in sorted(folder.rglob("*.pdf")) if folder.is_dir() else []:
-            if pdf.name.lower() == wanted and _resolved(pdf) != itself and _is_marked(pdf):
+            if pdf.name.lower() in wanted and _resolved(pdf) != itself and _is_printed(pdf, document_id, script):
                 return pdf
     return None
 
@@ -82,15 +84,18 @@ def _resolved(path: Path) -> Path:
         return path
 
 
-def _is_marked(pdf: Path) -> bool:
+def _is_printed(pdf: Path, document_id: str, script: str) -> bool:
+    """Tell whether a PDF carries the print marks of this document in this script."""
     try:
         doc = pdfium.PdfDocument(str(pdf))
     except pdfium.PdfiumError:
         return False
     try:
-        return doc.get_metadata_value(MARKED) == "1"
+        meta = {k: doc.get_metadata_value(k) for k in (MARKED, "LoupanDocumentId", "LoupanScript")}
     finally:
         doc.close()
+    same_script = not script or meta["LoupanScript"] in ("", script)
+    return meta[MARKED] == "1" and meta["LoupanDocumentId"] == document_id and same_script
 
 
 def compare(data: bytes, printed: Path) -> Comparison:
