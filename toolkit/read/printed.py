@@ -101,7 +101,13 @@ def _is_printed(pdf: Path, document_id: str, script: str) -> bool:
 def compare(data: bytes, printed: Path) -> Comparison:
     """Compare each page of a PDF (its bytes) with the same page of the printed PDF."""
     out = Comparison(printed)
-    mine, theirs = pdfium.PdfDocument(data), pdfium.PdfDocument(str(printed))
+    reference = printed.read_bytes()
+    mine, theirs = pdfium.PdfDocument(data), pdfium.PdfDocument(reference)
+    if data == reference:  # the very file that was printed: its pages are the printed pages
+        out.pages = {n: "compared" for n in range(1, len(theirs) + 1)}
+        mine.close()
+        theirs.close()
+        return out
     try:
         for n in range(1, max(len(mine), len(theirs)) + 1):
             if n > len(mine) or n > len(theirs):
