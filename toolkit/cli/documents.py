@@ -166,7 +166,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         for d in result.documents:
             verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
-            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}" + (f" ({d.how})" if d.how else ""))
             if getattr(d, "signed_copy", None) is not None:  # a scan or photo: which pages were checked how
                 print(f"  checked: {d.signed_copy.how}")
             o.print_findings(d.findings)
@@ -175,7 +175,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _doc_json(d: Any) -> dict[str, Any]:
     findings = [f.as_dict() for f in d.findings]
-    out = {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
-    if getattr(d, "signed_copy", None) is not None:
-        out["checked"] = d.signed_copy.how
-    return out
+    checked = d.signed_copy.how if getattr(d, "signed_copy", None) is not None else d.how
+    return {
+        "file": str(d.path),
+        "document": d.doc_id,
+        "pack": d.pack,
+        "pack_version": d.version,
+        "checked": checked,
+        "findings": findings,
+    }

@@ -32,19 +32,19 @@ def targets_from_data(data: dict[str, Any], path: Path | str) -> Targets:
     """Validate the `targets:` mapping of project.yaml; an error names the file and the field."""
     raw = data.get("targets") or {}
     if not isinstance(raw, dict):
-        raise InputFileError(path=path, field="targets", expected="a mapping of months (2026-11) to targets")
+        raise InputFileError(path=path, field="targets", expected="按月份（如 2026-11）列出的目标")
     return Targets({_month(str(m), path): _scopes(m, v, path) for m, v in raw.items()})
 
 
 def _month(text: str, path) -> str:
     if not MONTH.match(text):
-        raise InputFileError(path=path, field=f"targets.{text}", expected="a month such as 2026-11", found=text)
+        raise InputFileError(path=path, field=f"targets.{text}", expected="月份，如 2026-11", found=text)
     return text
 
 
 def _scopes(month, value, path) -> dict[str, dict[str, Decimal]]:
     if not isinstance(value, dict):
-        raise InputFileError(path=path, field=f"targets.{month}", expected="项目 and consultants' names")
+        raise InputFileError(path=path, field=f"targets.{month}", expected="“项目”或置业顾问的姓名")
     return {str(s): _measures(f"targets.{month}.{s}", m, path) for s, m in value.items()}
 
 
@@ -58,7 +58,7 @@ def _measures(where: str, value, path) -> dict[str, Decimal]:
         try:
             out[key] = Decimal(str(figure))
         except InvalidOperation:
-            raise InputFileError(path=path, field=f"{where}.{key}", expected="a number", found=str(figure)) from None
+            raise InputFileError(path=path, field=f"{where}.{key}", expected="数字", found=str(figure)) from None
         if out[key] < 0:
-            raise InputFileError(path=path, field=f"{where}.{key}", expected="zero or more", found=str(figure))
+            raise InputFileError(path=path, field=f"{where}.{key}", expected="不小于零的数", found=str(figure))
     return out

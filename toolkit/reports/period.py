@@ -67,7 +67,7 @@ class Report:
     receivables: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
     survey: list[dict[str, Any]] = field(default_factory=list)
-    board: dict[str, dict[int, str]] = field(default_factory=dict)
+    board: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -214,8 +214,8 @@ def _rates(project, statuses, key) -> list[dict[str, Any]]:
     ]
 
 
-def _board(project, statuses) -> dict[str, dict[int, str]]:
-    out: dict[str, dict[int, str]] = defaultdict(dict)
+def _board(project, statuses) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
     for code, unit in project.units.items():
         out[unit.building][code] = statuses[code]
     return dict(out)
