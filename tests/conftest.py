@@ -1,10 +1,13 @@
-"""Shared fixtures: the example project, its pack, a workspace, and the PDF requirement."""
+"""Shared fixtures: the example project, its pack, a workspace, check workers shared by the inbox tests, and the
+PDF requirement."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +29,85 @@ def example() -> Path:
 def ws() -> api.Workspace:
     """Return the example project opened with the default pack."""
     return api.open_project(EXAMPLE)
+
+
+KEEP_POOLS = 2
+PROJECT_INPUTS = ("project.yaml", "units.csv", "units.xlsx", "policies.yaml")  # what a check worker reads
+
+
+def _worker_key(project_dir: Path, pack_dir: Path | None) -> str:
+    """Name what a check worker was opened on: the project's inputs, the pack, the folders it reads from."""
+    h = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        f = Path(project_dir) / name
+        h.update(name.encode() + b"\0" + (f.read_bytes() if f.is_file() else b"-") + b"\0")
+    for env in ("LOUPAN_PRINTED", "LOUPAN_TEMPLATES"):
+        h.update(os.environ.get(env, "").encode() + b"\0")
+    return h.hexdigest() + str(pack_dir or "")
+
+
+class SharedPool:
+    """A check pool kept between tests for the same project inputs: `stop` keeps its workers for the next test.
+
+    Starting a worker re-imports the toolkit in a spawned process (about a second); the inbox tests start one per
+    `ingest`. A pool whose workers still have requests outstanding (a test that failed midway) is really stopped.
+    """
+
+    pools: dict[str, Any] = {}
+
+    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None):
+        from toolkit.inbox.worker import CheckPool
+
+        key = _worker_key(project_dir, pack_dir)
+        pool = self.pools.pop(key, None) or CheckPool(project_dir, pack_dir, time_limit, size)
+        self.pools[key] = pool  # the most recently used last
+        while len(self.pools) > KEEP_POOLS:  # a pool for inputs made by one test only is not kept running
+            self.pools.pop(next(iter(self.pools))).stop()
+        for w in pool.workers:
+            w.time_limit = time_limit
+        object.__setattr__(self, "pool", pool)
+
+    def start(self) -> None:
+        """Start the first worker unless it is still running from an earlier test."""
+        first = self.pool.workers[0]
+        if first.proc is None or not first.proc.is_alive():
+            self.pool.start()
+
+    def stop(self) -> None:
+        """Keep the workers, unless a request is still outstanding."""
+        if any(w.pending or w.answers for w in self.pool.workers):
+            self.pool.stop()
+            for w in self.pool.workers:
+                w.pending.clear()
+                w.answers.clear()
+        self.pool.wide = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pool, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.pool, name, value)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_check_workers():
+    """Let every `ingest` and `watch` in the tests reuse check workers opened on the same project inputs.
+
+    LOUPAN_TEST_FRESH_WORKERS=1 starts a worker for each, as the toolkit does (to compare, or to rule sharing out).
+    """
+    from toolkit import api
+
+    if os.environ.get("LOUPAN_TEST_FRESH_WORKERS") == "1":
+        yield {}
+        return
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(api, "CheckPool", SharedPool)
+    yield SharedPool.pools
+    patch.undo()
+    for pool in SharedPool.pools.values():
+        pool.stop()
+    SharedPool.pools.clear()
 
 
 @pytest.fixture
@@ -53,3 +135,49 @@ def require_soffice() -> str:
         "LibreOffice is not installed: PDF tests need it (apt-get install libreoffice-writer-nogui); "
         "CI sets LOUPAN_REQUIRE_PDF=1, where this fails instead"
     )
+
+
+# -- PostgreSQL: one throwaway cluster per session, a fresh database per test module ----------------------
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """Start a throwaway PostgreSQL cluster for the session; fail in CI and skip elsewhere when it cannot."""
+    from tests.pg.cluster import Cluster, missing
+
+    why = missing()
+    if why:
+        if os.environ.get("LOUPAN_REQUIRE_PDF") == "1" or os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required here (CI / LOUPAN_REQUIRE_PDF=1): {why}")
+        print(f"\nskipping the PostgreSQL tests: {why}")
+        pytest.skip(f"{why}; CI fails here instead")
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_url(pg_cluster, request) -> str:
+    """Return the URL of a fresh database for this test module, its schema migrated."""
+    from toolkit.ledger import migrate
+    from toolkit.ledger.db import Db
+
+    url = pg_cluster.create("t_" + request.module.__name__.rsplit(".", 1)[-1][:50])
+    db = Db(url)
+    try:
+        migrate.upgrade(db)
+    finally:
+        db.close()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_backend(request, monkeypatch) -> str | None:
+    """Run a test on each backend: the project's SQLite file, or (LOUPAN_DB) an emptied PostgreSQL database."""
+    monkeypatch.delenv("LOUPAN_DB", raising=False)
+    if request.param == "sqlite":
+        return None
+    from tests.pg.cluster import truncate
+
+    url = request.getfixturevalue("pg_url")
+    truncate(url)
+    monkeypatch.setenv("LOUPAN_DB", url)
+    return url

@@ -26,11 +26,11 @@ class InputFileError(ToolkitError):
 
     def __init__(self, *, path: Path | str, field: str | None = None, expected: str = "", found: str = ""):
         self.path, self.field, self.expected, self.found = Path(path), field, expected, found
-        where = f"{path}" + (f": field '{field}'" if field else "")
-        detail = f"expected {expected}" if expected else ""
+        where = f"{path}" + (f"：字段“{field}”" if field else "")
+        detail = f"应为{expected}" if expected else ""
         if found:
-            detail += (", " if detail else "") + f"found {found}"
-        super().__init__(f"{where}: {detail}" if detail else where)
+            detail += ("，" if detail else "") + f"实际为{found}"
+        super().__init__(f"{where}：{detail}" if detail else where)
 
 
 class ProjectError(InputFileError):
@@ -54,9 +54,9 @@ class PdfUnavailableError(ToolkitError):
 
     def __init__(self) -> None:
         super().__init__(
-            "PDF output needs LibreOffice (the 'soffice' command) and a CJK font. "
-            "On Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-noto-cjk. "
-            "The DOCX files were written."
+            "生成PDF需要LibreOffice（soffice 命令）和中文字体；"
+            "Debian/Ubuntu 上请安装：apt-get install libreoffice-writer-nogui fonts-noto-cjk。"
+            "DOCX文件已经写出。"
         )
 
 

@@ -36,6 +36,12 @@ class Finding:
         """Return the finding as a JSON-ready dict, leaving out empty fields."""
         return {k: v for k, v in asdict(self).items() if v not in ("", {}, None)}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """Rebuild a finding kept as a dict (a ledger row's reasons), for a report: it was built by the factory."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**{"rule": "", "severity": ERROR, "message": "", **known})
+
 
 def has_errors(findings: list[Finding]) -> bool:
     """Tell whether any finding is an error."""

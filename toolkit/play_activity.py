@@ -66,6 +66,7 @@ def _step(ws, copy: Path, s: dict) -> None:
     elif s["do"] == "room":
         data = yaml.safe_load(_deal_file(copy, s["deal"]).read_text(encoding="utf-8")) | {"unit": s["unit"]}
         moved = copy / ".loupan" / f"{s['deal']}-room.yaml"
+        moved.parent.mkdir(exist_ok=True)  # on a shared ledger the project has no .loupan of its own
         moved.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         api.change(ws, "room", deal_file=moved, approved_by=s["approved_by"], date=day)
     elif s["do"] == "refund":

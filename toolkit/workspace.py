@@ -32,9 +32,10 @@ class Workspace:
     project: Project
     policy: Policy
     renderer: Renderer
+    ledger_url: str | None = None  # the ledger's URL (--db); None: LOUPAN_DB, else the project's own SQLite file
 
 
-def open_project(project_dir: Path, *, pack_dir: Path | None = None) -> Workspace:
+def open_project(project_dir: Path, *, pack_dir: Path | None = None, ledger_url: str | None = None) -> Workspace:
     """Open a project folder with its pack (by sale type, unless one is given) and merged policy."""
     project_dir = Path(project_dir)
     if not (project_dir / "project.yaml").is_file():
@@ -42,7 +43,7 @@ def open_project(project_dir: Path, *, pack_dir: Path | None = None) -> Workspac
     pack = load_pack(pack_dir or _default_pack(project_dir))
     project = load_project(project_dir, pack)
     policy = load_policy(project_dir, project.authority)
-    return Workspace(project_dir, pack, project, policy, Renderer(pack))
+    return Workspace(project_dir, pack, project, policy, Renderer(pack), ledger_url)
 
 
 def _default_pack(project_dir: Path) -> Path:

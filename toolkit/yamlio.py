@@ -36,7 +36,7 @@ class DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping names the same key twice: refused, never the last value silently."""
 
     def __init__(self, key: str, mark):
-        super().__init__(None, None, f"duplicate key '{key}'", mark)
+        super().__init__(None, None, f"键“{key}”重复", mark)
         self.key = key
 
 
@@ -96,7 +96,7 @@ def problem(exc: yaml.YAMLError) -> str:
     """Say where a YAML file is broken, in one line."""
     mark = getattr(exc, "problem_mark", None)
     text = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"{text} at line {mark.line + 1}" if mark else str(text)
+    return f"第{mark.line + 1}行：{text}" if mark else str(text)
 
 
 def read_file(path: Path, error: type[InputFileError]) -> Any:
@@ -104,10 +104,10 @@ def read_file(path: Path, error: type[InputFileError]) -> Any:
     try:
         return load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise error(path=path, expected="an existing file") from None
+        raise error(path=path, expected="已存在的文件") from None
     except UnicodeDecodeError:
-        raise error(path=path, expected="UTF-8 text") from None
+        raise error(path=path, expected="UTF-8 编码的文字") from None
     except yaml.YAMLError as exc:
-        raise error(path=path, expected="valid YAML", found=problem(exc)) from None
+        raise error(path=path, expected="有效的YAML", found=problem(exc)) from None
     except RecursionError:
-        raise error(path=path, expected="valid YAML", found="nested too deeply") from None
+        raise error(path=path, expected="有效的YAML", found="嵌套层数过多") from None

@@ -45,7 +45,7 @@ def test_a_tag_split_across_runs_is_found_with_its_paragraph(packs):
         ),
     )
     (f,) = _rules(pack)["lint.split_tag"]
-    assert f.document == "subscription.docx" and "paragraph" in f.location and "认购书编号" in f.found
+    assert f.document == "subscription.docx" and "段" in f.location and "认购书编号" in f.found
 
 
 def test_an_undeclared_variable_is_an_error(packs):
@@ -73,7 +73,7 @@ def test_a_tracked_change_left_in_a_template_is_an_error(packs):
     ins = '<w:ins w:id="77" w:author="法务" w:date="2026-11-01T00:00:00Z"><w:r><w:t>新增</w:t></w:r></w:ins></w:p>'
     _rewrite(pack / "contract.docx", lambda xml: xml.replace("</w:p>", ins, 1))
     (f,) = _rules(pack)["lint.markup"]
-    assert "tracked insertion" in f.message and f.document == "contract.docx"
+    assert "修订（插入）" in f.message and f.document == "contract.docx"
 
 
 def test_a_duplicate_clause_id_is_an_error(packs):

@@ -66,7 +66,7 @@ def test_a_broken_price_list_names_file_line_and_field(project_copy):
     units.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ProjectError) as err:
         api.open_project(project_copy)
-    assert "units.csv" in str(err.value) and "line 2" in str(err.value) and "building_area" in str(err.value)
+    assert "units.csv" in str(err.value) and "第2行" in str(err.value) and "building_area" in str(err.value)
 
 
 def test_a_broken_project_file_names_the_field(project_copy):

@@ -116,7 +116,7 @@ def test_receipts_import_from_xlsx_with_refused_rows_named(office, tmp_path):
     wb.active.append(["SJ0002", DAY.isoformat(), "冒名", "1-1801", "房款", 1000, "现金", ESCROW, "钱晓"])
     wb.save(tmp_path / "receipts.xlsx")
     done, findings = api.money_import(ws, tmp_path / "receipts.xlsx")
-    assert done == 1 and [(f.rule, f.location) for f in findings] == [("receipt.payer", "line 3")]
+    assert done == 1 and [(f.rule, f.location) for f in findings] == [("receipt.payer", "第3行")]
 
 
 def test_the_board_shows_each_units_status(office, tmp_path):

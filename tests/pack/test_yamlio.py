@@ -87,7 +87,7 @@ def test_yaml_1_2_booleans_and_lenient_dates():
 
 def test_a_duplicated_key_is_refused_by_either_loader_naming_the_key():  # issue 16: never the last value silently
     for load in (yamlio.load_yaml, yamlio.load_pure):
-        with pytest.raises(yamlio.YAMLError, match="duplicate key 'unit'"):
+        with pytest.raises(yamlio.YAMLError, match="键“unit”重复"):
             load("unit: 1-0201\nunit: 1-0202\n")
 
 

@@ -40,7 +40,7 @@ def test_pricing_build_exits_1_on_an_error_finding_and_names_a_bad_field(project
     scheme.write_text(scheme.read_text("utf-8").replace("price: 69540", "price: lots"), "utf-8")
     assert main([*args, "--out", str(tmp_path / "b")]) == 1
     err = capsys.readouterr().err
-    assert "scheme.yaml: field 'base[0].price'" in err and "Traceback" not in err
+    assert "scheme.yaml：字段“base[0].price”" in err and "Traceback" not in err
 
 
 def test_notice_and_case_commands(project, tmp_path, capsys):

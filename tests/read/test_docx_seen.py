@@ -4,7 +4,6 @@ active content is tried in several constructions on a freshly rendered contract.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,18 +14,6 @@ from toolkit import api
 ROOT = Path(__file__).resolve().parents[2]
 DEAL = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
 CLAUSE = "出卖人应当双倍返还定金"
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, ws) -> Path:
-    out = tmp_path_factory.mktemp("seen")
-    api.render(ws, deals=[DEAL], docs=["subscription"], out=out)
-    return out / "CHY-2026-0001-subscription.docx"
-
-
-@pytest.fixture
-def doc(rendered, tmp_path) -> Path:
-    return Path(shutil.copy(rendered, tmp_path / rendered.name))
 
 
 def rewrite(path: Path, change) -> None:

@@ -45,3 +45,26 @@ def test_a_name_changed_inside_brackets_is_still_caught(ws, tmp_path):
             run.text = run.text.replace("大文", "小文", 1) if "认购人：" in p.text else run.text
     d.save(str(sub))
     assert "terms.mismatch" in {f.rule for f in api.check(ws, [sub, contract]).findings}
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("script", ["hans", "hant"])
+def test_as_printed_pdf_compared_page_by_page(ws, soffice, tmp_path, monkeypatch, script):
+    """The printed PDFs of an awkward name, checked as copies against the printed ones: every page compared, clean."""
+    import shutil
+
+    text = DEAL.read_text(encoding="utf-8").replace(
+        "name: 张伟", "name: " + repr("陈（Chan）O'Neil").replace("\\'", "''")
+    )
+    deal = tmp_path / DEAL.name
+    deal.write_text(text, encoding="utf-8")
+    printed = tmp_path / "printed"
+    result = api.render(ws, deals=[deal], docs=["subscription", "contract"], out=printed, script=script, pdf=True)
+    monkeypatch.setenv("LOUPAN_PRINTED", str(printed))
+    (tmp_path / "in").mkdir()
+    copies = [Path(shutil.copy(d.pdf, tmp_path / "in" / d.pdf.name)) for d in result.documents]
+    checked = api.check(ws, copies)
+    assert checked.findings == []
+    assert all("页面图像已与打印件" in d.how and "第" not in d.how for d in checked.documents), [
+        d.how for d in checked.documents
+    ]

@@ -3,7 +3,6 @@ in several constructions on a freshly rendered and converted 认购书 (LibreOff
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,27 +20,8 @@ from pypdf.generic import (
 )
 
 from toolkit import api
-from toolkit.render.pdf import convert
 
-ROOT = Path(__file__).resolve().parents[2]
-DEAL = ROOT / "examples" / "cuihu" / "deals" / "CHY-2026-0001.yaml"
 pytestmark = pytest.mark.pdf
-
-
-@pytest.fixture(scope="module")
-def clean_pdf(tmp_path_factory, ws) -> Path:
-    from tests.conftest import require_soffice
-
-    require_soffice()
-    out = tmp_path_factory.mktemp("pdfseen")
-    api.render(ws, deals=[DEAL], docs=["subscription"], out=out)
-    (pdf,) = convert([out / "CHY-2026-0001-subscription.docx"], out / "pdf")
-    return pdf
-
-
-@pytest.fixture
-def pdf(clean_pdf, tmp_path) -> Path:
-    return Path(shutil.copy(clean_pdf, tmp_path / clean_pdf.name))
 
 
 def where_double(path: Path) -> tuple[int, tuple[float, float, float, float]]:

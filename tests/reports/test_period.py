@@ -146,7 +146,7 @@ def test_periods_and_target_errors(tmp_path):
         parse_period("2026-13")
     with pytest.raises(InputFileError, match="targets.2026-11.项目.签约金额"):
         targets_from_data({"targets": {"2026-11": {"项目": {"签约金额": "很多"}}}}, "project.yaml")
-    with pytest.raises(InputFileError, match="project.yaml: field 'targets.2026-11.项目.销售额'"):
+    with pytest.raises(InputFileError, match="project.yaml：字段“targets.2026-11.项目.销售额”"):
         targets_from_data({"targets": {"2026-11": {"项目": {"销售额": 1}}}}, "project.yaml")
 
 
@@ -201,8 +201,8 @@ def test_a_bad_survey_names_the_row_and_column(tmp_path):
     wb.active.append(list(COLUMNS))
     wb.active.append(["南岸花园", 1.2, "3室2厅2卫", "七万", 69500, "", 18, dt.date(2026, 11, 14)])
     wb.save(tmp_path / "s.xlsx")
-    with pytest.raises(InputFileError, match="row 2: 标价单价"):
+    with pytest.raises(InputFileError, match="第2行 标价单价"):
         read_survey(tmp_path / "s.xlsx")
     (tmp_path / "t.xlsx").write_text("not a workbook")
-    with pytest.raises(InputFileError, match="expected an XLSX workbook"):
+    with pytest.raises(InputFileError, match="应为XLSX工作簿"):
         read_survey(tmp_path / "t.xlsx")

@@ -99,14 +99,14 @@ def test_the_targets_workbook_is_read(tmp_path):
         (
             [["2026-11", "项目", None, 1, "很多", None]],
             "目标",
-            "工作表“目标” 单元格E2（签约金额）': expected a number, found 很多",
+            "工作表“目标” 单元格E2（签约金额）”：应为数字，实际为很多",
         ),
-        ([["2026-11", "项目", None, -1, 0, 0]], "目标", "单元格D2（认购套数）': expected zero or more"),
-        ([["2026-11", "片区", "南", 1, 0, 0]], "目标", "单元格B2': expected 项目、楼栋、产品、顾问, found 片区"),
-        ([["11月", "项目", None, 1, 0, 0]], "目标", "单元格A2': expected 月份如 2026-11 或周如 2026-W47, found 11月"),
-        ([["2026-11", "楼栋", None, 1, 0, 0]], "目标", "单元格C2': expected 楼栋名称"),
+        ([["2026-11", "项目", None, -1, 0, 0]], "目标", "单元格D2（认购套数）”：应为不小于零的数"),
+        ([["2026-11", "片区", "南", 1, 0, 0]], "目标", "单元格B2”：应为项目、楼栋、产品、顾问，实际为片区"),
+        ([["11月", "项目", None, 1, 0, 0]], "目标", "单元格A2”：应为月份如 2026-11 或周如 2026-W47，实际为11月"),
+        ([["2026-11", "楼栋", None, 1, 0, 0]], "目标", "单元格C2”：应为楼栋名称"),
         ([["2026-11", "项目", None, 1, 0, 0], ["2026-11", "项目", None, 2, 0, 0]], "目标", "单元格A3"),
-        ([], "Sheet1", "工作表“目标”': expected 名为“目标”的工作表, found Sheet1"),
+        ([], "Sheet1", "工作表“目标””：应为名为“目标”的工作表，实际为Sheet1"),
     ],
 )
 def test_a_bad_targets_workbook_names_the_file_sheet_and_cell(tmp_path, rows, sheet, message):
@@ -119,7 +119,7 @@ def test_a_bad_targets_workbook_names_the_file_sheet_and_cell(tmp_path, rows, sh
 def test_a_target_set_twice_is_refused(tmp_path):
     yaml_targets = targets_from_data({"targets": {"2026-11": {"项目": {"回款": 1}}}}, "project.yaml")
     book = read_targets(_book(tmp_path / "targets.xlsx", [["2026-11", "项目", None, 1, None, None]]))
-    with pytest.raises(InputFileError, match="field '2026-11 项目 项目': expected set only once"):
+    with pytest.raises(InputFileError, match="字段“2026-11 项目 项目”：应为只设一次"):
         yaml_targets.merged(book, "targets.xlsx")
     assert Targets().merged(book, "x").get(["2026-11"]) == {"认购套数": D(1)}
 
@@ -134,7 +134,7 @@ def test_building_product_and_week_targets_in_project_yaml():
     }
     with pytest.raises(InputFileError, match="targets.2026-W60"):
         targets_from_data({"targets": {"2026-W60": {}}}, "project.yaml")
-    with pytest.raises(InputFileError, match="targets.2026-11.楼栋': expected a mapping of each 楼栋"):
+    with pytest.raises(InputFileError, match="targets.2026-11.楼栋”：应为按楼栋列出的目标"):
         targets_from_data({"targets": {"2026-11": {"楼栋": 5}}}, "project.yaml")
 
 
@@ -164,7 +164,7 @@ def test_a_deal_signed_before_the_ledger_kept_the_date_is_found_by_its_event(mon
     s = api.sales(ws)
     try:
         s.db.execute("UPDATE deals SET sign_date=NULL WHERE deal_no='CHY-2026-0001'")
-        rows = q.signings(s.db, "2026-11-01", "2026-11-30")
+        rows = q.signings(s.reports_connection(), "2026-11-01", "2026-11-30")
     finally:
         s.close()
     assert [(x["deal_no"], x["date"]) for x in rows] == [
@@ -258,25 +258,49 @@ def test_discounts_by_kind_and_approver(november):
 
 
 def test_the_queries_select_one_project_of_a_shared_ledger(month):
+    """Two projects in one ledger with the same deal numbers: each project's queries see its own rows only."""
     ws, _ = month
     s = api.sales(ws)
     try:
         db = s.db
-        for table in ("deals", "receipts", "units", "changes"):
-            db.execute(f"ALTER TABLE {table} ADD COLUMN project TEXT DEFAULT 'CHY'")
-        db.execute("UPDATE deals SET project='OTH' WHERE deal_no='CHY-2026-0003'")
+        cols = ", ".join(c for c in db.columns("deals") if c != "project")
+        db.execute(
+            f"INSERT INTO deals(project, {cols}) SELECT 'OTH', {cols} FROM deals "
+            "WHERE deal_no IN ('CHY-2026-0001', 'CHY-2026-0003')"
+        )
+        db.execute(
+            "UPDATE deals SET status='已认购', total='1', salesperson='外人', sign_date=NULL WHERE project='OTH'"
+        )
         db.execute("UPDATE receipts SET project='OTH' WHERE no='SJ0004'")
-        assert [d["deal_no"] for d in q.subscriptions(db, "2026-11-01", "2026-11-30", "CHY")] == [
-            "CHY-2026-0001",
-            "CHY-2026-0002",
+        chy, oth = q.Scope(db, "CHY"), q.Scope(db, "OTH")
+        assert [(d["deal_no"], d["total"]) for d in q.subscriptions(oth, "2026-11-01", "2026-11-30")] == [
+            ("CHY-2026-0001", D(1)),
+            ("CHY-2026-0003", D(1)),
         ]
-        assert len(q.subscriptions(db, "2026-11-01", "2026-11-30")) == 3  # no code: every project
-        assert sum(r["amount"] for r in q.receipts(db, "2026-11-01", "2026-11-30", "CHY")) == D("2246327")
-        assert q.receipts(db, "2026-11-01", "2026-11-30", "OTH")[0]["no"] == "SJ0004"
+        assert len(q.subscriptions(chy, "2026-11-01", "2026-11-30")) == 3
+        # OTH's 0001 has no 签约 date: its unit's 已签约 event is CHY's, and must not be joined to it
+        assert q.signings(oth, "2026-11-01", "2026-11-30") == []
+        db.execute("UPDATE deals SET sign_date=NULL WHERE project='CHY' AND deal_no='CHY-2026-0001'")
+        assert [(x["deal_no"], x["total"]) for x in q.signings(chy, "2026-11-01", "2026-11-30")] == [
+            ("CHY-2026-0001", D("7154424")),
+            ("CHY-2026-0002", D("7090181")),
+        ]
+        mine = q.receipts(chy, "2026-11-01", "2026-11-30")
+        assert sum(r["amount"] for r in mine) == D("2246327") and "外人" not in {r["salesperson"] for r in mine}
+        assert [r["no"] for r in q.receipts(oth, "2026-11-01", "2026-11-30")] == ["SJ0004"]
+        assert [(d["deal_no"], d["paid"]) for d in q.open_deals(oth, "2026-11-30")] == [
+            ("CHY-2026-0001", D(0)),  # CHY's receipts for its own 0001 are not OTH's
+            ("CHY-2026-0003", D(80000)),  # SJ0004, moved to OTH
+        ]
+        # CHY's 0003 was refunded: OTH's 0003 was not, and is an expired 认购 of OTH
+        assert [d["deal_no"] for d in q.expired(oth, "2026-11-30")] == ["CHY-2026-0001", "CHY-2026-0003"]
+        assert q.changes(oth, "2026-11-01", "2026-11-30") == [] and q.unit_statuses(oth) == {}
+        assert len(q.changes(chy, "2026-11-01", "2026-11-30")) == 2
     finally:
         s.close()
     r, _ = report_api.report_period(ws, period="2026-11")  # the report selects its project's code
-    assert next(x for x in r.progress if x["measure"] == "认购套数")["actual"] == 2
+    got = {x["measure"]: x["actual"] for x in r.progress}
+    assert (got["认购套数"], got["签约金额"], got["回款"]) == (3, D("14244605"), D("2246327"))
 
 
 def test_the_new_sheets_hold_the_figures_and_formulas(month, tmp_path):

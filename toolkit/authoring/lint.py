@@ -104,10 +104,20 @@ def _finding(rule: str, path: Path, where: str, message: str, text: str = "") ->
     return finding(rule, message, document=path.name, location=where, found=text[:120])
 
 
+_MARKUP_NAMES = {
+    "tracked insertion": "修订（插入）",
+    "tracked deletion": "修订（删除）",
+    "tracked move": "修订（移动）",
+    "content control": "内容控件",
+    "comment": "批注",
+    "hidden text": "隐藏文字",
+}
+
+
 def _markup(path: Path) -> list[Finding]:
     doc = read_docx(path, path.read_bytes())
     return [
-        _finding("lint.markup", path, tag, f"{label} left in the template: accept or remove it in Word", text)
+        _finding("lint.markup", path, tag, f"模板中留有{_MARKUP_NAMES.get(label, label)}：请在Word中接受或删除", text)
         for label, tag, text in doc.markup
     ]
 
@@ -120,7 +130,7 @@ def _paragraphs(path: Path, part: str, xml: bytes) -> list[Finding]:
         text = "".join(runs)
         if "{" not in text:
             continue
-        where = f"{part} paragraph {n}"
+        where = f"{part} 第{n}段"
         out += _tag_rules(path, where, text) + _split(path, where, runs, text)
     return out
 
@@ -134,18 +144,16 @@ def _tag_rules(path: Path, where: str, text: str) -> list[Finding]:
                     "lint.curly_quote",
                     path,
                     where,
-                    "curly quotes inside a tag (Word's autocorrect): use straight quotes",
+                    "标签中有弯引号（Word自动更正所致）：请改用直引号",
                     text,
                 )
             )
     for m in _STRUCTURAL.finditer(text):
         if m.group(2) not in " \t":
-            out.append(_finding("lint.tag", path, where, f"no space after {{%{m.group(1)}", text))
+            out.append(_finding("lint.tag", path, where, f"{{%{m.group(1)} 之后缺少空格", text))
     stripped = text.strip()
     if re.search(r"\{%(p|tr|tc)\s", stripped) and not re.fullmatch(r"\{%(p|tr|tc)\s.*?%\}", stripped):
-        out.append(
-            _finding("lint.tag", path, where, "a {%p %}/{%tr %}/{%tc %} tag must stand alone in its paragraph", text)
-        )
+        out.append(_finding("lint.tag", path, where, "{%p %}/{%tr %}/{%tc %} 标签必须单独成段", text))
     return out
 
 
@@ -163,7 +171,7 @@ def _split(path: Path, where: str, runs: list[str], text: str) -> list[Finding]:
                     "lint.split_tag",
                     path,
                     where,
-                    f"tag {m.group(0)[:40]} is split across runs: retype it in one go, or clear its formatting",
+                    f"标签 {m.group(0)[:40]} 被拆分在多个文字段中：请一次重新输入，或清除其格式",
                     text,
                 )
             )
@@ -171,13 +179,13 @@ def _split(path: Path, where: str, runs: list[str], text: str) -> list[Finding]:
 
 
 def _syntax(path: Path, part: str, xml: str) -> list[Finding]:
-    patched = DocxTemplate(None).patch_xml(xml)  # type: ignore[arg-type]
+    patched = DocxTemplate(None).patch_xml(xml)
     try:
         make_environment().parse(patched)
     except jinja2.TemplateSyntaxError as exc:
         line = patched.splitlines()[exc.lineno - 1] if exc.lineno else ""
         context = re.sub(r"<[^>]+>", "", line)[:120]
-        return [_finding("lint.syntax", path, part, f"Jinja syntax: {exc.message}", context)]
+        return [_finding("lint.syntax", path, part, f"模板语法错误（Jinja）：{exc.message}", context)]
     return []
 
 
@@ -187,7 +195,7 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
     root = etree.fromstring(xml)
     marks = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
     out = [
-        _finding("lint.clause_duplicate", path, name, f"clause id {name} is used {n} times")
+        _finding("lint.clause_duplicate", path, name, f"条款编号 {name} 使用了{n}次")
         for name, n in Counter(marks).items()
         if n > 1
     ]
@@ -196,13 +204,13 @@ def _clause_ids(path: Path, xml: bytes, declared: tuple[str, ...]) -> list[Findi
             "lint.clause_missing",
             path,
             c,
-            f"clause {c} is in the source but not in the template: run `loupan pack build`",
+            f"条款 {c} 在源文件中有、模板中没有：请运行 `loupan pack build`",
         )
         for c in declared
         if c not in marks
     ]
     out += [
-        _finding("lint.clause_unknown", path, m, f"clause id {m} is in the template but not in its source")
+        _finding("lint.clause_unknown", path, m, f"条款编号 {m} 在模板中有、源文件中没有")
         for m in dict.fromkeys(marks)
         if m not in declared
     ]
@@ -213,7 +221,7 @@ def _reversible(path: Path) -> list[Finding]:
     try:
         compile_template(path, path.stem)
     except PackError as exc:
-        return [_finding("lint.irreversible", path, exc.field or "", f"cannot be read back: {exc.expected}", exc.found)]
+        return [_finding("lint.irreversible", path, exc.field or "", f"无法从签署件读回：{exc.expected}", exc.found)]
     return []
 
 
@@ -265,10 +273,13 @@ def _undeclared(path: Path, used: set[str], declared: set[str] | None) -> list[F
         return []
     prefixes = {d.rsplit(".", 1)[0] for d in declared} | {d.split("[]")[0] for d in declared}
     return [
-        _finding("lint.undeclared", path, p, f"{p} is used but not declared in context.yaml")
+        _finding("lint.undeclared", path, p, f"{p} 被模板使用，但未在 context.yaml 中声明")
         for p in sorted(used)
         if p not in declared and p not in prefixes
     ]
+
+
+_PER = {"deal": "交易", "project": "项目"}
 
 
 def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[str]]) -> list[Finding]:
@@ -276,7 +287,7 @@ def _unused(pack_dir: Path, declared: dict[str, set[str]], used: dict[str, set[s
     return [
         finding(
             "lint.unused",
-            f"{p} is declared for {kind} documents but no template uses it",
+            f"{p} 已为{_PER.get(kind, kind)}文件声明，但没有模板使用",
             document=where.name,
             location=p,
         )

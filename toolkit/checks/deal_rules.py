@@ -315,7 +315,7 @@ def _arithmetic(c: DealCase) -> Iterator[Breach]:
 def _plan_sums(c: DealCase) -> Iterator[Breach]:
     plan = c.pricing.plan
     if sum(r.amount for r in plan) != c.pricing.total:
-        paid = yuan(sum(r.amount for r in plan))
+        paid = yuan(sum((r.amount for r in plan), Decimal(0)))
         yield Breach("付款计划合计不等于成交总价", "deal.plan", yuan(c.pricing.total), paid)
     negative = [r.item for r in plan if r.amount < 0]
     if negative:

@@ -219,7 +219,7 @@ def _prices(c: DocCase) -> Iterator[Breach]:
 
 def _discount_stack(c: DocCase, list_total: Decimal | None, total: Decimal | None) -> Iterator[Breach]:
     rates = [c.printed.typed(f"deal.discounts[{i}].rate_pct") for i in c.printed.items("deal.discounts")]
-    if None in (list_total, total) or None in rates:
+    if list_total is None or total is None or None in rates:
         return
     factor = Decimal(1)
     for r in rates:

@@ -14,7 +14,7 @@ from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
 from toolkit.checks.follows import group
 from toolkit.checks.printed import Printed, printed_values
-from toolkit.checks.seen import seen_findings
+from toolkit.checks.seen import printed_findings, seen_findings
 from toolkit.checks.where import Outline
 from toolkit.domain.deal import Buyer, Deal, ExtraDiscount, Payment
 from toolkit.domain.policy import Policy
@@ -68,6 +68,7 @@ class CheckedDocument:
     findings: list[Finding] = field(default_factory=list)
     outline: Outline = field(default_factory=lambda: Outline(None))
     signed_copy: Any = None  # a scan's document id and page hashes, for 签约审定 (scan/approval.SignedCopy)
+    how: str = ""  # how the pages were compared with what was printed (scans, PDFs), for the report
 
 
 def check_documents(
@@ -102,7 +103,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
     doc_id, parsed, note, script, compiled = identify(text, pack, script)
-    if doc_id is None:
+    if doc_id is None or parsed is None:  # (identify gives a parse with every document id)
         out.findings.append(
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
         )
@@ -117,6 +118,8 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     deal_rules = printed_deal_rules(case) if doc_id in pack.docs_per("deal") else []  # a notice is no sale
     out.findings += run_doc_rules(case) + deal_rules + provenance_terms(case) + added_wording(case)
     out.findings += seen_findings(text, template, script, path.name, policy)
+    drawn, out.how = printed_findings(path, text, compiled, policy)
+    out.findings += drawn
     out.findings += kind.electronic(path, policy)
     return out
 
@@ -219,14 +222,15 @@ def _printed(p: Printed, path: str) -> bool:
     return bool(p.items(path)) if path in ("buyers", "deal.discounts") else p.typed(path) is not None
 
 
-def _deal(p: Printed, project: Project, script: str) -> Deal:
-    buyers = tuple(
-        Buyer(
-            *(str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone", "address")),
-            share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0),
-        )
-        for i in p.items("buyers")
+def _buyer(p: Printed, i: int) -> Buyer:
+    name, id_type, id_no, phone, address = (
+        str(p.typed(f"buyers[{i}].{k}") or "") for k in ("name", "id_type", "id_no", "phone", "address")
     )
+    return Buyer(name, id_type, id_no, phone, address, share_pct=p.typed(f"buyers[{i}].share_pct") or Decimal(0))
+
+
+def _deal(p: Printed, project: Project, script: str) -> Deal:
+    buyers = tuple(_buyer(p, i) for i in p.items("buyers"))
     rows = [
         [str(p.typed(f"deal.discounts[{i}].{k}") or "") for k in ("name", "kind", "approved_by", "approval_no")]
         for i in p.items("deal.discounts")
@@ -288,7 +292,9 @@ def _pricing(p: Printed, unit) -> Pricing:
 
 def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Finding]:
     """Compare the shared terms of two documents of one deal."""
-    out = []
+    out: list[Finding] = []
+    if a.printed is None or b.printed is None:  # (only read deal documents are cross-checked)
+        return out
     for term in pack.shared_terms:
         for path in _paths(a.printed, b.printed, term.path):
             va, vb = a.printed.typed(path), b.printed.typed(path)

@@ -17,13 +17,13 @@ BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u
 def value_problems(value: Any, path: str = "", depth: int = 0):
     """Yield (field, problem) for every value that cannot be printed or computed faithfully."""
     if depth > MAX_DEPTH:
-        yield path, f"nested more than {MAX_DEPTH} levels deep: not the shape of a deal"
+        yield path, f"嵌套超过{MAX_DEPTH}层，不是交易文件的结构"
         return
     if isinstance(value, dict):
         for key, item in value.items():
             field = f"{path}.{key}" if path else str(key)
             if text_problem(str(key)):
-                yield field, "the field name has " + text_problem(str(key))
+                yield field, "字段名中有" + text_problem(str(key))
             yield from value_problems(item, field, depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
@@ -33,7 +33,7 @@ def value_problems(value: Any, path: str = "", depth: int = 0):
         if why:
             yield path, why
     elif isinstance(value, (float, Decimal)) and not _finite(value):
-        yield path, f"'{value}' is not a finite number (NaN or infinity)"
+        yield path, f"“{value}”不是有限的数字（NaN 或无穷大）"
 
 
 def _finite(value: float | Decimal) -> bool:
@@ -50,7 +50,7 @@ def text_problem(text: str) -> str:
         return ""
     i, code = found.start(), ord(found.group())
     if 0xD800 <= code <= 0xDFFF:
-        return f"a lone surrogate character (U+{code:04X}) at position {i + 1}: not valid text"
+        return f"第{i + 1}个字符是孤立的代理字符（U+{code:04X}），不是有效的文字"
     if found.group() in BIDI:
-        return f"a bidi control character (U+{code:04X}) at position {i + 1}: it reorders what a reader sees"
-    return f"a control character (U+{code:04X}) at position {i + 1}: not printable"
+        return f"第{i + 1}个字符是双向控制字符（U+{code:04X}），会打乱阅读者看到的文字顺序"
+    return f"第{i + 1}个字符是控制字符（U+{code:04X}），无法打印"

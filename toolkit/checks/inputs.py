@@ -36,7 +36,7 @@ def load_project(project_dir: Path, pack: Pack) -> Project:
             path=path,
             field=p.field,
             expected=p.message,
-            found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "",
+            found=f"共{len(problems)}处问题" if len(problems) > 1 else "",
         )
     return project_from_data(data, _units(price_list(project_dir), pack))
 
@@ -54,9 +54,9 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             return list(csv.DictReader(f))
     except FileNotFoundError:
-        raise ProjectError(path=path, expected="the price list (units.csv or units.xlsx)") from None
+        raise ProjectError(path=path, expected="价目表（units.csv 或 units.xlsx）") from None
     except UnicodeDecodeError:
-        raise ProjectError(path=path, expected="UTF-8 text") from None
+        raise ProjectError(path=path, expected="UTF-8 编码的文字") from None
 
 
 def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
@@ -70,16 +70,16 @@ def _units(path: Path, pack: Pack) -> list[dict[str, Any]]:
         if problems:
             raise ProjectError(
                 path=path,
-                field=f"line {line}: {problems[0].field}",
+                field=f"第{line}行 {problems[0].field}",
                 expected=problems[0].message,
                 found=repr(row.get(problems[0].field, ""))[:60],
             )
         bad = next(value_problems(data), None)  # "NaN" or "inf" taken as a decimal, a control character
         if bad:
-            raise ProjectError(path=path, field=f"line {line}: {bad[0]}", expected="a finite number or plain text",
+            raise ProjectError(path=path, field=f"第{line}行 {bad[0]}", expected="有限的数字或普通文字",
                                found=bad[1])  # fmt: skip
         if data["code"] in seen:
-            raise ProjectError(path=path, field=f"line {line}: code", expected="a unique unit code", found=data["code"])
+            raise ProjectError(path=path, field=f"第{line}行 code", expected="不重复的房号", found=data["code"])
         seen.add(data["code"])
         out.append(data)
     return out
@@ -89,25 +89,25 @@ def read_deal(path: Path, pack: Pack) -> tuple[Deal | None, list[Finding]]:
     """Read one deal file; a malformed file gives input.invalid findings, never an exception."""
     path = Path(path)
     if path.is_dir():
-        return None, [_invalid(path, "", "是文件夹，不是交易文件 (a folder, not a deal file: give a .yaml file)")]
+        return None, [_invalid(path, "", "是文件夹，不是交易文件（请给出 .yaml 文件）")]
     try:
         raw = yamlio.load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [_invalid(path, "", f"cannot read the file: {exc.__class__.__name__}")]
+        return None, [_invalid(path, "", f"无法读取文件（{exc.__class__.__name__}）")]
     except yamlio.YAMLError as exc:
-        return None, [_invalid(path, getattr(exc, "key", ""), f"not valid YAML: {yamlio.problem(exc)}")]
+        return None, [_invalid(path, getattr(exc, "key", ""), f"YAML格式错误：{yamlio.problem(exc)}")]
     except RecursionError:
-        return None, [_invalid(path, "", "nested too deeply to be a deal")]
+        return None, [_invalid(path, "", "嵌套层数过多，不是交易文件的结构")]
     bad = list(value_problems(raw))
     if bad:
         return None, [_invalid(path, field, why) for field, why in bad]
     data, problems = validate(raw, pack.schema["deal"])
-    problems = [(p.field, p.message) for p in problems] or list(value_problems(data))  # e.g. "NaN" as a decimal
-    if problems:
-        return None, [_invalid(path, field, why) for field, why in problems]
+    named = [(p.field, p.message) for p in problems] or list(value_problems(data))  # e.g. "NaN" as a decimal
+    if named:
+        return None, [_invalid(path, field, why) for field, why in named]
     return deal_from_data(data), []
 
 
 def _invalid(path: Path, field: str, message: str) -> Finding:
-    where = f"{path.name}: field '{field}'" if field else path.name
-    return finding(INPUT_INVALID, f"{where}: {message}", document=str(path), location=field)
+    where = f"{path.name}：字段“{field}”" if field else path.name
+    return finding(INPUT_INVALID, f"{where}：{message}", document=str(path), location=field)

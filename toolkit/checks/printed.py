@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Callable
 
 from toolkit.domain.money import parse_capitals
 from toolkit.read.parse import Parsed, Value
@@ -111,7 +111,7 @@ def _text(text: str) -> str:
     return "" if text in (EMPTY, normalize(EMPTY)) else text
 
 
-_TYPED = {
+_TYPED: dict[str, Callable[[str], Any]] = {
     "yuan": _decimal,
     "area": _decimal,
     "pct": _decimal,

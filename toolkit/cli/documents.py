@@ -18,7 +18,7 @@ def add_commands(sub: Any) -> None:
 
 def _render_command(sub: Any) -> None:
     r = o.command(sub, "render", "check deals and render the documents of the clean ones (DOCX, PDF)", _render)
-    o.project(r)
+    o.project(r, ledger=False)
     which = r.add_mutually_exclusive_group()
     which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
     which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
@@ -47,7 +47,7 @@ def _check_command(sub: Any) -> None:
         _check,
     )
     c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
-    o.project(c)
+    o.project(c, ledger=False)
     o.as_json(c)
     c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
     o.pack(c)
@@ -166,7 +166,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         for d in result.documents:
             verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
-            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}" + (f" ({d.how})" if d.how else ""))
             if getattr(d, "signed_copy", None) is not None:  # a scan or photo: which pages were checked how
                 print(f"  checked: {d.signed_copy.how}")
             o.print_findings(d.findings)
@@ -175,7 +175,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _doc_json(d: Any) -> dict[str, Any]:
     findings = [f.as_dict() for f in d.findings]
-    out = {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
-    if getattr(d, "signed_copy", None) is not None:
-        out["checked"] = d.signed_copy.how
-    return out
+    checked = d.signed_copy.how if getattr(d, "signed_copy", None) is not None else d.how
+    return {
+        "file": str(d.path),
+        "document": d.doc_id,
+        "pack": d.pack,
+        "pack_version": d.version,
+        "checked": checked,
+        "findings": findings,
+    }

@@ -78,7 +78,7 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
         raise InputFileError(
             path=path,
             field=(missing or ["no"])[0],
-            expected=f"a header row with {', '.join(COLUMNS)} and at least one receipt",
+            expected=f"表头为{'、'.join(COLUMNS)}、至少一行收款记录",
         )
     done, findings = 0, []
     for line, record in enumerate(records, start=2):
@@ -88,7 +88,7 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
         except (Refusal, ValueError) as exc:
             rule = exc.rule if isinstance(exc, Refusal) else "input.invalid"
             message = f"{path.name} line {line}: {exc}"
-            findings.append(finding(rule, message, policy=policy, document=path.name, location=f"line {line}"))
+            findings.append(finding(rule, message, policy=policy, document=path.name, location=f"第{line}行"))
     return done, findings
 
 
@@ -108,9 +108,7 @@ def sequence_findings(receipts: list[dict[str, Any]]) -> list[Finding]:
         if gaps:
             missing = ", ".join(f"{prefix}{n:0{widths[prefix]}d}" for n in gaps[:10])
             message = f"收据号不连续，缺少：{missing}"
-            out.append(
-                finding("receipt.sequence", message, location=prefix, expected="continuous numbers", found=missing)
-            )
+            out.append(finding("receipt.sequence", message, location=prefix, expected="连续编号", found=missing))
     return out
 
 

@@ -313,6 +313,8 @@ def _parse_fraction(tokens: list[Token], integer: int | None) -> int:
     """Read [零][d角][零][d分][整] after 元 (or on its own) and return the fen."""
     text = "".join(ch for _, ch in tokens)
     match = FRACTION.match(text)
+    if match is None:  # every part of FRACTION is optional: it matches any text, if only the empty string
+        _fail("unexpected text after 元")
     if match.end() < len(text):
         _fail("unexpected {char!r} (expected 元, 角, 分 or 整)", *tokens[match.end()])
     found = [None if match.start(g) < 0 else tokens[match.start(g)][0] for g in range(1, 6)]
@@ -333,7 +335,7 @@ def _check_fraction(integer: int | None, found: list[int | None], fen_digit: str
         _fail("{char!r} after 分 (never 整 after 分)", end, "整")
     if integer is None and jiao is None and fen is None:
         _fail("no amount before {char!r}", end, "整")
-    if zero1 is not None and integer % 10:
+    if zero1 is not None and integer is not None and integer % 10:  # (no integer with a zero1: refused above)
         _fail("superfluous {char!r} before 角 (the 元 place is not zero)", zero1, "零")
     if zero2 is not None and (jiao is not None or fen is None):
         _fail("superfluous {char!r}" if fen else "{char!r} must be followed by a digit", zero2, "零")

@@ -20,7 +20,7 @@ def read_survey(path: Path) -> list[dict[str, Any]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise InputFileError(path=path, expected="an XLSX workbook", found=type(exc).__name__) from None
+        raise InputFileError(path=path, expected="XLSX工作簿", found=type(exc).__name__) from None
     try:
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
     finally:
@@ -38,13 +38,13 @@ def _row(path, n: int, raw: dict[str, Any]) -> dict[str, Any]:
         try:
             out[k] = Decimal(str(raw.get(k)).replace(",", ""))
         except InvalidOperation:
-            raise InputFileError(path=path, field=f"row {n}: {k}", expected="a number", found=str(raw.get(k))) from None
+            raise InputFileError(path=path, field=f"第{n}行 {k}", expected="数字", found=str(raw.get(k))) from None
     when = raw.get("踩盘日期")
     if not isinstance(when, (dt.date, dt.datetime)):
-        raise InputFileError(path=path, field=f"row {n}: 踩盘日期", expected="a date", found=str(when))
+        raise InputFileError(path=path, field=f"第{n}行 踩盘日期", expected="日期", found=str(when))
     out["踩盘日期"] = when.date() if isinstance(when, dt.datetime) else when
     if not out["楼盘"] or not out["户型"]:
-        raise InputFileError(path=path, field=f"row {n}: 楼盘/户型", expected="text", found="")
+        raise InputFileError(path=path, field=f"第{n}行 楼盘/户型", expected="文字", found="")
     return out
 
 
@@ -56,7 +56,7 @@ def beside_ours(project, survey: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             **s,
-            "our_list": (sum(ours[s["户型"]]) / len(ours[s["户型"]])).quantize(Decimal("1"))
+            "our_list": (sum(ours[s["户型"]], Decimal(0)) / len(ours[s["户型"]])).quantize(Decimal("1"))
             if s["户型"] in ours
             else None,
         }

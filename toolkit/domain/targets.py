@@ -49,7 +49,7 @@ class Targets:
         for p, scopes in other.periods.items():
             for key, figures in scopes.items():
                 if key in out.get(p, {}):
-                    raise InputFileError(path=where, field=f"{p} {key[0]} {key[1]}", expected="set only once")
+                    raise InputFileError(path=where, field=f"{p} {key[0]} {key[1]}", expected="只设一次")
                 out.setdefault(p, {})[key] = figures
         return Targets(out)
 
@@ -58,30 +58,26 @@ def targets_from_data(data: dict[str, Any], path: Path | str) -> Targets:
     """Validate the `targets:` mapping of project.yaml; an error names the file and the field."""
     raw = data.get("targets") or {}
     if not isinstance(raw, dict):
-        raise InputFileError(path=path, field="targets", expected="a mapping of months (2026-11) to targets")
+        raise InputFileError(path=path, field="targets", expected="按月份（如 2026-11）或周（如 2026-W47）列出的目标")
     return Targets({period_key(str(m), path, f"targets.{m}"): _scopes(m, v, path) for m, v in raw.items()})
 
 
 def period_key(text: str, path, where: str) -> str:
     """Check a period key: a month (2026-11) or an ISO week (2026-W47)."""
     if not PERIOD.match(text):
-        raise InputFileError(
-            path=path, field=where, expected="a month such as 2026-11 or a week such as 2026-W47", found=text
-        )
+        raise InputFileError(path=path, field=where, expected="月份（如 2026-11）或周（如 2026-W47）", found=text)
     return text
 
 
 def _scopes(period, value, path) -> dict[Scope, dict[str, Decimal]]:
     if not isinstance(value, dict):
-        raise InputFileError(
-            path=path, field=f"targets.{period}", expected="项目, 楼栋, 产品, 顾问 or consultants' names"
-        )
+        raise InputFileError(path=path, field=f"targets.{period}", expected="“项目”“楼栋”“产品”“顾问”或置业顾问的姓名")
     out: dict[Scope, dict[str, Decimal]] = {}
     for name, v in value.items():
         where = f"targets.{period}.{name}"
         if str(name) in ("楼栋", "产品", "顾问"):
             if not isinstance(v, dict):
-                raise InputFileError(path=path, field=where, expected=f"a mapping of each {name} to its targets")
+                raise InputFileError(path=path, field=where, expected=f"按{name}列出的目标")
             out |= {(str(name), str(n)): measures(f"{where}.{n}", m, path) for n, m in v.items()}
         else:
             out[("项目", "项目") if name == "项目" else ("顾问", str(name))] = measures(where, v, path)
@@ -105,7 +101,7 @@ def figure_of(figure: Any, path, where: str) -> Decimal:
     try:
         out = Decimal(str(figure).replace(",", ""))
     except InvalidOperation:
-        raise InputFileError(path=path, field=where, expected="a number", found=str(figure)) from None
+        raise InputFileError(path=path, field=where, expected="数字", found=str(figure)) from None
     if not out.is_finite() or out < 0:
-        raise InputFileError(path=path, field=where, expected="zero or more", found=str(figure))
+        raise InputFileError(path=path, field=where, expected="不小于零的数", found=str(figure))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class InboxConfig:
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
+    ledger_url: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
 
     @property
     def work(self) -> Path:
@@ -80,6 +82,7 @@ class Judgement:
     duplicate_of: FileRow | None = None
     terms: dict[str, Any] | None = None
     photos: list[str] = field(default_factory=list)  # the photo files judged together as this document
+    checked: str = ""  # how the pages were compared with what was printed (a scan's, an electronic PDF's)
 
 
 @dataclass
@@ -124,10 +127,26 @@ class Pipeline:
         """Finish what was in flight when the last run stopped; return how many files that was."""
         done = sum(self._attempt(row.name, self._finish, row) for row in self.ledger.unfinished())
         for claim in sorted(self.cfg.work.iterdir()):
-            if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None and not self._rehold(claim):
+            if (
+                not claim.name.startswith(".")
+                and self.ledger.by_claim(claim) is None
+                and not self._rehold(claim)
+                and self._orphan(claim)
+            ):
                 done += self._attempt(claim.name, self.process, claim, claim.name.split("__", 1)[-1])
         self._flush_filed()
         return done
+
+    def _orphan(self, claim: Path) -> bool:
+        """Say whether a claim with no row is this worker's to finish: alone always; shared, once it lapsed."""
+        if not self.ledger.shared:
+            return True
+        try:
+            age = time.time() - os.lstat(claim).st_ctime  # the rename into the claim area set it
+        except OSError:
+            return False
+        name = claim.name.split("__", 1)[-1]
+        return age > self.ledger.lease and self.ledger.adopt(name, claim, 0) is not None
 
     def _attempt(self, name: str, step: Callable, *args) -> int:
         """Run one file's step; a file that cannot be finished is reported and the others go on."""
@@ -203,7 +222,8 @@ class Pipeline:
         """Take files in order, the next few claimed and checked while one is filed; return how many."""
         if hasattr(self.worker, "wide"):
             self.worker.wide = len(paths) >= WIDE
-        todo, ahead, taken = iter(paths), deque(), 0
+        todo, taken = iter(paths), 0
+        ahead: deque[Claimed] = deque()
         while True:
             while len(ahead) < AHEAD and (path := next(todo, None)) is not None:
                 item = self._claim(path)
@@ -213,10 +233,12 @@ class Pipeline:
             if not ahead:
                 self._flush_filed()
                 return taken + self.release_photos()
-            group = []
+            group: list[tuple] = []
+            tried = 0
             with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
                 self._flush_filed()
-                while ahead and len(group) < GROUP:
+                while ahead and tried < (self.ledger.group or GROUP):
+                    tried += 1
                     item = ahead.popleft()
                     taken += 1
                     decided = self._try(item.name, self._record, item.claim, item.name, item)
@@ -236,7 +258,10 @@ class Pipeline:
             self.log(f"could not take {name}: {self.unfinished[name]}")
             return None
         try:
-            return Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            if self.ledger.shared:  # held in the database at once: a lease another worker takes if this one dies
+                self.ledger.claim(name, claim, item.content.size)
+            return item
         except OSError as exc:
             self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
             self.log(f"could not read {name}: {self.unfinished[name]}")
@@ -354,7 +379,7 @@ class Pipeline:
                 self.worker.result(ticket)  # checked ahead for nothing: collect the answer all the same
             return Judgement(
                 "duplicates",
-                [_duplicate(f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
+                [_duplicate(f"与第{first.id}号文件（{first.name}）内容相同，该文件已归档为 {first.filed_path}")],
                 duplicate_of=first,
             )
         if isinstance(ticket, Given):  # photos judged together as one document (inbox/photos.py)
@@ -379,12 +404,12 @@ class Pipeline:
                              str(recent[2]), None, None, [], "", None)  # fmt: skip
         elif record is None or not Path(record.filed_path or "").is_file():
             return verdict
-        kept = self.kept.get(record.sha256 or "")
-        if kept is not None and verdict.doc is not None and getattr(self.worker, "terms", None) is not None:
-            kept = dataclasses.replace(kept, path=Path(record.filed_path))
-            more = cross_check(kept, verdict.doc, self.worker.terms)  # both kept: no worker, no disk
+        kept, terms, filed = self.kept.get(record.sha256 or ""), getattr(self.worker, "terms", None), record.filed_path
+        if kept is not None and verdict.doc is not None and terms is not None:
+            kept = dataclasses.replace(kept, path=Path(filed or ""))
+            more = cross_check(kept, verdict.doc, terms)  # both kept: no worker, no disk
             return dataclasses.replace(verdict, findings=verdict.findings + more)
-        paired = self.worker.pair(Path(record.filed_path), kept, verdict.doc)
+        paired = self.worker.pair(Path(filed or ""), kept, verdict.doc)
         return verdict if paired.error else paired
 
     def _keep(self, sha: str, doc: Any) -> None:
@@ -410,7 +435,10 @@ class Pipeline:
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
-        return Judgement(outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, terms=verdict.terms)
+        how = mask_text(getattr(verdict.doc, "how", "") or "")
+        return Judgement(
+            outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, None, verdict.terms, checked=how
+        )
 
     def _unit_findings(self, verdict: Verdict) -> list[dict[str, Any]]:
         """A unit held by another deal, locked by a change or waiting for re-pricing cannot be sold."""
@@ -443,6 +471,7 @@ class Pipeline:
             "unit": j.unit,
             "reasons": j.reasons,
             "photos": [mask_text(p) for p in j.photos],
+            "checked": j.checked,
             "duplicate_of": {
                 "id": j.duplicate_of.id,
                 "file": mask_text(j.duplicate_of.name),
@@ -453,10 +482,7 @@ class Pipeline:
         }
         report = _report_path(target)
         write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        findings = [
-            Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
-            for r in j.reasons
-        ]
+        findings = [Finding.from_dict({**r, "severity": r.get("severity") or "error"}) for r in j.reasons]
         html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
@@ -469,21 +495,21 @@ def _report_path(target: Path) -> Path:
 def _unsafe(content: Content, name: str, max_size: int) -> str:
     """Say why a file cannot safely be read, or return ''."""
     if content.kind == "symlink":
-        return f"a symbolic link (to {content.link}), not a file: refused, its target is not read"
+        return f"是符号链接（指向 {content.link}），不是文件：拒收，不读取其指向的内容"
     if content.kind != "file":
-        return "not a regular file (a folder, a device or a pipe): refused"
+        return "不是普通文件（文件夹、设备或管道）：拒收"
     suffix = Path(name).suffix.lower()
     if content.size == 0:
-        return "the file is empty (0 bytes)"
+        return "文件为空（0字节）"
     if content.size > max_size:
-        return f"the file is {content.size} bytes, larger than the {max_size} byte limit for a sales document"
+        return f"文件有{content.size}字节，超过销售文件{max_size}字节的上限"
     if suffix not in ACCEPTED_SUFFIXES:
-        return f"'{suffix or 'no extension'}' is not a document the inbox takes (.docx, .pdf, .jpg, .png, .tif)"
+        return f"“{suffix or '无扩展名'}”不是收件箱接收的文件类型（.docx、.pdf、.jpg、.png、.tif）"
     head = (content.data or b"")[:5]
     kind = ".pdf" if head.startswith(b"%PDF") else ".docx" if head.startswith(b"PK") else ""
     kind = kind or _IMAGE_MAGIC.get(head[:2], "")
     if kind != {".jpeg": ".jpg", ".tif": ".tiff"}.get(suffix, suffix):
-        return f"the name says {suffix} but the content is " + (kind or "neither a DOCX nor a PDF")
+        return f"文件名为{suffix}，内容却是" + (kind or "既非DOCX也非PDF的文件")
     return ""
 
 
@@ -499,8 +525,8 @@ def _reason(rule: str, message: str) -> dict[str, str]:
 
 
 def _duplicate(message: str) -> dict[str, str]:
-    """A copy of a file already taken is routed aside, not a rule failure: it has no rule in the policy."""
-    return _as_reason(Finding("duplicate", "error", mask_text(message)))
+    """A copy of a file already taken is set aside under duplicates/ (a warning: the first copy's verdict stands)."""
+    return _reason("file.duplicate", message)
 
 
 def _as_reason(f: Finding) -> dict[str, str]:

@@ -1,4 +1,7 @@
-"""The SQLite ledger's tables, and the columns added to ledgers made by earlier versions."""
+"""The ledger's tables as the versions before migrations made them: how such a SQLite ledger is brought to 0001.
+
+The schema itself is `migrations/*.sql` now; a change to it is a new numbered migration, not an edit here.
+"""
 
 from __future__ import annotations
 
@@ -72,23 +75,21 @@ CREATE TABLE IF NOT EXISTS cases (
     answer TEXT, answered TEXT
 );
 """
+# The deal terms the period reports read (ledger/terms.py), which a SQLite ledger of the reports' version before
+# migrations kept as `deals` columns: 0002 rebuilds `deals` with 0001's columns only, so they are kept aside in
+# `deal_terms` here, and 0004 adds the columns back and fills them from it.
+TERMS = ("salesperson", "sign_deadline", "sign_date", "plan", "discounts")
 ADDED = {
     "units": {"pending": "TEXT", "needs_pricing": "INTEGER NOT NULL DEFAULT 0", "price": "TEXT"},
     "changes": {"new_unit": "TEXT"},  # the unit a 换房 moves to, so a unit's changes are found by column
-    # the terms the period reports read (ledger/terms.py): consultant, 签约 deadline and date, plan and discounts
-    "deals": {
-        "salesperson": "TEXT",
-        "sign_deadline": "TEXT",
-        "sign_date": "TEXT",
-        "plan": "TEXT",  # JSON list of {item, amount, due, loan}: the payment plan's instalments
-        "discounts": "TEXT",  # JSON list of {name, kind, rate_pct, amount, approved_by, approver_role}
-    },
 }
 
 
 def create(db: sqlite3.Connection) -> None:
-    """Create the tables, add the columns earlier ledgers lack, and fill them from what those ledgers kept."""
-    db.executescript(FILES + SALES + PAPER)
+    """Bring a ledger of the versions before migrations to 0001: the columns it lacks, filled from what it kept."""
+    for statement in (FILES + SALES + PAPER).split(";"):  # one by one: executescript would commit the caller's tx
+        if statement.strip():
+            db.execute(statement)
     for table, columns in ADDED.items():
         have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
         for column, kind in columns.items():
@@ -96,3 +97,14 @@ def create(db: sqlite3.Connection) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                 if (table, column) == ("changes", "new_unit"):
                     db.execute("UPDATE changes SET new_unit=json_extract(payload, '$.new_unit') WHERE kind='room'")
+    _keep_terms(db)
+
+
+def _keep_terms(db: sqlite3.Connection) -> None:
+    """Copy the deal terms a ledger keeps in `deals` into `deal_terms`, for 0004 to put back after 0002."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(deals)")}
+    if not have & set(TERMS):
+        return
+    db.execute(f"CREATE TABLE IF NOT EXISTS deal_terms (deal_no TEXT PRIMARY KEY, {' TEXT, '.join(TERMS)} TEXT)")
+    picked = ", ".join(c if c in have else f"NULL AS {c}" for c in TERMS)
+    db.execute(f"INSERT OR REPLACE INTO deal_terms SELECT deal_no, {picked} FROM deals")

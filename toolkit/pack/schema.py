@@ -5,6 +5,7 @@ A compiled fast path (`fastschema.py`) passes the plainly valid documents; cerbe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,7 +53,7 @@ class Problem:
 def validate(data: Any, schema: dict[str, Any], *, allow_unknown: bool = False) -> tuple[dict, list[Problem]]:
     """Normalise `data` against `schema`; return the normalised document and the problems."""
     if not isinstance(data, dict):
-        return {}, [Problem("", f"expected a mapping of fields, found {type(data).__name__}")]
+        return {}, [Problem("", f"应为字段与值的映射，实际为{type(data).__name__}")]
     fast = _compiled(schema, allow_unknown)
     if fast is not None:
         try:
@@ -97,11 +98,40 @@ def _flatten(errors: Any, prefix: str):
                 yield Problem(path, _explain(item))
 
 
+_PLAIN = {
+    "required field": "缺少必填字段",
+    "unknown field": "未知字段（是否拼写错误？）",
+    "null value not allowed": "不能为空",
+    "empty values not allowed": "不能为空",
+    "must be of string type": "应为文字",
+    "must be of integer type": "应为整数",
+    "must be of decimal type": "应为数字",
+    "must be of number type": "应为数字",
+    "must be of float type": "应为数字",
+    "must be of date type": "应为日期（如 2026-11-01）",
+    "must be of list type": "应为列表",
+    "must be of dict type": "应为字段与值的映射",
+    "must be of boolean type": "应为 true 或 false",
+}
+_PATTERNS = [
+    (re.compile(r"^min value is (.+)$"), "不能小于{0}"),
+    (re.compile(r"^max value is (.+)$"), "不能大于{0}"),
+    (re.compile(r"^min length is (.+)$"), "长度不能少于{0}"),
+    (re.compile(r"^max length is (.+)$"), "长度不能超过{0}"),
+    (re.compile(r"^unallowed values? (.+)$"), "取值{0}不在允许的范围内"),
+    (re.compile(r"^value does not match regex '(.+)'$"), "格式不符（应符合 {0}）"),
+    (re.compile(r"^must be of (.+) type$"), "类型应为{0}"),
+    (re.compile(r"^field '(.+)' is required$"), "需要同时填写字段“{0}”"),
+    (re.compile(r"^field '(.+)' cannot be coerced.*$"), "无法读取为所需的类型（如数字或日期）"),
+]
+
+
 def _explain(message: str) -> str:
-    """Say what cerberus means in words a sales admin reads."""
-    return {
-        "required field": "this field is required",
-        "unknown field": "unknown field (a typo?)",
-        "null value not allowed": "a value is required",
-        "empty values not allowed": "a value is required",
-    }.get(message, message)
+    """Say what cerberus means in words a sales admin reads (the field names stay as they are)."""
+    if message in _PLAIN:
+        return _PLAIN[message]
+    for pattern, text in _PATTERNS:
+        m = pattern.match(message)
+        if m:
+            return text.format(m[1])
+    return message

@@ -13,12 +13,14 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit.pack.clauses import HARD, SOFT
-from toolkit.read.docx import active_content, read_parts
+from toolkit.read.docx import _PART_NAMES, active_content, read_parts
+from toolkit.read.docx import _PARTS as _PART
+from toolkit.read.shapes import Shape, shapes
 from toolkit.text import normalize
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_PART = 50 * 1024 * 1024  # an uncompressed document.xml larger than this is not a sales form
-_FOOTER = re.compile(r"^第\d+[页頁]共\d+[页頁]$")
+_FOOTER = re.compile(r"^第(\d+)[页頁]共(\d+)[页頁]$")
 _MARKUP = {
     "ins": "tracked insertion",
     "del": "tracked deletion",
@@ -50,12 +52,13 @@ class DocumentText:
     path: Path
     kind: str
     units: list[Unit]
-    header: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # DOCX: the header part's paragraphs; PDF: each page's line
     properties: dict[str, str] = field(default_factory=dict)
     markup: list[tuple[str, str, str]] = field(default_factory=list)
     parts: dict[str, list[str]] = field(default_factory=dict)  # header, footer, footnotes, endnotes, textbox
     hidden: list[tuple[str, str, str]] = field(default_factory=list)  # (where, how, text) a reader cannot see
     active: list[tuple[str, str]] = field(default_factory=list)  # (what, where): macros, links, scripts
+    shapes: list[Shape] = field(default_factory=list)  # DOCX drawings: pictures, shapes, text boxes
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -97,13 +100,25 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
             props = _properties(z)
             comments = "word/comments.xml" in z.namelist()
             active = active_content(z, reader)
+            drawn = shapes(body, "正文") + [s for n, label in _parts(z) for s in shapes(_xml(z, n), label)]
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise UnreadableError(f"DOCX文件已损坏，无法读取（{exc.__class__.__name__}: {exc}）") from None
     doc = DocumentText(path, "docx", _units(paragraphs), properties=props, parts=parts, active=active)
     doc.header = parts.get("header", [])
     doc.hidden = [(where, how, normalize(text)) for where, how, text in reader.hidden if normalize(text)]
     doc.markup = _markup(body) + ([("comment", "word/comments.xml", "")] if comments else [])
+    doc.shapes = drawn
     return doc
+
+
+def _parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Return the headers, footers and notes of a DOCX with their names as a reader calls them."""
+    out = []
+    for name in sorted(z.namelist()):
+        m = _PART.match(name)
+        if m:
+            out.append((name, _PART_NAMES[m.group(1) or m.group(2)]))
+    return out
 
 
 def _xml(z: zipfile.ZipFile, name: str) -> etree._Element:
@@ -187,14 +202,17 @@ def _pdf_text(text: str) -> str:
 
 
 def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
-    """Drop each page's header line (kept in doc.header) and its 第 N 页 共 M 页 footer."""
+    """Drop each page's header line (kept in doc.header) and its 第 N 页 共 M 页 footer (when N and M are true).
+
+    A footer with another page number or count stays in the page's text, where the comparison reports it.
+    """
     out = []
-    for text in pages:
+    for n, text in enumerate(pages, start=1):
         lines = [line for line in text.splitlines() if line.strip()]
-        if lines and _FOOTER.match(normalize(lines[-1])):
+        footer = _FOOTER.match(normalize(lines[-1])) if lines else None
+        if footer and (int(footer[1]), int(footer[2])) == (n, len(pages)):
             lines = lines[:-1]
-        if lines and "·" in normalize(lines[0]):
-            doc.header.append(normalize(lines.pop(0)))
+        doc.header.append(normalize(lines.pop(0)) if lines and "·" in normalize(lines[0]) else "")
         out.append("\n".join(lines))
     return out
 

@@ -84,8 +84,9 @@ def read_parts(z: zipfile.ZipFile, xml, root) -> tuple[list, dict[str, list[str]
     for i, p in enumerate(_paragraphs(body), start=1):
         paragraphs.append((p, reader.paragraph(p, f"paragraph {i}")))
     parts: dict[str, list[str]] = {}
-    for name in sorted(n for n in names if _PARTS.match(n)):
-        m = _PARTS.match(name)
+    for name, m in ((n, _PARTS.match(n)) for n in sorted(names)):
+        if m is None:
+            continue
         kind = m.group(1) or m.group(2)
         for p in _paragraphs(xml(z, name)):
             text = normalize(reader.paragraph(p, _PART_NAMES[kind]))

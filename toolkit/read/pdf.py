@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ctypes
 import io
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject
 
 from toolkit.read.pageimage import render_page, shows_ink
 
@@ -61,10 +63,10 @@ def pdf_meta(data: bytes, annotated: list[int]) -> tuple[dict[str, str], list[tu
 
 def _active(reader: PdfReader, annotated: list[int]) -> list[tuple[str, str]]:
     found = []
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # pypdf's objects are typed loosely: a dictionary here
     if "/AA" in root:
         found.append((_ACTIVE_KEYS["/AA"], "document /AA"))
-    opening = root.get("/OpenAction")
+    opening: Any = root.get("/OpenAction")
     opening = opening.get_object() if opening is not None else None
     if hasattr(opening, "get") and str(opening.get("/S", "")) not in ("", "/GoTo"):
         found.append((_ACTIVE_KEYS["/OpenAction"], f"document /OpenAction {opening.get('/S')}"))
@@ -90,12 +92,15 @@ def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], lis
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise PdfError(f"PDF文件已损坏，无法读取（{exc}）") from None
-    pages, hidden, annotated = [], [], []
+    pages: list[str] = []
+    hidden: list[tuple[str, str, str]] = []
+    annotated: list[int] = []
+    shown = layer_states(data)
     try:
         for i, page in enumerate(doc, start=1):
             if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
                 annotated.append(i)
-            text, unseen = _page(page)
+            text, unseen = _page(page, shown)
             pages.append(text)
             hidden += [(f"page {i}", how, t) for how, t in unseen if t.strip()]
     finally:
@@ -103,14 +108,14 @@ def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], lis
     return pages, hidden, annotated
 
 
-def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
+def _page(page: pdfium.PdfPage, shown: dict[str, str] | None) -> tuple[str, list[tuple[str, str]]]:
     tp = page.get_textpage()
     text = tp.get_text_range()
     n = tp.count_chars()
     if len(text) != n:
         return text, []  # characters outside the basic plane: keep the text as extracted
     crop = page.get_cropbox()
-    unseen_objects, covers = _scan(page, crop)
+    unseen_objects, covers = _scan(page, crop, shown)
     dropped: dict[int, str] = {}
     if unseen_objects:
         get_object, textpage = raw.FPDFText_GetTextObject, tp.raw
@@ -129,12 +134,13 @@ def _page(page: pdfium.PdfPage) -> tuple[str, list[tuple[str, str]]]:
     return "".join(c for i, c in enumerate(text) if i not in dropped), list(unseen.items())
 
 
-def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], list | None]:
+def _scan(page: pdfium.PdfPage, crop, shown: dict[str, str] | None) -> tuple[dict[int, str], list | None]:
     """Return the text objects not seen (by address, with why) and the areas where something is drawn over text.
 
     The areas are the boxes of images, shadings, forms and large filled shapes drawn after some text; None means
     the whole page (annotations are drawn over everything). Only glyphs in those areas are tested for ink, so a
     QR code or a logo in a margin does not make thin glyphs elsewhere look covered at the low test resolution.
+    Text marked as content of a layer that is not shown alike on screen and on paper is not seen either.
     """
     covers: list | None = _annotation_rects(page)
     unseen: dict[int, str] = {}
@@ -145,7 +151,7 @@ def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], list | None]:
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             seen_text = True
-            how = _verdict(obj, crop)
+            how = _verdict(obj, crop) or (_layer(obj, shown) if shown is not None else "")
             if how:
                 unseen[ctypes.addressof(obj.contents)] = how
         elif covers is None or not seen_text:
@@ -169,6 +175,81 @@ def _annotation_rects(page: pdfium.PdfPage) -> list:
             rects.append((rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)))
         raw.FPDFPage_CloseAnnot(annot)
     return rects
+
+
+def layer_states(data: bytes) -> dict[str, str] | None:
+    """Return each optional-content layer not shown both on screen and in print (its name → how), None if none.
+
+    A viewer shows a layer by the default configuration (/D: BaseState, ON, OFF) and a printer by the layer's
+    /Usage /Print state where it has one: text in a layer off on screen, or on only when printing, is not what
+    the reader on screen and the paper both show. An empty dict means layers exist and all are shown.
+    """
+    if b"/OC" not in data and b"/ObjStm" not in data:
+        return None  # no layer named anywhere (and no compressed objects that could hide one)
+    try:
+        root: Any = PdfReader(io.BytesIO(data)).trailer["/Root"]
+        props = root.get("/OCProperties")
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError):
+        return None  # the reader reports a broken file
+    if props is None:
+        return None
+    props = props.get_object()
+    config = props.get("/D", DictionaryObject()).get_object()
+    off = {id(o.get_object()) for o in config.get("/OFF", ())}
+    on = {id(o.get_object()) for o in config.get("/ON", ())}
+    base_on = str(config.get("/BaseState", "/ON")) != "/OFF"
+    out: dict[str, str] = {}
+    for ref in props.get("/OCGs", ()):
+        ocg = ref.get_object()
+        screen = id(ocg) in on or (base_on and id(ocg) not in off)
+        usage = ocg.get("/Usage", DictionaryObject()).get_object()
+        printed = str(
+            usage.get("/Print", DictionaryObject()).get_object().get("/PrintState", "/ON" if screen else "/OFF")
+        )
+        viewed = str(usage.get("/View", DictionaryObject()).get_object().get("/ViewState", "/ON" if screen else "/OFF"))
+        screen = screen and viewed != "/OFF"
+        how = (
+            ""
+            if screen and printed != "/OFF"
+            else "仅打印时显示"
+            if printed != "/OFF"
+            else "屏幕上隐藏"
+            if not screen
+            else "打印时不显示"
+        )
+        name = str(ocg.get("/Name", ""))
+        if how and not out.get(name):
+            out[name] = how
+    return out
+
+
+_NAME_BUF = (ctypes.c_ushort * 256)()
+_NAME_LEN = ctypes.c_ulong()
+
+
+def _layer(obj, shown: dict[str, str]) -> str:
+    """Say why a text object in an optional-content layer is not seen alike on screen and on paper, or ''."""
+    for m in range(raw.FPDFPageObj_CountMarks(obj)):
+        mark = raw.FPDFPageObj_GetMark(obj, m)
+        if not raw.FPDFPageObjMark_GetName(mark, _NAME_BUF, ctypes.sizeof(_NAME_BUF), _NAME_LEN):
+            continue
+        if bytes(_NAME_BUF)[: max(_NAME_LEN.value - 2, 0)].decode("utf-16-le", "replace") != "OC":
+            continue
+        name = _param(mark, b"Name")
+        if name is None and shown:  # a membership dictionary (OCMD) is not resolved: hidden while any layer is
+            return "可选内容图层组合（OCMD）可能不显示"
+        if name is not None and shown.get(name):
+            return f"可选内容图层“{name}”{shown[name]}"
+    return ""
+
+
+def _param(mark, key: bytes) -> str | None:
+    """Return a mark's text parameter (a layer's /Name), None when it has none."""
+    blob = ctypes.cast(_NAME_BUF, ctypes.POINTER(ctypes.c_ubyte))
+    if not raw.FPDFPageObjMark_GetParamBlobValue(mark, key, blob, ctypes.sizeof(_NAME_BUF), _NAME_LEN):
+        return None
+    value = bytes(_NAME_BUF)[: _NAME_LEN.value]
+    return value[2:].decode("utf-16-be", "replace") if value.startswith(b"\xfe\xff") else value.decode("latin-1")
 
 
 def _bounds(obj) -> tuple[float, float, float, float]:

@@ -100,7 +100,7 @@ def _label_image(writer: PdfWriter, label: str):
     px = int(TEXT_SIZE / 72 * LABEL_DPI)
     font = ImageFont.load_default(size=px)
     left, top, right, bottom = font.getbbox(label)
-    im = Image.new("1", (right + 2, px + 2), 1)
+    im = Image.new("1", (int(right) + 2, px + 2), 1)
     ImageDraw.Draw(im).text((1, 1), label, font=font, fill=0)
     stream = StreamObject()
     stream.set_data(im.tobytes())

@@ -125,11 +125,10 @@ def _plain(value):
 
 @dataclass(frozen=True)
 class Source:
-    """What a report reads: the project, the ledger's connection, the project code it selects, the consultants."""
+    """What a report reads: the project, its `Scope` of the ledger (analytics.Scope), the consultants."""
 
     project: Any
     conn: Any
-    code: str | None
     salespeople: dict[str, str]
     cache: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -141,7 +140,7 @@ class Source:
         key = (query, *dates)
         if key in self.cache:
             return self.cache[key]
-        rows = getattr(q, query)(self.conn, *dates, self.code)
+        rows = getattr(q, query)(self.conn, *dates)
         if keep:
             self.cache[key] = rows
         return rows
@@ -152,8 +151,8 @@ class Source:
 
 
 def build(project, db, period: Period, targets: Targets, salespeople: dict[str, str]) -> Report:
-    """Compute the report of a period from the ledger's connection and the project's targets."""
-    src = Source(project, db, getattr(project, "code", None), salespeople)
+    """Compute the report of a period from the project's scope of the ledger and the project's targets."""
+    src = Source(project, db, salespeople)
     start, end = period.start.isoformat(), period.end.isoformat()
     now_, year = _actuals(src, start, end), _actuals(src, f"{period.start.year}-01-01", end, keep=False)
     r = Report(project.name, period)

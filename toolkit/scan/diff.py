@@ -49,10 +49,12 @@ def differences(
     """Return the marks on the scan not on the page, and the print missing from the scan."""
     flat = flatten(scan)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * TOLERANCE + 1, 2 * TOLERANCE + 1))
-    added = (flat < INK).astype(np.uint8) & (1 - cv2.dilate(print_ink(reference), kernel))
+    near_print: np.ndarray = cv2.dilate(print_ink(reference), kernel)
+    added = (flat < INK).astype(np.uint8) & (1 - near_print)
     # Print counts as gone only where solid print left not even a grey trace (thin rules blur to grey).
     solid = (reference < SOLID).astype(np.uint8)
-    removed = solid & (1 - cv2.dilate((flat < TRACE).astype(np.uint8), kernel))
+    near_trace: np.ndarray = cv2.dilate((flat < TRACE).astype(np.uint8), kernel)
+    removed = solid & (1 - near_trace)
     h, w = reference.shape
     # The paper's edge and what lies beyond it (scanner lid, the table under a photo) are not compared.
     ignore = [*ignore, (0, 0, w, edge), (0, h - edge, w, h), (0, 0, edge, h), (w - edge, 0, w, h)]

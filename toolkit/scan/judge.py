@@ -80,8 +80,8 @@ def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Pol
     refs, hashes = render_pdf(v.printed, DPI), printed_hashes(v.printed)
     v.findings += _place_unmarked(name, pages, v, refs, hashes, pack)
     ours = [p for p in pages if p.mark and p.mark.document_id == v.document_id]
-    v.marks = {p.mark.page: p.mark.text_hash for p in ours}
-    order = [p.mark.page for p in ours]
+    v.marks = {_mark(p).page: _mark(p).text_hash for p in ours}
+    order = [_mark(p).page for p in ours]
     if order != sorted(order):
         v.notes.append("页序与打印件不同，已按二维码页码排好后比对：" + "、".join(map(str, order)))
     v.findings += [_foreign(name, p, v.document_id) for p in pages if p.mark and p.mark.document_id != v.document_id]
@@ -89,18 +89,24 @@ def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Pol
     _compare(v, name, ours, pack, policy, refs, hashes)
 
 
+def _mark(p: ScanPage) -> Mark:
+    """Return a page's mark: the pages compared are those whose QR code was read."""
+    assert p.mark is not None
+    return p.mark
+
+
 def _kind(document_id: str, pack: Pack) -> str:
     return next((d for d in pack.documents if document_id.lower().endswith("-" + d)), "")
 
 
 def _foreign(name: str, p: ScanPage, ours: str) -> Finding:
-    msg = f"{name}：{p.source}是另一份文件（{p.mark.document_id}）的第{p.mark.page}页，不属于{ours}"
-    return finding("scan.pages", msg, document=name, location=p.source, found=p.mark.document_id, expected=ours)
+    msg = f"{name}：{p.source}是另一份文件（{_mark(p).document_id}）的第{_mark(p).page}页，不属于{ours}"
+    return finding("scan.pages", msg, document=name, location=p.source, found=_mark(p).document_id, expected=ours)
 
 
 def _count(name: str, ours: list[ScanPage], v: Verdict) -> list[Finding]:
-    total = Counter(p.mark.pages for p in ours).most_common(1)[0][0]
-    seen = Counter(p.mark.page for p in ours)
+    total = Counter(_mark(p).pages for p in ours).most_common(1)[0][0]
+    seen = Counter(_mark(p).page for p in ours)
     out = [
         finding("scan.pages", f"{name}：缺少第{n}页（共{total}页）", document=name, location=f"第{n}页")
         for n in range(1, total + 1)
@@ -138,16 +144,19 @@ def _no_code(name: str, p: ScanPage, pack: Pack) -> Finding:
     return _unreadable(name, p.source, why + (f"；{said}，请用系统打印的PDF签署后重新扫描" if said else ""))
 
 
-def _compare(v, name: str, ours: list[ScanPage], pack: Pack, policy: Policy, refs, hashes) -> None:
+def _compare(v: Verdict, name: str, ours: list[ScanPage], pack: Pack, policy: Policy, refs, hashes) -> None:
+    printed = v.printed
+    if printed is None:  # (only called once the printed PDF was found)
+        return
     specs = declared(pack, v.doc_kind) if v.doc_kind else []
-    places = locate(v.printed, specs)
+    places = locate(printed, specs)
     signed: set[str] = set()
     segments = list(_walk(pack.compiled_for(v.doc_kind).nodes)) if v.doc_kind else []
-    doc = pdfium.PdfDocument(str(v.printed))
+    doc = pdfium.PdfDocument(str(printed))
     try:
-        for p in sorted(ours, key=lambda p: p.mark.page):
-            n = p.mark.page
-            if n > len(refs) or hashes[n - 1] != p.mark.text_hash or p.mark.version != _version(v, p):
+        for p in sorted(ours, key=lambda p: _mark(p).page):
+            n = _mark(p).page
+            if n > len(refs) or hashes[n - 1] != _mark(p).text_hash or _mark(p).version != _version(v, p):
                 v.findings.append(_other_print(name, p, v))
                 continue
             text = page_text(doc[n - 1], DPI)
@@ -159,21 +168,22 @@ def _compare(v, name: str, ours: list[ScanPage], pack: Pack, policy: Policy, ref
 
 
 def _version(v: Verdict, p: ScanPage) -> str:
-    v.version = v.version or p.mark.version
+    v.version = v.version or _mark(p).version
     return v.version
 
 
 def _other_print(name: str, p: ScanPage, v: Verdict) -> Finding:
-    msg = f"{name}：{p.source}（第{p.mark.page}页）与存档的打印件不符（另一次打印或另一模板版本 {p.mark.version}）"
-    return finding("scan.pages", msg, document=name, location=f"第{p.mark.page}页", found=p.mark.text_hash)
+    msg = f"{name}：{p.source}（第{_mark(p).page}页）与存档的打印件不符（另一次打印或另一模板版本 {_mark(p).version}）"
+    return finding("scan.pages", msg, document=name, location=f"第{_mark(p).page}页", found=_mark(p).text_hash)
 
 
 def _page(v, name, p, ref, places, text, segments, signed, policy, pdf_page) -> list[Finding]:
-    n = p.mark.page
+    n = _mark(p).page
     reg = register(p.image, ref)
     dpi = DPI * reg.scale
     min_dpi = float(policy.data.get("signing", {}).get("min_dpi", 120))
-    if not reg.ok or dpi < min_dpi:
+    image = reg.image
+    if not reg.ok or image is None or dpi < min_dpi:
         why = f"估计分辨率约{dpi:.0f} dpi" if reg.ok else "无法与打印件对齐（过于模糊、过暗或不完整）"
         return [_unreadable(name, f"第{n}页", f"{why}；请以至少150 dpi 灰度重新扫描整页")]
     v.pages_checked[n] = f"{p.how or '二维码'}+图像比对（约{dpi:.0f} dpi）"
@@ -181,14 +191,14 @@ def _page(v, name, p, ref, places, text, segments, signed, policy, pdf_page) -> 
     height = float(pdf_page.get_size()[1])
     ignore = [_px(qr_rect(float(pdf_page.get_size()[0])), height, k, pad=40, left_pad=700)]
     zones = [_px(pl.zone, height, k) for pl in places]
-    blobs = differences(reg.image, ref, ignore)
+    blobs = differences(image, ref, ignore)
     out = []
     for b in blobs:
         if b.added and any(_inside(b, z) for z in zones):
             continue
-        out.append(_altered(name, n, b, reg.image, text, segments))
+        out.append(_altered(name, n, b, image, text, segments))
     for pl in places:
-        if _ink_in(reg.image, ref, _px(pl.core, height, k)):
+        if _ink_in(image, ref, _px(pl.core, height, k)):
             signed.add(pl.name)
     return out
 

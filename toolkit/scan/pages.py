@@ -40,7 +40,7 @@ def identify(source: str, image: np.ndarray) -> ScanPage:
 
 
 def _read(image: np.ndarray) -> Mark | None:
-    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]  # one format where the stubs ask for a set:
         mark = parse_payload(result.text)
         if mark is not None:
             return mark

@@ -31,7 +31,9 @@ def register(scan: np.ndarray, reference: np.ndarray) -> Registration:
     """Find the homography taking the scan onto the reference and warp the scan with it."""
     shrink = min(1.0, WORK_WIDTH / scan.shape[1])
     small = cv2.resize(scan, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else scan
-    orb = cv2.ORB_create(nfeatures=FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    orb = cv2.ORB_create(  # type: ignore[attr-defined]  # in OpenCV's module, not in its stubs
+        nfeatures=FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10
+    )
     kr, dr = orb.detectAndCompute(reference, None)
     ks, ds = orb.detectAndCompute(small, None)
     if dr is None or ds is None or len(kr) < MIN_INLIERS or len(ks) < MIN_INLIERS:
@@ -40,8 +42,8 @@ def register(scan: np.ndarray, reference: np.ndarray) -> Registration:
     good = [m for m, n in (p for p in pairs if len(p) == 2) if m.distance < 0.8 * n.distance]
     if len(good) < MIN_INLIERS:
         return Registration(None, len(good), 0.0, 99.0)
-    src = np.float32([ks[m.queryIdx].pt for m in good]) / shrink
-    dst = np.float32([kr[m.trainIdx].pt for m in good])
+    src = np.float32([ks[m.queryIdx].pt for m in good]) / shrink  # type: ignore[arg-type]  # an array of points:
+    dst = np.float32([kr[m.trainIdx].pt for m in good])  # type: ignore[arg-type]  # numpy's stubs say scalar
     h, mask = cv2.findHomography(src, dst, cv2.RANSAC, 3.0, maxIters=5000, confidence=0.999)
     if h is None:
         return Registration(None, 0, 0.0, 99.0)
@@ -56,5 +58,5 @@ def register(scan: np.ndarray, reference: np.ndarray) -> Registration:
 def _scale(h: np.ndarray) -> float:
     """Return how many scan pixels map onto one reference pixel near the page centre."""
     inv = np.linalg.inv(h)
-    pts = cv2.perspectiveTransform(np.float32([[[600, 800], [700, 800]]]), inv)[0]
+    pts = cv2.perspectiveTransform(np.float32([[[600, 800], [700, 800]]]), inv)[0]  # type: ignore[arg-type]  # (as above)
     return float(np.linalg.norm(pts[1] - pts[0]) / 100)

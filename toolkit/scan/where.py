@@ -114,7 +114,7 @@ def clause_of(text: str, segments: list[Segment]) -> str:
         for clause, wording in fixed:
             if clause and len(window) == WINDOW and window in wording:
                 scores[clause] = scores.get(clause, 0) + 1
-    return max(scores, key=scores.get) if scores else ""
+    return max(scores, key=scores.__getitem__) if scores else ""
 
 
 def _fixed(seg: Segment) -> str:
