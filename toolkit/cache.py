@@ -12,12 +12,14 @@ when it cannot be read or written the value is computed as before.
 
 from __future__ import annotations
 
+import _sre
 import atexit
 import hashlib
 import marshal
 import os
 import re
 import sys
+from array import array
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any
 
 FORMAT = 1  # raise when what is stored changes shape
 TOOLKIT = Path(__file__).resolve().parent
+_CODE_TYPE = next(t for t in "HIL" if array(t).itemsize == _sre.CODESIZE)  # the regex engine's code unit
 
 
 def cache_dir() -> Path | None:
@@ -56,8 +59,6 @@ def library_file(package: str, name: str) -> Path:
 
 
 def _engine() -> str:
-    import _sre
-
     return f"{_sre.MAGIC}.{_sre.CODESIZE}.{sys.implementation.cache_tag}"
 
 
@@ -108,40 +109,49 @@ def _write(path: Path, key: str, data: Any) -> None:
 
 
 class Memo:
-    """Answers of a pure function kept between processes: read at first use, new ones written at exit."""
+    """Answers of a pure function kept between processes, in 256 small files by the argument's hash.
 
-    LIMIT = 100_000  # entries kept at most; past it, new answers are only remembered in the process
+    A process reads only the files of the arguments it asks about; new answers are written when it ends,
+    merged with what other processes wrote meanwhile, each file keeping its latest LIMIT answers.
+    """
+
+    LIMIT = 1000  # answers kept per file (256 files): a lookup reads at most one small file
 
     def __init__(self, name: str, key: Callable[[], str]):
         self.name, self._key = name, key
-        self._data: dict[str, str] | None = None
-        self._new: dict[str, str] = {}
+        self._shards: dict[str, dict[str, str]] = {}
+        self._new: dict[str, dict[str, str]] = {}
 
     def get(self, arg: str) -> str | None:
         """Return the remembered answer for arg, or None."""
-        if self._data is None:
-            self._data = self._load()
-        return self._data.get(arg)
+        return self._shard(arg).get(arg)
 
     def put(self, arg: str, answer: str) -> None:
         """Remember an answer; it is written when the process ends."""
-        if self._data is None:
-            self._data = self._load()
-        self._data[arg] = answer
+        self._shard(arg)[arg] = answer
         if not self._new:
             atexit.register(self.flush)
-        self._new[arg] = answer
+        self._new.setdefault(_shard_of(arg), {})[arg] = answer
 
     def flush(self) -> None:
         """Write the new answers, merged with what other processes wrote meanwhile."""
-        folder, new, key = cache_dir(), self._new, self._safe_key()
-        if folder is None or not new or key is None:
-            return
-        path = folder / f"{self.name}-{key}.marshal"
-        merged = {**(_read(path, key) or {}), **new}
-        if len(merged) <= self.LIMIT:
-            _write(path, key, merged)
+        folder, key, new = cache_dir(), self._safe_key(), self._new
         self._new = {}
+        if folder is None or key is None:
+            return
+        for shard, answers in new.items():
+            path = self._path(folder, key, shard)
+            merged = {**(_read(path, key) or {}), **answers}
+            _write(path, key, dict(list(merged.items())[-self.LIMIT :]))
+
+    def _shard(self, arg: str) -> dict[str, str]:
+        shard = _shard_of(arg)
+        if shard not in self._shards:
+            self._shards[shard] = self._load(shard)
+        return self._shards[shard]
+
+    def _path(self, folder: Path, key: str, shard: str) -> Path:
+        return folder / f"{self.name}-{key[:32]}-{shard}.marshal"
 
     def _safe_key(self) -> str | None:
         try:
@@ -149,12 +159,16 @@ class Memo:
         except OSError:  # the code the answers depend on cannot be read: remember nothing
             return None
 
-    def _load(self) -> dict[str, str]:
+    def _load(self, shard: str) -> dict[str, str]:
         folder, key = cache_dir(), self._safe_key()
         if folder is None or key is None:
             return {}
-        data = _read(folder / f"{self.name}-{key}.marshal", key)
+        data = _read(self._path(folder, key, shard), key)
         return dict(data) if isinstance(data, dict) else {}
+
+
+def _shard_of(arg: str) -> str:
+    return hashlib.sha256(arg.encode()).hexdigest()[:2]
 
 
 def regex_code(pattern: str, flags: int) -> tuple | None:
@@ -169,7 +183,8 @@ def regex_code(pattern: str, flags: int) -> tuple | None:
         for name, i in groupindex.items():
             indexgroup[i] = name
         all_flags = int(flags | parsed.state.flags)
-        return (all_flags, [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        packed = array(_CODE_TYPE, code).tobytes()  # bytes: read back far faster than a list of ints
+        return (all_flags, packed, parsed.state.groups - 1, groupindex, tuple(indexgroup))
     except (ImportError, AttributeError, TypeError):
         return None
 
@@ -178,9 +193,9 @@ def regex_from_code(pattern: str, code: tuple | None, flags: int) -> re.Pattern[
     """Build a compiled pattern from its stored engine code; compile it the usual way when that cannot be done."""
     if code is not None:
         try:
-            import _sre
-
-            return _sre.compile(pattern, *code)
-        except (TypeError, ValueError, RuntimeError):
+            flags_all, packed, groups, groupindex, indexgroup = code
+            ops = array(_CODE_TYPE, packed).tolist()
+            return _sre.compile(pattern, flags_all, ops, groups, groupindex, indexgroup)
+        except (TypeError, ValueError, RuntimeError, OverflowError):
             pass
     return re.compile(pattern, flags)

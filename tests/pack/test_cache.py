@@ -170,3 +170,14 @@ def _replace_wording(docx: Path, old: str, new: str) -> None:
     with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
+
+
+def test_template_parts_kept_are_the_readers(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.read import kept
+
+    template = PACK / "contract.docx"
+    first = kept.template_parts(template)
+    assert first == read_document(template).parts and first.get("header")
+    with monkeypatch.context() as m:
+        m.setattr(kept, "read_document", lambda p: pytest.fail("read again instead of from the entry"))
+        assert kept.template_parts(template) == first
