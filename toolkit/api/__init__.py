@@ -175,7 +175,7 @@ def inbox_config(project_dir: Path, inbox: Path, filed: Path, **options) -> Inbo
 
 
 @contextlib.contextmanager
-def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | None = None):
+def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | None = None, eager: bool = False):
     """Open the ledger and the check worker, finish what was in flight, and close both at the end."""
     from toolkit.inbox.lock import InboxLock, check_ledger
     from toolkit.inbox.pipeline import Pipeline
@@ -189,7 +189,7 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     check_ledger(ledger_path(cfg.project_dir))
     lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
     ledger = Ledger(ledger_path(cfg.project_dir))
-    worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit)  # the pipeline takes a CheckWorker-like pool
+    worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit, eager=eager)  # a CheckWorker-like pool
     try:
         worker.start()
         pipeline = Pipeline(cfg, ledger, worker, log)
@@ -226,7 +226,7 @@ def watch(
     from toolkit.inbox.watcher import WatchdogSource
 
     source = source or WatchdogSource(cfg.inbox, cfg.polling)
-    with _inbox(cfg, log, source) as watcher:
+    with _inbox(cfg, log, source, eager=True) as watcher:  # every worker from the start: memory flat in a drop
         stop = lambda *_: setattr(watcher, "stopping", True)  # noqa: E731
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         source.start()

@@ -100,6 +100,7 @@ class Pipeline:
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
     filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
     kept: OrderedDict = field(default_factory=OrderedDict)
+    kept_by: dict = field(default_factory=dict)  # (deal, document) -> sha256 of its latest kept copy
     recent: dict = field(
         default_factory=dict
     )  # (deal, document) -> (id, sha, target): accepted, maybe not filed  # sha256 -> checked document: filed files never change
@@ -359,10 +360,18 @@ class Pipeline:
         """Keep a checked document for its counterpart's cross-check (a bounded number: memory stays flat)."""
         if doc is None:
             return
+        deal = str(doc.printed.typed("doc.number") or "") if doc.printed is not None else ""
+        older = self.kept_by.pop((deal, doc.doc_id), None) if deal else None
+        if older is not None and older != sha:
+            self.kept.pop(older, None)  # the newer copy of this deal's document is the one a counterpart meets
+        if deal:
+            self.kept_by[(deal, doc.doc_id)] = sha
         self.kept[sha] = doc
         self.kept.move_to_end(sha)
         while len(self.kept) > KEEP:
             self.kept.popitem(last=False)
+        if len(self.kept_by) > 2 * KEEP:  # forget the deals whose documents are no longer kept
+            self.kept_by = {key: sha for key, sha in self.kept_by.items() if sha in self.kept}
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)
