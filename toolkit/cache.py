@@ -12,7 +12,7 @@ when it cannot be read or written the value is computed as before.
 
 from __future__ import annotations
 
-import _sre
+import _sre  # type: ignore[import-not-found]  # the regex engine: its code format is part of the key
 import atexit
 import hashlib
 import marshal
