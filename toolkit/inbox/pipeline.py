@@ -33,7 +33,7 @@ UNIT_AFTER = AFTER_DOCUMENT
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
 GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
-AHEAD = 16  # files claimed, read and sent to the check workers ahead: they keep busy while a group is filed
+AHEAD = 32  # files claimed, read and sent to the check workers ahead: they keep busy while groups are filed
 WIDE = 8  # a drop of at least this many files uses every check worker
 KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
