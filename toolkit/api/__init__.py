@@ -361,13 +361,18 @@ def pack_release(pack_dir: Path) -> Path:
     return release_pack(Path(pack_dir))
 
 
+GROUPS = ("toolkit.api.sales", "toolkit.api.paper")  # sales control; the office paperwork (pricing, notices, cases)
+
+
 def __getattr__(name: str) -> Any:
-    """Load sales control (api/sales.py) on first use of one of its names, so a check does not import it."""
+    """Load the api's groups (sales, paper) on first use of one of their names, so a check does not import them."""
     import importlib
 
-    module = importlib.import_module("toolkit.api.sales")
-    names = {n: getattr(module, n) for n in module.__all__}
-    globals().update(names)  # the import bound `sales` to the module; the function of that name wins, as before
+    names: dict[str, Any] = {}
+    for group in GROUPS:
+        module = importlib.import_module(group)
+        names.update({n: getattr(module, n) for n in module.__all__})
+    globals().update(names)  # importing bound `sales` and `paper` to the modules; the functions win, as before
     if name not in names:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return names[name]

@@ -20,6 +20,9 @@ GROUPS = (
     "toolkit.cli.money",
     "toolkit.cli.reports",
     "toolkit.cli.pack",
+    "toolkit.cli.pricing",
+    "toolkit.cli.notices",
+    "toolkit.cli.cases",
     "toolkit.cli_rules",
 )
 
