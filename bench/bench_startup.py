@@ -24,6 +24,7 @@ from runs import per_round, ratio, record, spread  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "cuihu"
 ROUNDS = int(next((a for a in sys.argv[1:] if a.isdigit()), 7))
+NAMES = ("python -c pass", "loupan --help", "loupan check (1 DOCX)")
 TARGET = 12  # a one-file check within 12x of `python -c pass`
 # Python as a person runs it: compiled modules are kept (PYTHONDONTWRITEBYTECODE would recompile every module
 # of the tree in each process, a cost `python -c pass` does not pay).
@@ -48,29 +49,33 @@ print(json.dumps({"imports": t1 - t0, "pack": t2 - t1, "project": t3 - t2, "chec
 """
 
 
-def measure(code_dirs: dict[str, Path], docx: Path) -> dict[str, dict[str, list[float]]]:
+def measure(code_dirs: dict[str, Path], docs: dict[str, Path]) -> dict[str, dict[str, list[float]]]:
     """Time the anchor, `--help`, a one-file check and the breakdown for each tree, interleaved round by round."""
     py = sys.executable
     commands = {
-        "python -c pass": [py, "-c", "pass"],
-        "loupan --help": [py, "-m", "toolkit.cli", "--help"],
-        "loupan check (1 DOCX)": [py, "-m", "toolkit.cli", "check", str(docx), "--project", str(EXAMPLE)],
+        label: {
+            "python -c pass": [py, "-c", "pass"],
+            "loupan --help": [py, "-m", "toolkit.cli", "--help"],
+            "loupan check (1 DOCX)": [py, "-m", "toolkit.cli", "check", str(docs[label]), "--project", str(EXAMPLE)],
+        }
+        for label in code_dirs
     }
     cold = "loupan check, empty cache"  # the first check on a machine: nothing kept yet (toolkit/cache.py)
-    names = [*commands, *(f"{n} CPU" for n in commands), cold, "imports", "pack", "project", "check"]
+    names = [*NAMES, *(f"{n} CPU" for n in NAMES), cold, "imports", "pack", "project", "check"]
     out = {label: {name: [] for name in names} for label in code_dirs}
-    for code_dir in code_dirs.values():  # a first run, untimed: bytecode written, caches filled, as on any machine
-        for cmd in commands.values():
+    for label, code_dir in code_dirs.items():  # a first run, untimed: bytecode written, caches filled
+        for cmd in commands[label].values():
             _run(cmd, code_dir)
     for _ in range(ROUNDS):
         for label, code_dir in code_dirs.items():
-            for name, cmd in commands.items():
+            for name, cmd in commands[label].items():
                 out[label][name].append(_run(cmd, code_dir))
                 out[label][name + " CPU"].append(CPU[-1])
             with tempfile.TemporaryDirectory() as empty:
-                out[label][cold].append(_run(commands["loupan check (1 DOCX)"], code_dir, {"LOUPAN_CACHE": empty}))
+                check = commands[label]["loupan check (1 DOCX)"]
+                out[label][cold].append(_run(check, code_dir, {"LOUPAN_CACHE": empty}))
             steps = subprocess.run(
-                [py, "-c", STEPS, str(EXAMPLE), str(docx)], cwd=code_dir, capture_output=True, text=True, env=ENV
+                [py, "-c", STEPS, str(EXAMPLE), str(docs[label])], cwd=code_dir, capture_output=True, text=True, env=ENV
             )
             for name, t in json.loads(steps.stdout).items():
                 out[label][name].append(t)
@@ -137,16 +142,18 @@ def report(label: str, t: dict[str, list[float]]) -> None:
 def main() -> None:
     base = Path(sys.argv[sys.argv.index("--base") + 1]).resolve() if "--base" in sys.argv else None
     with tempfile.TemporaryDirectory() as tmp:
-        sys.path.insert(0, str(ROOT))
-        from toolkit import api
-
-        ws = api.open_project(EXAMPLE)
-        (doc,) = api.render(
-            ws, deals=[EXAMPLE / "deals" / "CHY-2026-0001.yaml"], docs=["contract"], out=Path(tmp)
-        ).documents
         trees = ({f"before ({base.name})": base} if base else {}) | {"this tree": ROOT}
-        for label, times in measure(trees, doc.docx).items():
+        docs = {label: _render(code_dir, Path(tmp) / str(i)) for i, (label, code_dir) in enumerate(trees.items())}
+        for label, times in measure(trees, docs).items():
             report(label, times)
+
+
+def _render(code_dir: Path, out: Path) -> Path:
+    """Render the example deal's contract with a tree's own toolkit: each tree checks a document it made."""
+    deal = EXAMPLE / "deals" / "CHY-2026-0001.yaml"
+    cmd = [sys.executable, "-m", "toolkit.cli", "render", "--project", str(EXAMPLE), "--deal", str(deal)]
+    subprocess.run([*cmd, "--docs", "contract", "--out", str(out)], cwd=code_dir, check=True, capture_output=True)
+    return next(out.glob("*-contract.docx"))
 
 
 if __name__ == "__main__":
