@@ -336,7 +336,9 @@ class Pipeline:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
         self._keep(content.sha256, verdict.doc)
         verdict = self._with_counterpart(verdict)
-        return self._decide(verdict, claim.name, name)
+        judgement = self._decide(verdict, claim.name, name)
+        self._settle_kept(content.sha256, judgement)
+        return judgement
 
     def _with_counterpart(self, verdict: Verdict) -> Verdict:
         """Cross-check a contract with the accepted 认购书 on record (and the reverse), kept parsed by the worker."""
@@ -360,18 +362,22 @@ class Pipeline:
         """Keep a checked document for its counterpart's cross-check (a bounded number: memory stays flat)."""
         if doc is None:
             return
-        deal = str(doc.printed.typed("doc.number") or "") if doc.printed is not None else ""
-        older = self.kept_by.pop((deal, doc.doc_id), None) if deal else None
-        if older is not None and older != sha:
-            self.kept.pop(older, None)  # the newer copy of this deal's document is the one a counterpart meets
-        if deal:
-            self.kept_by[(deal, doc.doc_id)] = sha
         self.kept[sha] = doc
         self.kept.move_to_end(sha)
         while len(self.kept) > KEEP:
             self.kept.popitem(last=False)
         if len(self.kept_by) > 2 * KEEP:  # forget the deals whose documents are no longer kept
             self.kept_by = {key: sha for key, sha in self.kept_by.items() if sha in self.kept}
+
+    def _settle_kept(self, sha: str, j: Judgement) -> None:
+        """Keep only the latest accepted copy of a deal's document: the one its counterpart is checked with."""
+        if j.outcome != "accepted" or not j.deal_no:
+            self.kept.pop(sha, None)  # never a counterpart: only accepted documents are
+            return
+        older = self.kept_by.get((j.deal_no, j.document))
+        if older is not None and older != sha:
+            self.kept.pop(older, None)
+        self.kept_by[(j.deal_no, j.document)] = sha
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)
