@@ -65,3 +65,49 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory):
         os.environ.pop("LOUPAN_CACHE", None)
     else:
         os.environ["LOUPAN_CACHE"] = saved
+
+
+# -- PostgreSQL: one throwaway cluster per session, a fresh database per test module ----------------------
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """Start a throwaway PostgreSQL cluster for the session; fail in CI and skip elsewhere when it cannot."""
+    from tests.pg.cluster import Cluster, missing
+
+    why = missing()
+    if why:
+        if os.environ.get("LOUPAN_REQUIRE_PDF") == "1" or os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required here (CI / LOUPAN_REQUIRE_PDF=1): {why}")
+        print(f"\nskipping the PostgreSQL tests: {why}")
+        pytest.skip(f"{why}; CI fails here instead")
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_url(pg_cluster, request) -> str:
+    """Return the URL of a fresh database for this test module, its schema migrated."""
+    from toolkit.ledger import migrate
+    from toolkit.ledger.db import Db
+
+    url = pg_cluster.create("t_" + request.module.__name__.rsplit(".", 1)[-1][:50])
+    db = Db(url)
+    try:
+        migrate.upgrade(db)
+    finally:
+        db.close()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_backend(request, monkeypatch) -> str | None:
+    """Run a test on each backend: the project's SQLite file, or (LOUPAN_DB) an emptied PostgreSQL database."""
+    monkeypatch.delenv("LOUPAN_DB", raising=False)
+    if request.param == "sqlite":
+        return None
+    from tests.pg.cluster import truncate
+
+    url = request.getfixturevalue("pg_url")
+    truncate(url)
+    monkeypatch.setenv("LOUPAN_DB", url)
+    return url

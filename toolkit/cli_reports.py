@@ -21,6 +21,12 @@ def add_commands(rep) -> None:
         p.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
         p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
         p.add_argument("--all-projects", action="store_true", help="one report per project folder given")
+        p.add_argument(
+            "--db",
+            dest="ledger_url",
+            metavar="URL",
+            help="ledger database (default: LOUPAN_DB, else each project's own)",
+        )
         p.set_defaults(func=_run, kind=name)
 
 

@@ -34,6 +34,7 @@ class Workspace:
     pack: Pack
     project: Project
     policy: Policy
+    ledger_url: str | None = None  # the ledger's URL (--db); None: LOUPAN_DB, else the project's own SQLite file
     _renderer: Renderer | None = field(default=None, repr=False)
 
     @property
@@ -46,7 +47,7 @@ class Workspace:
         return self._renderer
 
 
-def open_project(project_dir: Path, *, pack_dir: Path | None = None) -> Workspace:
+def open_project(project_dir: Path, *, pack_dir: Path | None = None, ledger_url: str | None = None) -> Workspace:
     """Open a project folder with its pack (by sale type, unless one is given) and merged policy."""
     project_dir = Path(project_dir)
     if not (project_dir / "project.yaml").is_file():
@@ -54,7 +55,7 @@ def open_project(project_dir: Path, *, pack_dir: Path | None = None) -> Workspac
     pack = load_pack(pack_dir or _default_pack(project_dir))
     project = load_project(project_dir, pack)
     policy = load_policy(project_dir, project.authority)
-    return Workspace(project_dir, pack, project, policy)
+    return Workspace(project_dir, pack, project, policy, ledger_url)
 
 
 def _default_pack(project_dir: Path) -> Path:

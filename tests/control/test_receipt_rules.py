@@ -8,6 +8,8 @@ from tests.control.conftest import ESCROW, receipt
 from toolkit import api
 from toolkit.rules import Refusal
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test on SQLite and on PostgreSQL
+
 
 def _at(ws, date: str, no: str, kind: str, unit: str = "1-1801", payer: str = "张伟"):
     return api.money_receipt(

@@ -10,6 +10,8 @@ from tests.control.conftest import DAY, amend, receipt, state
 from toolkit import api
 from toolkit.rules import Refusal
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test on SQLite and on PostgreSQL
+
 
 def deal(project, n: int):
     return project / "deals" / f"CHY-2026-000{n}.yaml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cv2
+import numpy as np
 import pytest
 
 from tests.scan import corpus
@@ -114,7 +115,7 @@ def test_loupan_check_judges_a_scan_file(tmp_path, ws, printed, pages, places, m
     monkeypatch.setenv("LOUPAN_PRINTED", str(printed))
     corpus.sign_all(pages, places, HEIGHT, skip="seller_agent")
     result = api.check(ws, [_scan(tmp_path, pages)])
-    assert [(f.rule, f.location) for f in result.findings] == [("sign.missing", "第6页")]
+    assert [(f.rule, f.location) for f in result.findings] == [("sign.missing", "第6页"), ("sign.unapproved", "")]
     (doc,) = result.documents
     assert doc.doc_id == "subscription" and str(doc.printed.typed("unit.code")) == "1-1801"
 
@@ -126,3 +127,83 @@ def test_whited_out_print_is_altered_with_the_printed_text(tmp_path, ws, printed
     assert {(f.rule, f.location) for f in v.findings} == {("scan.altered", "第3页")}
     gone = [f for f in v.findings if not f.extra["added"]]
     assert gone and all(f.found for f in gone) and v.ocr_seconds == 0
+
+
+def test_pages_out_of_order_are_put_in_order_and_check_clean(tmp_path, ws, printed, pages, places):
+    v = _judge(ws, printed, [_scan(tmp_path, [pages[0], pages[2], pages[1]])])  # three pages keep it quick
+    assert _rules(v) == [("scan.pages", "第4页"), ("scan.pages", "第5页"), ("scan.pages", "第6页")]
+    assert sorted(v.pages_checked) == [1, 2, 3] and v.notes and "1、3、2" in v.notes[0]
+
+
+def test_a_page_whose_code_is_torn_off_is_found_by_its_image(tmp_path, ws, printed, pages, places):
+    pages[3][1600:1754, 1000:1240] = 255  # the corner with the code torn off
+    v = _judge(ws, printed, [_scan(tmp_path, pages[2:4])])  # placed among the pages not accounted for: 1, 2, 4-6
+    assert _rules(v) == [("scan.pages", f"第{n}页") for n in (1, 2, 5, 6)]
+    assert "按图像" in v.pages_checked[4] and "二维码+" in v.pages_checked[3]
+
+
+@pytest.mark.slow
+def test_a_torn_off_page_keeps_its_alterations(tmp_path, ws, printed, pages, places):
+    corpus.sign_all(pages, places, HEIGHT)
+    pages[2][1600:1754, 1000:1240] = 255
+    pages[2][756:784, 300:700] = 255  # and correction tape over a printed line
+    v = _judge(ws, printed, [_scan(tmp_path, pages)])
+    assert {(f.rule, f.location) for f in v.findings} == {("scan.altered", "第3页")}
+
+
+def test_a_mark_in_a_table_cell_names_the_clause_of_its_table_and_its_row(first, ws):
+    import pypdfium2 as pdfium
+
+    from toolkit.pack.clauses import _walk
+    from toolkit.scan.where import clause_before, clause_of, page_text
+    from toolkit.scan_demo import largest_amount
+
+    x0, x1, y = largest_amount(first, 3)  # the loan amount, in the payment plan's table
+    box = (x0 + 16, y - 47, x0 + 168, y - 16)  # a number written above it
+    doc = pdfium.PdfDocument(str(first))
+    text = page_text(doc[2], 150)
+    doc.close()
+    segments = list(_walk(ws.pack.compiled_for("subscription").nodes))
+    assert clause_of(text.near(box), segments) == ""  # a table cell's wording is too short to place it
+    assert clause_before(text.before(box), segments) == "sub_pay_2"
+    assert text.row_label(box).startswith("贷款")
+    assert text.value_below(box) == "5,008,097.00"  # the printed figure a correction above it replaces
+
+
+def test_figures_are_compared_as_amounts():
+    from toolkit.scan.where import same_figures
+
+    assert same_figures("5008097", "5,008,097.00") and not same_figures("4800000", "5,008,097.00")
+
+
+@pytest.mark.slow
+def test_the_demo_alteration_in_a_table_cell_names_its_clause_and_row(tmp_path, ws, printed, first):
+    from toolkit.scan_demo import make_scans
+
+    _, altered = make_scans(ws.project_dir, first, tmp_path)
+    v = _judge(ws, printed, [altered])
+    (f,) = v.findings
+    assert (f.rule, f.location, f.clause) == ("scan.altered", "第3页", "sub_pay_2")
+    assert "表格“贷款”行" in f.message and "4800000" in f.found
+    assert f.expected == "5,008,097.00" and "改写打印的金额" in f.message
+
+
+@pytest.mark.slow
+def test_a_page_printed_from_the_docx_is_named_by_its_wording_and_not_accepted(tmp_path, ws, printed, pages, places):
+    from PIL import Image, ImageDraw, ImageFont
+
+    corpus.sign_all(pages, places, HEIGHT)
+    sheet = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 30)
+    lines = [
+        "定金自认购人实际交付之日起生效，出卖人应向",
+        "认购人出具注明款项性质为“定金”的收款收据。",
+        "定金数额不超过成交总价的20%。",
+    ]
+    for i, line in enumerate(lines):
+        draw.text((130, 180 + 50 * i), line, fill=0, font=font)
+    v = _judge(ws, printed, [_scan(tmp_path, [*pages[:4], np.asarray(sheet), pages[5]])])
+    unreadable = [f for f in v.findings if f.rule == "scan.unreadable"]
+    assert len(unreadable) == 1 and "认购书" in unreadable[0].message and "sub_dep_3" in unreadable[0].message
+    assert ("scan.pages", "第5页") in _rules(v)

@@ -85,3 +85,61 @@ def test_unsigned_electronic_copy_follows_the_policy(first, ws):
     assert electronic(first, ws.policy) == []
     paper = dataclasses.replace(ws.policy, data={**ws.policy.data, "signing": {"accept_unsigned_electronic": False}})
     assert [f.rule for f in electronic(first, paper)] == ["sign.missing"]
+
+
+def _add_text_after_signing(signed, out):
+    with signed.open("rb") as f:
+        w = IncrementalPdfFileWriter(f, strict=False)
+        font = w.add_object(
+            generic.DictionaryObject(
+                {
+                    generic.NameObject("/Type"): generic.NameObject("/Font"),
+                    generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
+                    generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica"),
+                }
+            )
+        )
+        resources = generic.DictionaryObject(
+            {generic.NameObject("/Font"): generic.DictionaryObject({generic.NameObject("/FLP"): font})}
+        )
+        text = b"BT /FLP 14 Tf 150 420 Td (PRICE 4800000) Tj ET"
+        w.add_stream_to_page(0, w.add_object(generic.StreamObject(stream_data=text)), resources=resources)
+        with out.open("wb") as g:
+            w.write(g)
+    return out
+
+
+def test_a_drawing_added_after_signing_is_reported_as_not_changing_the_text(signed, tmp_path):
+    with signed.open("rb") as f:
+        w = IncrementalPdfFileWriter(f, strict=False)
+        w.add_stream_to_page(0, w.add_object(generic.StreamObject(stream_data=b"0 0 1 rg 100 100 200 50 re f")))
+        later = tmp_path / "later.pdf"
+        with later.open("wb") as g:
+            w.write(g)
+    (f,) = judge_signed_pdf(later)[1]
+    assert "可见文字未变" in f.message and "签名时的版本" in f.message
+
+
+def test_text_added_after_signing_is_named_and_the_signed_revision_is_what_is_checked(signed, tmp_path, ws):
+    from toolkit import api
+
+    (tmp_path / "later").mkdir()
+    later = _add_text_after_signing(signed, tmp_path / "later" / signed.name)
+    (f,) = judge_signed_pdf(later)[1]
+    assert f.rule == "sign.modified" and "第1页文字" in f.message and "4800000" in f.message
+    result = api.check(ws, [later])
+    assert {x.rule for x in result.findings if x.severity == "error"} == {"sign.modified"}
+    assert any(x.rule == "sign.unapproved" for x in result.findings)  # no approval on record for it
+
+
+def test_the_signed_revision_is_none_for_a_file_not_updated(signed, first):
+    from toolkit.scan.pdfsig import signed_revision
+
+    assert signed_revision(signed.read_bytes()) is None and signed_revision(first.read_bytes()) is None
+
+
+def test_an_intact_signed_pdf_checks_clean_through_loupan_check(signed, ws):
+    from toolkit import api
+
+    result = api.check(ws, [signed])
+    assert [f.rule for f in result.findings if f.severity == "error"] == []

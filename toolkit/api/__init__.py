@@ -155,7 +155,12 @@ def check(ws: Workspace, files: Sequence[Path], *, script: str | None = None) ->
     for f in files:
         if not Path(f).is_file():
             raise UsageError(f"{f}: no such file")
-    return CheckResult(check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, script))
+    docs = check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, script)
+    from toolkit.scan.approval import approval_findings  # 签约审定: a signed copy against its approved draft
+
+    for d in docs:
+        d.findings += approval_findings(ws.project_dir, d)
+    return CheckResult(docs)
 
 
 def check_report(result: CheckResult, out: Path) -> Path:
@@ -181,14 +186,18 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     from toolkit.inbox.pipeline import Pipeline
     from toolkit.inbox.watcher import QueueSource, Watcher, check_folders
     from toolkit.inbox.worker import CheckPool
-    from toolkit.ledger.store import Ledger, ledger_path
+    from toolkit.ledger.db import is_pg, resolve
+    from toolkit.ledger.store import open_ledger
 
     if not (cfg.project_dir / "project.yaml").is_file():
         raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
     check_folders(cfg)
-    check_ledger(ledger_path(cfg.project_dir))
-    lock = InboxLock(cfg.inbox, ledger_path(cfg.project_dir))  # one watcher per inbox and ledger
-    ledger = Ledger(ledger_path(cfg.project_dir))
+    url = resolve(cfg.project_dir, cfg.ledger_url)
+    shared = is_pg(url)  # a shared database: many workers on one inbox, claims and leases in the database
+    if not shared:
+        check_ledger(Path(url))
+    lock = InboxLock(cfg.inbox, Path(url)) if not shared else None  # alone: one watcher per inbox and ledger
+    ledger = open_ledger(cfg.project_dir, url)
     worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit, eager=eager)  # a CheckWorker-like pool
     try:
         worker.start()
@@ -200,7 +209,8 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     finally:
         worker.stop()
         ledger.close()
-        lock.release()
+        if lock:
+            lock.release()
 
 
 def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
@@ -262,17 +272,19 @@ class InboxStatus:
     recent_quarantine: list[FileSummary] = field(default_factory=list)
 
 
-def inbox_status(project_dir: Path, *, recent: int = 10) -> InboxStatus:
+def inbox_status(project_dir: Path, *, recent: int = 10, db: str | None = None) -> InboxStatus:
     """Count the files per outcome and list the latest rejections with their reasons (personal data masked)."""
     from toolkit.inbox.lock import check_ledger
     from toolkit.inbox.names import for_log
-    from toolkit.ledger.store import Ledger, ledger_path
+    from toolkit.ledger.db import is_pg, resolve
+    from toolkit.ledger.store import open_ledger
 
-    path = ledger_path(Path(project_dir))
-    if not path.is_file():
-        return InboxStatus(str(path))
-    check_ledger(path)
-    ledger = Ledger(path)
+    url = resolve(Path(project_dir), db)
+    if not is_pg(url):
+        if not Path(url).is_file():
+            return InboxStatus(url)
+        check_ledger(Path(url))
+    ledger = open_ledger(Path(project_dir), url)
     try:
 
         def rows(outcome: str) -> list[FileSummary]:
@@ -281,7 +293,7 @@ def inbox_status(project_dir: Path, *, recent: int = 10) -> InboxStatus:
                 for r in ledger.recent(outcome, recent)
             ]
 
-        return InboxStatus(str(path), ledger.counts(), rows("rejected"), rows("quarantine"))
+        return InboxStatus(ledger.where, ledger.counts(), rows("rejected"), rows("quarantine"))
     finally:
         ledger.close()
 

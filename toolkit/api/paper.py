@@ -16,9 +16,10 @@ from typing import Any
 from toolkit.api.sales import sales as open_sales
 from toolkit.errors import UsageError
 from toolkit.findings import Finding, has_errors
+from toolkit.ledger.db import is_pg, resolve
 from toolkit.ledger.paper import Paper
 from toolkit.ledger.states import DealStatus
-from toolkit.ledger.store import Ledger, ledger_path
+from toolkit.ledger.store import open_ledger
 from toolkit.render.batch import RenderedDoc
 from toolkit.rules import Refusal
 from toolkit.workspace import Workspace
@@ -46,16 +47,22 @@ __all__ = [
 @contextlib.contextmanager
 def paper(ws: Workspace) -> Iterator[Paper]:
     """Open the project's paperwork tables (price history, notices, cases) on its ledger."""
-    p = Paper(Ledger(ledger_path(ws.project_dir)))
+    p = Paper(open_ledger(ws.project_dir, ws.ledger_url, ws.project.code))
     try:
         yield p
     finally:
         p.close()
 
 
+def _has_ledger(ws: Workspace) -> bool:
+    """Say whether the project has a ledger yet (a shared database always has)."""
+    url = resolve(ws.project_dir, ws.ledger_url)
+    return is_pg(url) or Path(url).is_file()
+
+
 def unit_statuses(ws: Workspace) -> dict[str, str]:
     """Return each unit's status now: the ledger's, else the price list's (no ledger is made to read them)."""
-    if not ledger_path(ws.project_dir).is_file():
+    if not _has_ledger(ws):
         return {code: u.status for code, u in ws.project.units.items()}
     s = open_sales(ws)
     try:
@@ -75,7 +82,7 @@ def pricing_build(ws: Workspace, scheme: Path, out: Path, *, record: bool = Fals
     statuses = unit_statuses(ws)
     scheme_data = pricing.load_scheme(scheme)
     earlier: dict[str, str] = {}
-    if ledger_path(ws.project_dir).is_file():
+    if _has_ledger(ws):
         with paper(ws) as p:
             earlier = p.last_prices_before(scheme_data.effective.isoformat())
     built = pricing.build(ws.project, ws.project_dir, scheme, out, statuses=statuses, earlier=earlier, pdf=pdf)

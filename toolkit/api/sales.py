@@ -20,7 +20,7 @@ from toolkit.errors import UsageError
 from toolkit.findings import Finding
 from toolkit.inbox.names import mask
 from toolkit.ledger.sales import Sales
-from toolkit.ledger.store import Ledger, ledger_path
+from toolkit.ledger.store import open_ledger
 from toolkit.render.batch import RenderedDoc
 from toolkit.render.context import change_context
 from toolkit.render.pdf import find_soffice
@@ -50,7 +50,8 @@ __all__ = [
 
 def sales(ws: Workspace) -> Sales:
     """Open the project's sales control on its ledger (the caller closes it with `.close()`)."""
-    return Sales(Ledger(ledger_path(ws.project_dir)), {c: u.status for c, u in ws.project.units.items()})
+    ledger = open_ledger(ws.project_dir, ws.ledger_url, ws.project.code)  # the URL chooses the backend, here only
+    return Sales(ledger, {c: u.status for c, u in ws.project.units.items()})
 
 
 @contextlib.contextmanager

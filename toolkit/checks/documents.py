@@ -67,6 +67,7 @@ class CheckedDocument:
     parsed: Parsed | None = None
     findings: list[Finding] = field(default_factory=list)
     outline: Outline = field(default_factory=lambda: Outline(None))
+    signed_copy: Any = None  # a scan's document id and page hashes, for 签约审定 (scan/approval.SignedCopy)
 
 
 def check_documents(
@@ -96,7 +97,7 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
         return judge.checked_scan(path, project, policy, pack, script)
     out = CheckedDocument(path)
     try:
-        text = read_document(path)
+        text = kind.signed_text(path, read_document) or read_document(path)  # what was signed, if updated since
     except UnreadableError as exc:
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out

@@ -7,7 +7,9 @@ its handlers, so `loupan --help` starts without loading the library. A new group
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 
 from toolkit.cli.options import USAGE, print_error
@@ -23,6 +25,8 @@ GROUPS = (
     "toolkit.cli.pricing",
     "toolkit.cli.notices",
     "toolkit.cli.cases",
+    "toolkit.cli.review",
+    "toolkit.cli.db",
     "toolkit.cli_rules",
 )
 
@@ -42,12 +46,30 @@ def run(func, args: argparse.Namespace) -> int:
     from toolkit.errors import ToolkitError
 
     try:
-        return int(func(args))
+        with _ledger_url(getattr(args, "ledger_url", None)):
+            return int(func(args))
     except ToolkitError as exc:
         print_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+
+
+@contextlib.contextmanager
+def _ledger_url(url: str | None):
+    """Let --db choose the ledger for the whole command, as LOUPAN_DB would (the one place it is read)."""
+    if not url:
+        yield
+        return
+    before = os.environ.get("LOUPAN_DB")
+    os.environ["LOUPAN_DB"] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("LOUPAN_DB", None)
+        else:
+            os.environ["LOUPAN_DB"] = before
 
 
 def _parser() -> argparse.ArgumentParser:

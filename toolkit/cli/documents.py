@@ -18,7 +18,7 @@ def add_commands(sub: Any) -> None:
 
 def _render_command(sub: Any) -> None:
     r = o.command(sub, "render", "check deals and render the documents of the clean ones (DOCX, PDF)", _render)
-    o.project(r)
+    o.project(r, ledger=False)
     which = r.add_mutually_exclusive_group()
     which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
     which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
@@ -47,7 +47,7 @@ def _check_command(sub: Any) -> None:
         _check,
     )
     c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
-    o.project(c)
+    o.project(c, ledger=False)
     o.as_json(c)
     c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
     o.pack(c)
@@ -56,6 +56,8 @@ def _check_command(sub: Any) -> None:
         choices=("hans", "hant"),
         help="the documents' script, when their provenance is lost (default: from the provenance, or tried)",
     )
+    c.add_argument("--approve", action="store_true", help="签约审定: record each clean draft as approved (needs --by)")
+    c.add_argument("--by", default="", metavar="NAME", help="who approves (with --approve)")
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -84,6 +86,10 @@ def _render(args: argparse.Namespace) -> int:
     )
     for note in result.notes:
         print(f"loupan: {note}", file=sys.stderr)
+    if args.pdf:
+        from toolkit.api.review import record_rendered  # stage 'rendered', in a project that has a ledger
+
+        record_rendered(ws, result.documents)
     if args.json:
         o.print_json(_json(result))
     else:
@@ -142,6 +148,10 @@ def _check(args: argparse.Namespace) -> int:
     from toolkit.findings import has_errors
 
     ws = api.open_project(args.project, pack_dir=args.pack)
+    if args.approve:
+        from toolkit.cli.review import approve_files
+
+        return approve_files(ws, args)
     result = api.check(ws, args.files, script=args.script)
     if args.html:
         api.check_report(result, args.html)
@@ -157,10 +167,15 @@ def _check(args: argparse.Namespace) -> int:
         for d in result.documents:
             verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
             print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            if getattr(d, "signed_copy", None) is not None:  # a scan or photo: which pages were checked how
+                print(f"  checked: {d.signed_copy.how}")
             o.print_findings(d.findings)
     return 1 if has_errors(result.findings) else 0
 
 
 def _doc_json(d: Any) -> dict[str, Any]:
     findings = [f.as_dict() for f in d.findings]
-    return {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
+    out = {"file": str(d.path), "document": d.doc_id, "pack": d.pack, "pack_version": d.version, "findings": findings}
+    if getattr(d, "signed_copy", None) is not None:
+        out["checked"] = d.signed_copy.how
+    return out

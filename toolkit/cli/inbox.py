@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ def add_commands(sub: Any) -> None:
             _seconds(w, "--rescan", 60.0, "rescan the whole inbox this often")
     st = o.command(sub, "status", "files per outcome and the latest rejections", _status)
     o.project(st)
+    st.add_argument("--all-projects", action="store_true", help="files per outcome of every project in the database")
     o.as_json(st)
 
 
@@ -65,10 +67,13 @@ def _inbox_command(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from toolkit import api
+    from toolkit.cli.review import print_stages, stages_json
 
+    if args.all_projects:
+        return _all_projects(args)
     data = api.inbox_status(args.project)
     if args.json:
-        o.print_json(data)
+        o.print_json({**dataclasses.asdict(data), "deals": stages_json(args.project)})
         return 0
     print(f"ledger: {data.ledger}")
     for outcome, count in sorted(data.counts.items()):
@@ -81,4 +86,18 @@ def _status(args: argparse.Namespace) -> int:
             print(f"  #{row.id} {row.file} ({row.deal_no or '-'}): {rules}")
             for r in row.reasons[:3]:
                 print(f"      {r['message'][:120]}")
+    print_stages(args.project)
+    return 0
+
+
+def _all_projects(args: argparse.Namespace) -> int:
+    from toolkit.api import database
+
+    st = database.all_projects(args.ledger_url, args.project)
+    if args.json:
+        o.print_json(st.projects)
+        return 0
+    print(f"ledger: {st.where}")
+    for project, counts in st.projects.items():
+        print(f"  {project}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0

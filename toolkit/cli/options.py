@@ -12,9 +12,27 @@ from typing import Any
 USAGE = 2
 
 
-def project(p: argparse.ArgumentParser, helptext: str = "project folder (project.yaml, units.csv, its ledger)") -> None:
-    """Add --project."""
+def project(
+    p: argparse.ArgumentParser,
+    helptext: str = "project folder (project.yaml, units.csv, its ledger)",
+    ledger: bool = True,
+) -> None:
+    """Add --project (and --db, for a command that touches the ledger)."""
     p.add_argument("--project", type=Path, required=True, help=helptext)
+    if ledger:
+        ledger_db(p)
+
+
+def ledger_db(p: argparse.ArgumentParser, helptext: str = "") -> None:
+    """Add --db: the ledger database's URL."""
+    p.add_argument(
+        "--db",
+        dest="ledger_url",
+        metavar="URL",
+        help=helptext
+        or "ledger database: postgresql://… shared by projects and workers, or a SQLite file "
+        "(default: LOUPAN_DB, else the project's own .loupan/ledger.sqlite)",
+    )
 
 
 def pack(p: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,13 @@ from toolkit.domain.ids import mask_text
 from toolkit.findings import Finding
 from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
+from toolkit.inbox.photos import Given, Photos, is_photo, release
 from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
 from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import render_html
 from toolkit.rules import finding
+from toolkit.scan.approval import approval_findings
 
 OUTCOMES = ("accepted", "rejected", "quarantine", "duplicates")
 MAX_SIZE = 50 * 1024 * 1024
@@ -53,6 +56,7 @@ class InboxConfig:
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
+    ledger_url: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
 
     @property
     def work(self) -> Path:
@@ -77,6 +81,7 @@ class Judgement:
     unit: str = ""
     duplicate_of: FileRow | None = None
     terms: dict[str, Any] | None = None
+    photos: list[str] = field(default_factory=list)  # the photo files judged together as this document
 
 
 @dataclass
@@ -105,8 +110,10 @@ class Pipeline:
         default_factory=dict
     )  # (deal, document) -> (id, sha, target): accepted, maybe not filed  # sha256 -> checked document: filed files never change
     _sales_view: Any = None
+    photos: Any = None  # photos held for the other pages of their document (inbox/photos.py)
 
     def __post_init__(self) -> None:
+        self.photos = Photos(self.cfg.incomplete_grace)
         for outcome in OUTCOMES:
             (self.cfg.filed / outcome).mkdir(parents=True, exist_ok=True)
         self.cfg.work.mkdir(parents=True, exist_ok=True)
@@ -120,10 +127,26 @@ class Pipeline:
         """Finish what was in flight when the last run stopped; return how many files that was."""
         done = sum(self._attempt(row.name, self._finish, row) for row in self.ledger.unfinished())
         for claim in sorted(self.cfg.work.iterdir()):
-            if not claim.name.startswith(".") and self.ledger.by_claim(claim) is None:
+            if (
+                not claim.name.startswith(".")
+                and self.ledger.by_claim(claim) is None
+                and not self._rehold(claim)
+                and self._orphan(claim)
+            ):
                 done += self._attempt(claim.name, self.process, claim, claim.name.split("__", 1)[-1])
         self._flush_filed()
         return done
+
+    def _orphan(self, claim: Path) -> bool:
+        """Say whether a claim with no row is this worker's to finish: alone always; shared, once it lapsed."""
+        if not self.ledger.shared:
+            return True
+        try:
+            age = time.time() - os.lstat(claim).st_ctime  # the rename into the claim area set it
+        except OSError:
+            return False
+        name = claim.name.split("__", 1)[-1]
+        return age > self.ledger.lease and self.ledger.adopt(name, claim, 0) is not None
 
     def _attempt(self, name: str, step: Callable, *args) -> int:
         """Run one file's step; a file that cannot be finished is reported and the others go on."""
@@ -169,10 +192,31 @@ class Pipeline:
     def take(self, path: Path) -> Path | None:
         """Claim a stable inbox file by an atomic rename and process it; None when it went away."""
         item = self._claim(path)
-        if item is not None:
+        if item is not None and not self._hold(item):
             self._attempt(item.name, self.process, item.claim, item.name, item)
             self._flush_filed()
+        self.release_photos()
         return item.claim if item else None
+
+    def _hold(self, item: Claimed) -> bool:
+        """Hold a photo until the other pages of its document are here (inbox/photos.py)."""
+        return self.photos.hold(item, lambda sha: self.ledger.first_with_hash(sha, 0) is not None)
+
+    def _rehold(self, claim: Path) -> bool:
+        """Hold a photo left in the claim area (held when the last run stopped), or tell that it is held."""
+        name = claim.name.split("__", 1)[-1]
+        if self.photos.holds(claim):
+            return True
+        if not is_photo(name):
+            return False
+        try:
+            return self._hold(Claimed(claim, name, read_claim(claim, self.cfg.max_size)))
+        except OSError:
+            return False  # processed alone, which says what is wrong with it
+
+    def release_photos(self, force: bool = False) -> int:
+        """Judge the held photos whose documents are complete or waited for long enough; return how many."""
+        return release(self, force)
 
     def take_many(self, paths: Sequence[Path]) -> int:
         """Take files in order, the next few claimed and checked while one is filed; return how many."""
@@ -182,16 +226,17 @@ class Pipeline:
         while True:
             while len(ahead) < AHEAD and (path := next(todo, None)) is not None:
                 item = self._claim(path)
-                if item is not None:
+                if item is not None and not self._hold(item):
                     self._send_ahead(item, ahead)
                     ahead.append(item)
             if not ahead:
                 self._flush_filed()
-                return taken
-            group = []
+                return taken + self.release_photos()
+            group, tried = [], 0
             with self.ledger.batch():  # the verdicts of a few files in one commit, then they are filed
                 self._flush_filed()
-                while ahead and len(group) < GROUP:
+                while ahead and tried < (self.ledger.group or GROUP):
+                    tried += 1
                     item = ahead.popleft()
                     taken += 1
                     decided = self._try(item.name, self._record, item.claim, item.name, item)
@@ -211,7 +256,10 @@ class Pipeline:
             self.log(f"could not take {name}: {self.unfinished[name]}")
             return None
         try:
-            return Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            if self.ledger.shared:  # held in the database at once: a lease another worker takes if this one dies
+                self.ledger.claim(name, claim, item.content.size)
+            return item
         except OSError as exc:
             self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
             self.log(f"could not read {name}: {self.unfinished[name]}")
@@ -232,13 +280,14 @@ class Pipeline:
             decided = self._record(claim, name, item)
         self._complete(*decided)
 
-    def _record(self, claim: Path, name: str, item: Claimed | None) -> tuple:
-        """Judge a claimed file and record the verdict (in the caller's commit); return what _complete needs."""
+    def _record(self, claim: Path, name: str, item: Claimed | None, judgement: Judgement | None = None) -> tuple:
+        """Judge a claimed file (unless judged with others) and record the verdict in the caller's commit."""
         content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
             raise FilingError(f"the claimed file {claim} went away before it was read")
         known = self.ledger.by_claim(claim)
-        judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
+        if judgement is None:
+            judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
         moves = judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER
         file_id = self.ledger.claim(name, claim, content.size)  # the claim, unit, deal and verdict: one commit
         target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
@@ -331,11 +380,16 @@ class Pipeline:
                 [_duplicate(f"same content as file {first.id} ({first.name}), filed as {first.filed_path}")],
                 duplicate_of=first,
             )
-        verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
+        if isinstance(ticket, Given):  # photos judged together as one document (inbox/photos.py)
+            verdict = ticket.verdict
+        else:
+            verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
         self._keep(content.sha256, verdict.doc)
+        signed = [f.as_dict() for f in approval_findings(self.cfg.project_dir, verdict.doc)]  # 签约审定
         verdict = self._with_counterpart(verdict)
+        verdict = dataclasses.replace(verdict, findings=verdict.findings + signed)
         judgement = self._decide(verdict, claim.name, name)
         self._settle_kept(content.sha256, judgement)
         return judgement
@@ -425,6 +479,7 @@ class Pipeline:
             "deal_no": j.deal_no,
             "unit": j.unit,
             "reasons": j.reasons,
+            "photos": [mask_text(p) for p in j.photos],
             "duplicate_of": {
                 "id": j.duplicate_of.id,
                 "file": mask_text(j.duplicate_of.name),

@@ -106,6 +106,7 @@ class Watcher:
                 next_rescan = self.clock() + self.cfg.rescan
             taken += self.step()
             if once and not self.tracker.files:
+                taken += self._release(force=True)  # photos still waiting for a page: judged as they are
                 break
             self.sleep(self.cfg.tick)
         return taken
@@ -149,6 +150,8 @@ class Watcher:
             self.tracker.forget(path)
             ready.append(path)
         many = getattr(self.pipeline, "take_many", None)  # the inbox's pipeline checks the next files ahead
+        if not ready:
+            return self._release()
         if many is None or len(ready) < 2:
             return sum(self._take(path) for path in ready)
         try:
@@ -156,6 +159,11 @@ class Watcher:
         except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one batch
             self.log(f"error while taking files: {exc.__class__.__name__}: {exc}; they are finished at the next start")
             return 0
+
+    def _release(self, force: bool = False) -> int:
+        """Judge the photos held for the other pages of their document, once due (inbox/photos.py)."""
+        release = getattr(self.pipeline, "release_photos", None)
+        return release(force) if release else 0
 
     def _take(self, path: Path) -> int:
         try:

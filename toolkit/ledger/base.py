@@ -1,8 +1,9 @@
 """What callers may ask of a ledger, whatever database keeps it: the interface a second backend implements.
 
 `Ledger` (files the inbox took, units moved by accepted documents) and `SalesLedger` (sales control: units,
-deals, changes, receipts, deposits) are the only ways the rest of the toolkit reaches the data. The SQLite
-backend is `toolkit.ledger.store.Ledger` and `toolkit.ledger.sales.Sales`.
+deals, changes, receipts, deposits) are the only ways the rest of the toolkit reaches the data. Both are
+implemented once, `toolkit.ledger.store.Ledger` and `toolkit.ledger.sales.Sales`, over the connection of
+`toolkit.ledger.db` (SQLite or PostgreSQL); every row belongs to the ledger's `project`.
 """
 
 from __future__ import annotations
@@ -51,10 +52,18 @@ class UnitState:
 class Ledger(Protocol):
     """The inbox's side: files, verdicts, and the units accepted documents move."""
 
+    project: str
+    shared: bool  # several workers share it: files in flight are leased, claims go through the database
+    lease: float  # seconds a worker's hold on a file in flight lasts without renewal
+    group: int | None  # how many verdicts one commit may hold (None: the inbox's own choice)
+
     @property
     def path(self) -> Path: ...
+    @property
+    def where(self) -> str: ...
     def close(self) -> None: ...
     def claim(self, name: str, claim_path: Path, size: int) -> int: ...
+    def adopt(self, name: str, claim_path: Path, size: int) -> int | None: ...
     def by_claim(self, claim_path: Path) -> FileRow | None: ...
     def get(self, file_id: int) -> FileRow | None: ...
     def first_with_hash(self, sha256: str, other_than: int) -> FileRow | None: ...

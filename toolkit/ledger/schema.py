@@ -1,4 +1,7 @@
-"""The SQLite ledger's tables, and the columns added to ledgers made by earlier versions."""
+"""The ledger's tables as the versions before migrations made them: how such a SQLite ledger is brought to 0001.
+
+The schema itself is `migrations/*.sql` now; a change to it is a new numbered migration, not an edit here.
+"""
 
 from __future__ import annotations
 
@@ -79,8 +82,10 @@ ADDED = {
 
 
 def create(db: sqlite3.Connection) -> None:
-    """Create the tables, add the columns earlier ledgers lack, and fill them from what those ledgers kept."""
-    db.executescript(FILES + SALES + PAPER)
+    """Bring a ledger of the versions before migrations to 0001: the columns it lacks, filled from what it kept."""
+    for statement in (FILES + SALES + PAPER).split(";"):  # one by one: executescript would commit the caller's tx
+        if statement.strip():
+            db.execute(statement)
     for table, columns in ADDED.items():
         have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
         for column, kind in columns.items():

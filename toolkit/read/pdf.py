@@ -136,7 +136,7 @@ def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], list | None]:
     the whole page (annotations are drawn over everything). Only glyphs in those areas are tested for ink, so a
     QR code or a logo in a margin does not make thin glyphs elsewhere look covered at the low test resolution.
     """
-    covers: list | None = None if raw.FPDFPage_GetAnnotCount(page.raw) > 0 else []
+    covers: list | None = _annotation_rects(page)
     unseen: dict[int, str] = {}
     seen_text = False
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -157,6 +157,18 @@ def _scan(page: pdfium.PdfPage, crop) -> tuple[dict[int, str], list | None]:
             if fill.value:
                 covers.append(_bounds(obj))
     return unseen, covers
+
+
+def _annotation_rects(page: pdfium.PdfPage) -> list:
+    """Return the rectangles of the page's annotations, which are drawn over everything (empty ones skipped:
+    a digital signature's field has no appearance)."""
+    rects, rect = [], raw.FS_RECTF()
+    for i in range(raw.FPDFPage_GetAnnotCount(page.raw)):
+        annot = raw.FPDFPage_GetAnnot(page.raw, i)
+        if raw.FPDFAnnot_GetRect(annot, rect) and rect.right - rect.left > 0.5 and abs(rect.top - rect.bottom) > 0.5:
+            rects.append((rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)))
+        raw.FPDFPage_CloseAnnot(annot)
+    return rects
 
 
 def _bounds(obj) -> tuple[float, float, float, float]:

@@ -8,6 +8,7 @@ every required place must carry ink. Whatever could not be read is `scan.unreada
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,16 +22,18 @@ from toolkit.domain.policy import Policy
 from toolkit.findings import Finding
 from toolkit.pack.clauses import _walk
 from toolkit.pack.manifest import Pack
-from toolkit.render.marks import qr_rect
+from toolkit.render.marks import Mark, qr_rect
 from toolkit.rules import finding
 from toolkit.scan import ocr
+from toolkit.scan.approval import SignedCopy
 from toolkit.scan.diff import Blob, differences
 from toolkit.scan.kind import electronic, is_scan  # noqa: F401  (the judge's public entry points)
 from toolkit.scan.pages import ScanPage, find_printed, identify, printed_hashes
 from toolkit.scan.places import Place, declared, locate
 from toolkit.scan.raster import DPI, load_pages, render_pdf
 from toolkit.scan.register import register
-from toolkit.scan.where import PageText, clause_of, page_text
+from toolkit.scan.unmarked import name_by_wording, place_by_image
+from toolkit.scan.where import NUMBER, PageText, clause_before, clause_of, page_text, same_figures
 
 SIGNED_INK = 120  # px of added ink inside a place's line for it to count as signed
 SIGNED_SPAN = 30  # px: and spread at least this wide (5 mm), so a dot or a speck is not a signature
@@ -45,6 +48,8 @@ class Verdict:
     version: str = ""
     printed: Path | None = None
     pages_checked: dict[int, str] = field(default_factory=dict)  # page N → how it was checked
+    marks: dict[int, str] = field(default_factory=dict)  # page N → the text hash its QR code carries
+    notes: list[str] = field(default_factory=list)  # what was done that is not a finding (pages put in order)
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     ocr_seconds: float = 0.0
@@ -63,10 +68,8 @@ def judge_files(paths: list[Path], pack: Pack, policy: Policy, near: list[Path] 
 
 def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Policy, near: list[Path]) -> None:
     ids = Counter(p.mark.document_id for p in pages if p.mark)
-    for p in pages:
-        if p.mark is None:
-            v.findings.append(_unreadable(name, p.source, "页面右下角的二维码无法读取（被遮挡、撕去或扫描过于模糊）"))
     if not ids:
+        v.findings += [_no_code(name, p, pack) for p in pages]
         return
     v.document_id = ids.most_common(1)[0][0]
     v.doc_kind = _kind(v.document_id, pack)
@@ -74,10 +77,16 @@ def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Pol
     if v.printed is None:
         v.findings.append(_unreadable(name, "", f"找不到打印时的PDF（{v.document_id.lower()}.pdf），无法比对"))
         return
+    refs, hashes = render_pdf(v.printed, DPI), printed_hashes(v.printed)
+    v.findings += _place_unmarked(name, pages, v, refs, hashes, pack)
     ours = [p for p in pages if p.mark and p.mark.document_id == v.document_id]
+    v.marks = {p.mark.page: p.mark.text_hash for p in ours}
+    order = [p.mark.page for p in ours]
+    if order != sorted(order):
+        v.notes.append("页序与打印件不同，已按二维码页码排好后比对：" + "、".join(map(str, order)))
     v.findings += [_foreign(name, p, v.document_id) for p in pages if p.mark and p.mark.document_id != v.document_id]
     v.findings += _count(name, ours, v)
-    _compare(v, name, ours, pack, policy)
+    _compare(v, name, ours, pack, policy, refs, hashes)
 
 
 def _kind(document_id: str, pack: Pack) -> str:
@@ -105,9 +114,31 @@ def _count(name: str, ours: list[ScanPage], v: Verdict) -> list[Finding]:
     return out
 
 
-def _compare(v: Verdict, name: str, ours: list[ScanPage], pack: Pack, policy: Policy) -> None:
-    hashes = printed_hashes(v.printed)
-    refs = render_pdf(v.printed, DPI)
+def _place_unmarked(name, pages, v: Verdict, refs, hashes, pack: Pack) -> list[Finding]:
+    """Find the printed page of each page without a readable code by its image; the others are unreadable."""
+    seen = {p.mark.page for p in pages if p.mark and p.mark.document_id == v.document_id}
+    version = next(p.mark.version for p in pages if p.mark and p.mark.document_id == v.document_id)
+    out = []
+    for p in pages:
+        if p.mark is not None:
+            continue
+        missing = [n for n in range(1, len(refs) + 1) if n not in seen]
+        n = place_by_image(p.image, refs, missing or list(range(1, len(refs) + 1)))
+        if n is None:
+            out.append(_no_code(name, p, pack))
+            continue
+        seen.add(n)
+        p.mark, p.how = Mark(v.document_id, version, n, len(refs), hashes[n - 1]), "二维码无法读取，按图像认定页码"
+    return out
+
+
+def _no_code(name: str, p: ScanPage, pack: Pack) -> Finding:
+    said = name_by_wording(p.image, pack)
+    why = "页面右下角的二维码无法读取（被遮挡、撕去或扫描过于模糊），与打印件各页也无法对齐"
+    return _unreadable(name, p.source, why + (f"；{said}，请用系统打印的PDF签署后重新扫描" if said else ""))
+
+
+def _compare(v, name: str, ours: list[ScanPage], pack: Pack, policy: Policy, refs, hashes) -> None:
     specs = declared(pack, v.doc_kind) if v.doc_kind else []
     places = locate(v.printed, specs)
     signed: set[str] = set()
@@ -145,7 +176,7 @@ def _page(v, name, p, ref, places, text, segments, signed, policy, pdf_page) -> 
     if not reg.ok or dpi < min_dpi:
         why = f"估计分辨率约{dpi:.0f} dpi" if reg.ok else "无法与打印件对齐（过于模糊、过暗或不完整）"
         return [_unreadable(name, f"第{n}页", f"{why}；请以至少150 dpi 灰度重新扫描整页")]
-    v.pages_checked[n] = f"二维码+图像比对（约{dpi:.0f} dpi）"
+    v.pages_checked[n] = f"{p.how or '二维码'}+图像比对（约{dpi:.0f} dpi）"
     k = DPI / 72
     height = float(pdf_page.get_size()[1])
     ignore = [_px(qr_rect(float(pdf_page.get_size()[0])), height, k, pad=40, left_pad=700)]
@@ -188,14 +219,21 @@ def _ink_in(scan: np.ndarray, ref: np.ndarray, box) -> bool:
 def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segments) -> Finding:
     box = b.box(6)
     printed = text.near(box)
-    clause = clause_of(printed, segments)
+    clause, row = clause_of(printed, segments), ""
+    if not clause:  # a table cell: its wording is short, so the clause is the one its table belongs to
+        clause, row = clause_before(text.before(box), segments), re.sub(r"[\s,.\d]", "", text.row_label(box))
+    value = ""
     if b.added:
         read = ocr.read_region(scan, box)
         what = f"手写或添加的内容“{read}”" if read else "手写或添加的笔迹"
+        value = text.value_below(box) if NUMBER.fullmatch(read.replace(" ", "")) else ""
+        if value:  # a figure written over or above a printed one: the value the deal has is the printed one
+            same = same_figures(read, value)
+            what += f"，{'与' if same else '改写'}打印的金额/数值{value}{'相同' if same else '（与成交资料不符）'}"
     else:
         read = text.under(b.box(4))
         what = f"打印的文字“{read}”被涂去或遮盖" if read else "打印内容缺失"
-    where = f"第{n}页" + (f"，条款 {clause}" if clause else "")
+    where = f"第{n}页" + (f"，条款 {clause}" if clause else "") + (f"（表格“{row}”行）" if row else "")
     return finding(
         "scan.altered",
         f"{name}：{where}：{what}",
@@ -203,6 +241,7 @@ def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segme
         location=f"第{n}页",
         clause=clause,
         found=read,
+        expected=value,
         extra={"page": n, "box": list(box), "added": b.added, "crop_png": _crop_png(scan, box)},
     )
 
@@ -243,5 +282,6 @@ def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | 
         base = check_one(v.printed, project, policy, pack, script)
         out.printed, out.parsed = base.printed, base.parsed
         out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
-    out.how = "；".join(f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())) or "未能逐页比对"
+    checked = [f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())] or ["未能逐页比对"]
+    out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, "；".join(checked + v.notes))
     return out

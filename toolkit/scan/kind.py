@@ -41,6 +41,15 @@ def is_scan(path: Path) -> bool:
         return False
 
 
+def signed_text(path: Path, reader):
+    """Read the signed revision of a PDF updated after signing (None otherwise): that is the text checked."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    from toolkit.scan.pdfsig import read_signed
+
+    return read_signed(path, reader)
+
+
 def electronic(path: Path, policy: Policy) -> list[Finding]:
     """Judge an electronic DOCX or PDF as a signed copy: its digital signatures, or the policy on unsigned ones."""
     if path.suffix.lower() == ".pdf":

@@ -26,6 +26,7 @@ class ScanPage:
     source: str  # file name and page within it, for messages
     image: np.ndarray
     mark: Mark | None
+    how: str = ""  # how the page was identified, when not by its own code
 
 
 def identify(source: str, image: np.ndarray) -> ScanPage:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
+import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from toolkit.findings import Finding
 from toolkit.rules import finding
+from toolkit.textdiff import redline, show
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,53 @@ def judge_signed_pdf(path: Path) -> tuple[list[SignatureReport], list[Finding]]:
                 finding("sign.invalid", f"{name}：电子签名未覆盖整个文件（{who}）", document=name, location=r.field)
             )
         elif r.coverage != "ENTIRE_FILE" and r.modification not in ("NONE", "LTA_UPDATES"):
-            msg = f"{name}：签名后文件被改动（{r.modification}；{who}）"
+            msg = f"{name}：签名后文件被改动（{r.modification}；{who}）：{changed_after_signing(path)}；检查的是签名时的版本"
             out.append(finding("sign.modified", msg, document=name, location=r.field))
     return reports, out
+
+
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def signed_revision(data: bytes) -> bytes | None:
+    """Return the file as it was when its last signature was made, when something was appended since (else None)."""
+    ends = [int(m[3]) + int(m[4]) for m in _BYTE_RANGE.finditer(data)]
+    end = max(ends, default=0)
+    return data[:end] if 0 < end < len(data.rstrip()) else None
+
+
+def read_signed(path: Path, reader: Callable[[Path], T]) -> T | None:
+    """Read the signed revision of a PDF updated after signing with `reader` (None: not signed, or not updated)."""
+    if path.suffix.lower() != ".pdf" or not has_signature(path):
+        return None
+    revision = signed_revision(path.read_bytes())
+    if revision is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="loupan-signed-") as tmp:
+        kept = Path(tmp) / path.name  # the same name, so what the reader reports names the file
+        kept.write_bytes(revision)
+        return reader(kept)
+
+
+def changed_after_signing(path: Path) -> str:
+    """Say what an update after signing changed in the text a reader sees, page by page ('' when nothing)."""
+    revision = signed_revision(path.read_bytes())
+    if revision is None:
+        return ""
+    before, after = _page_texts(revision), _page_texts(path.read_bytes())
+    out = [f"增加第{n}页" for n in range(len(before) + 1, len(after) + 1)]
+    out += [f"删去第{n}页" for n in range(len(after) + 1, len(before) + 1)]
+    for n, (a, b) in enumerate(zip(before, after), start=1):
+        if a != b:
+            out.append(f"第{n}页文字：{show(redline(a, b), 20)}")
+    return "；".join(out) or "可见文字未变（改动的是图形、图片或注释）"
+
+
+def _page_texts(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        return [re.sub(r"\s+", "", doc[i].get_textpage().get_text_range()) for i in range(len(doc))]
+    finally:
+        doc.close()

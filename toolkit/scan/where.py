@@ -39,6 +39,55 @@ class PageText:
             if a >= x0 - 3 and c <= x1 + 3 and b >= y0 - 3 and d <= y1 + 3
         )
 
+    def before(self, box: tuple[int, int, int, int], reach: int = 160) -> str:
+        """Return up to `reach` printed characters that come before the box in reading order (the text above it)."""
+        x0, y0, x1, y1 = box
+        middle = (y0 + y1) / 2
+        at = next(
+            (i for i, (a, b, c, d) in enumerate(self.boxes) if b <= middle <= d and c > x0 and a < x1),
+            next((i for i, (_, b, _, _) in enumerate(self.boxes) if b > y1), len(self.chars)),
+        )
+        return "".join(self.chars[max(at - reach, 0) : at])
+
+    def row_label(self, box: tuple[int, int, int, int], below: int = 30) -> str:
+        """Return the printed text left of the box on the line at or just below its bottom (a table row's label).
+
+        A correction is written above the value it replaces, so the row is the one under the writing.
+        """
+        x0, y0, x1, y1 = box
+        left = [(ch, (b + d) / 2) for ch, (a, b, c, d) in zip(self.chars, self.boxes) if c <= x0]
+        lines = [m for _, m in left if y0 <= m <= y1 + below]
+        if not lines:
+            return ""
+        line = min(lines, key=lambda m: abs(m - y1))
+        return "".join(ch for ch, m in left if abs(m - line) < 6)
+
+    def value_below(self, box: tuple[int, int, int, int], below: int = 30) -> str:
+        """Return the printed number at or just under a mark (what a correction written above it replaces)."""
+        x0, y0, x1, y1 = box
+        near = [(ch, bb) for ch, bb in zip(self.chars, self.boxes) if bb[2] > x0 - 20 and bb[0] < x1 + 20]
+        digits = [(bb[1] + bb[3]) / 2 for ch, bb in near if ch.isdigit() and y0 <= (bb[1] + bb[3]) / 2 <= y1 + below]
+        for line in sorted(digits, key=lambda m: abs(m - y1)):
+            # punctuation sits low on the line: a character belongs to it when its box spans the line's middle
+            run = "".join(ch for ch, bb in sorted(near, key=lambda t: t[1][0]) if abs((bb[1] + bb[3]) / 2 - line) < 10)
+            number = NUMBER.search(run)
+            if number:
+                return number.group(0)
+        return ""
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def same_figures(a: str, b: str) -> bool:
+    """Tell whether two written numbers are the same amount (separators and trailing .00 aside)."""
+
+    def flat(x: str) -> str:
+        x = x.replace(",", "").replace(" ", "")
+        return x[:-3] if x.endswith(".00") else x
+
+    return flat(a) == flat(b)
+
 
 def page_text(pdf_page: pdfium.PdfPage, dpi: int) -> PageText:
     """Read a printed page's characters and boxes, converted to pixels at dpi."""
@@ -77,3 +126,15 @@ def _clause(segments: list[Segment], i: int) -> str:
     while i >= 0 and not segments[i].clause_id:
         i -= 1
     return segments[i].clause_id if i >= 0 else ""
+
+
+def clause_before(text: str, segments: list[Segment]) -> str:
+    """Return the clause of the last window of fixed wording in text (what a table cell below it belongs to)."""
+    flat = re.sub(r"[\s\d]", "", normalize(text))
+    fixed = [(_clause(segments, i), re.sub(r"\s", "", normalize(_fixed(s)))) for i, s in enumerate(segments)]
+    for start in range(len(flat) - WINDOW, -1, -1):
+        window = flat[start : start + WINDOW]
+        found = {clause for clause, wording in fixed if clause and window in wording}
+        if len(found) == 1:
+            return found.pop()
+    return ""

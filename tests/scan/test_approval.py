@@ -1,0 +1,132 @@
+"""签约审定: a draft approved before signing (who, when, a copy kept), the signed copy compared with it, stages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.scan import corpus
+from toolkit import api
+from toolkit.api.review import review_folder, stages
+from toolkit.cli import main
+from toolkit.errors import UsageError
+from toolkit.ledger.stages import Stage, Stages
+from toolkit.ledger.store import Ledger, ledger_path
+from toolkit.scan.approval import SignedCopy, against_approval, approve
+
+HEIGHT = 841.89
+DOC_ID = "CHY-2026-0001-SUBSCRIPTION"
+
+
+@pytest.fixture
+def project(project_copy):
+    """Open a writable copy of the example project."""
+    return api.open_project(project_copy)
+
+
+def _copy(first):
+    return SignedCopy("scan.pdf", DOC_ID, dict(enumerate(corpus_hashes(first), start=1)))
+
+
+def corpus_hashes(pdf):
+    from toolkit.scan.pages import printed_hashes
+
+    return printed_hashes(pdf)
+
+
+def test_a_clean_draft_is_approved_with_its_approver_and_a_kept_copy(project, first):
+    (a,) = approve(project, [first], "王敏")
+    assert a.approved and a.document_id == DOC_ID and a.findings == []
+    assert a.approved.by == "王敏" and len(a.approved.pages) == 6
+    kept = project.project_dir / "review" / "approved" / "CHY-2026-0001"
+    assert [p.read_bytes() for p in kept.iterdir()] == [first.read_bytes()]
+    assert first.is_file()  # given on the command line: copied, not moved
+
+
+def test_approval_needs_a_name_and_refuses_a_scan(project, first, pages, tmp_path):
+    with pytest.raises(UsageError, match="--by"):
+        approve(project, [first], " ")
+    scan = tmp_path / "scan.pdf"
+    corpus.scan_pdf(pages[:1], scan)
+    (a,) = approve(project, [scan], "王敏")
+    assert a.approved is None and "扫描件" in a.why
+    assert not ledger_path(project.project_dir).exists() or Stages(ledger_path(project.project_dir)).every() == []
+
+
+def test_a_signed_copy_without_approval_is_sign_unapproved(project, first, printed):
+    (f,) = against_approval(project.project_dir, _copy(first))
+    assert f.rule == "sign.unapproved" and f.severity == "warning" and DOC_ID in f.message
+
+
+def test_a_signed_copy_of_the_approved_draft_is_silent(project, first, printed):
+    approve(project, [first], "王敏")
+    assert against_approval(project.project_dir, _copy(first)) == []
+
+
+def test_a_signed_copy_unlike_the_approved_draft_is_sign_unlike_approved(project, first, printed):
+    st = Stages(ledger_path(project.project_dir))
+    pages = tuple(corpus_hashes(first))
+    st.record(Stage(DOC_ID, "CHY-2026-0001", "subscription", "approved", "", "王敏", "", ("000000", *pages[1:])))
+    st.close()
+    (f,) = against_approval(project.project_dir, _copy(first))
+    assert f.rule == "sign.unlike_approved" and f.location == "第1页" and f.severity == "error"
+
+
+def test_an_office_that_requires_approval_makes_it_an_error(project_copy, first, printed):
+    (project_copy / "policies.yaml").write_text("rules:\n  - id: sign.unapproved\n    severity: error\n", "utf-8")
+    ws = api.open_project(project_copy)
+    from toolkit.rules import finding
+
+    assert finding("sign.unapproved", "x", policy=ws.policy).severity == "error"
+
+
+def test_the_review_folder_moves_approved_drafts_and_explains_refused_ones(project, first, pages):
+    review = project.project_dir / "review"
+    review.mkdir()
+    shutil.copy(first, review / first.name)
+    corpus.scan_pdf(pages[:1], review / "scan.pdf")
+    results = review_folder(project, "王敏")
+    assert sorted(bool(a.approved) for a in results) == [False, True]
+    assert not (review / first.name).exists() and not (review / "scan.pdf").exists()
+    assert len(list((review / "approved" / "CHY-2026-0001").iterdir())) == 1
+    refused = sorted(p.name for p in (review / "refused").iterdir())
+    assert len(refused) == 2 and refused[1].endswith("scan.pdf.report.html")
+
+
+def test_check_approve_and_status_show_the_stages(project, first, capsys):
+    args = ["check", str(first), "--project", str(project.project_dir), "--approve", "--by", "王敏"]
+    assert main(args) == 0
+    assert "已审定" in capsys.readouterr().out
+    ledger = Ledger(ledger_path(project.project_dir))  # the inbox accepts the signed copy
+    file_id = ledger.claim("scan.pdf", project.project_dir / "c", 1)
+    ledger.decide(file_id, outcome="accepted", document="subscription", deal_no="CHY-2026-0001", reasons=[])
+    ledger.close()
+    (d,) = stages(project.project_dir)
+    assert (d.stage, d.approved.split()[-1]) == ("signed", "王敏") and d.signed.endswith(f"#{file_id}")
+    assert main(["status", "--project", str(project.project_dir)]) == 0
+    assert "CHY-2026-0001 subscription: 已签署" in capsys.readouterr().out
+    assert main(["status", "--project", str(project.project_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["deals"][0]["stage"] == "signed"
+
+
+def test_check_approve_refuses_a_draft_with_errors(project, first, tmp_path, capsys):
+    other = tmp_path / "x.pdf"
+    other.write_bytes(b"%PDF-1.4 broken")
+    assert main(["check", str(other), "--project", str(project.project_dir), "--approve", "--by", "王敏"]) == 1
+    assert "未审定" in capsys.readouterr().out
+
+
+def test_a_rendered_pdf_is_recorded_only_in_a_project_with_a_ledger(project, first):
+    from toolkit.api.review import record_rendered
+    from toolkit.render.batch import RenderedDoc
+
+    doc = RenderedDoc(
+        "subscription", first.with_suffix(".docx"), {"document_id": "CHY-2026-0001-subscription"}, "", first
+    )
+    assert record_rendered(project, [doc]) == 0 and not ledger_path(project.project_dir).exists()
+    Ledger(ledger_path(project.project_dir)).close()  # the project's ledger, as the first sale makes it
+    assert record_rendered(project, [doc]) == 1
+    (d,) = stages(project.project_dir)
+    assert (d.deal_no, d.document, d.stage) == ("CHY-2026-0001", "subscription", "rendered") and d.rendered

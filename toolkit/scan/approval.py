@@ -1,0 +1,169 @@
+"""签约审定: a filled draft checked and approved before signing; the signed copy compared with what was approved.
+
+`approve` checks drafts (DOCX or PDF), records each clean one in the ledger with who approved it, and keeps a
+copy in the project's review folder (`review/approved/<deal>/`). `against_approval` tells what a signed copy
+(a scan, photos, or a digitally signed PDF) shows against the approval on record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.findings import Finding, has_errors
+from toolkit.ledger.stages import Stage, Stages
+from toolkit.ledger.store import ledger_path
+from toolkit.rules import finding
+
+REVIEW = "review"  # the project's review folder: drafts dropped in review/, approved copies kept in review/approved/
+
+
+@dataclass
+class Approval:
+    """What became of one draft offered for approval."""
+
+    path: Path
+    document_id: str = ""
+    approved: Stage | None = None
+    findings: list[Finding] = field(default_factory=list)
+    why: str = ""  # why it was not approved, when there are no findings to say it
+
+
+def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval]:
+    """Check drafts together and approve each clean one: recorded with its approver, a copy kept (or the file moved)."""
+    from toolkit.checks.documents import check_documents
+    from toolkit.scan.kind import is_scan
+
+    by = by.strip()
+    if not by:
+        from toolkit.errors import UsageError
+
+        raise UsageError("审定须写明审定人（--by 姓名）/ --approve needs --by NAME")
+    docs = check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack)
+    out = []
+    stages = Stages(ledger_path(ws.project_dir))
+    try:
+        for d in docs:
+            a = Approval(d.path, findings=list(d.findings))
+            if is_scan(d.path):
+                a.why = "扫描件或照片是签署件，审定的是签署前的草稿（DOCX 或打印用 PDF）"
+            elif d.printed is None or has_errors(d.findings):
+                a.why = "检查有错误，不予审定" if d.printed is not None else "不是本项目的认购书或合同"
+            else:
+                a.document_id = f"{d.printed.typed('doc.number')}-{d.doc_id}".upper()
+                a.approved = stages.record(_stage(ws.project_dir, d, a.document_id, by, move))
+            out.append(a)
+    finally:
+        stages.close()
+    return out
+
+
+def _stage(project_dir: Path, d, document_id: str, by: str, move: bool) -> Stage:
+    deal_no = str(d.printed.typed("doc.number"))
+    pages = tuple(page_hashes(d.path))
+    kept = keep_copy(Path(project_dir) / REVIEW / "approved" / deal_no, d.path, move)
+    return Stage(document_id, deal_no, d.doc_id, "approved", "", by, _sha256(kept), pages, str(kept))
+
+
+def keep_copy(folder: Path, source: Path, move: bool = False) -> Path:
+    """Copy (or move) a file into a folder under a new name, its time first: nothing there is ever overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for n in range(1000):
+        target = folder / f"{stamp}{'-' + str(n) if n else ''}-{source.name}"
+        if move:
+            try:
+                os.link(source, target)  # refuses an existing name, unlike rename
+            except FileExistsError:
+                continue
+            os.unlink(source)
+            return target
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+        return target
+    raise FileExistsError(f"{folder}: too many copies of {source.name} this second")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def page_hashes(path: Path) -> list[str]:
+    """Return the page text hashes of a marked PDF (what its QR codes carry); none for a DOCX."""
+    if path.suffix.lower() != ".pdf":
+        return []
+    from toolkit.render.marks import MARKED
+    from toolkit.render.pdf import read_metadata
+    from toolkit.scan.pages import printed_hashes
+
+    return printed_hashes(path) if read_metadata(path).get(MARKED) == "1" else []
+
+
+@dataclass(frozen=True)
+class SignedCopy:
+    """What a signed copy says it is: its document id and the text hash of each page it shows (page N → hash)."""
+
+    name: str
+    document_id: str
+    pages: dict[int, str]
+    how: str = ""  # how each page was checked (QR code or image, resolution), and pages put in order
+
+
+def against_approval(project_dir: Path, copy: SignedCopy) -> list[Finding]:
+    """Compare a signed copy with the approval on record: none recorded, or pages unlike the approved draft."""
+    approved = stage_of(project_dir, copy.document_id)
+    name = copy.name
+    if approved is None:
+        msg = f"{name}：{copy.document_id} 没有签约审定记录，签署件已按打印件比对（签署前须先审定草稿）"
+        return [finding("sign.unapproved", msg, document=name, expected="审定记录")]
+    unlike = [n for n, h in sorted(copy.pages.items()) if approved.pages and _differs(approved.pages, n, h)]
+    if not unlike:
+        return []
+    pages = "、".join(f"第{n}页" for n in unlike)
+    msg = f"{name}：{pages}与{approved.at[:10]}由{approved.by}审定的草稿不一致（签署的不是审定的版本）"
+    return [finding("sign.unlike_approved", msg, document=name, location=pages, expected=approved.path)]
+
+
+def _differs(pages: tuple[str, ...], n: int, text_hash: str) -> bool:
+    return n > len(pages) or pages[n - 1] != text_hash
+
+
+def stage_of(project_dir: Path, document_id: str) -> Stage | None:
+    """Return the approval of a document on record (None: not approved)."""
+    path = ledger_path(Path(project_dir))
+    if not path.is_file():  # a project without a ledger has no approval: none is created by looking
+        return None
+    stages = Stages(path, read_only=True)
+    try:
+        return stages.latest(document_id, "approved")
+    finally:
+        stages.close()
+
+
+def signed_copy_of(doc) -> SignedCopy | None:
+    """Return what a checked document shows as a signed copy: a scan's QR codes, a signed PDF's pages; else None."""
+    if getattr(doc, "signed_copy", None) is not None:
+        return doc.signed_copy if doc.signed_copy.document_id else None
+    from toolkit.scan.pdfsig import has_signature
+
+    path = Path(doc.path)
+    if doc.printed is None or path.suffix.lower() != ".pdf" or not has_signature(path):
+        return None
+    document_id = f"{doc.printed.typed('doc.number')}-{doc.doc_id}".upper()
+    return SignedCopy(path.name, document_id, dict(enumerate(page_hashes(path), start=1)))
+
+
+def approval_findings(project_dir: Path, doc) -> list[Finding]:
+    """Return what the approval on record says of a checked document that is a signed copy (none otherwise)."""
+    copy = signed_copy_of(doc) if doc is not None else None
+    return against_approval(project_dir, copy) if copy is not None else []
