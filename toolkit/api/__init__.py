@@ -236,29 +236,18 @@ def watch(
     from toolkit.inbox.watcher import WatchdogSource
 
     source = source or WatchdogSource(cfg.inbox, cfg.polling)
-    asked: list[Watcher] = []  # a stop asked while the workers start is kept and honoured once watching
-    stopped = [False]
-
-    def stop(*_: Any) -> None:
-        stopped[0] = True
-        for w in asked:
-            w.stopping = True
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        with _inbox(cfg, log, source, eager=True) as watcher:  # every worker from the start: memory flat in a drop
-            asked.append(watcher)
-            watcher.stopping = watcher.stopping or stopped[0]
-            source.start()
-            try:
-                if ready:
-                    ready(watcher)
-                return watcher.run()
-            finally:
-                source.stop()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with _inbox(cfg, log, source) as watcher:
+        stop = lambda *_: setattr(watcher, "stopping", True)  # noqa: E731
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        source.start()
+        try:
+            if ready:
+                ready(watcher)
+            return watcher.run()
+        finally:
+            source.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 @dataclass(frozen=True)
