@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -15,7 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
-from toolkit.domain.project import Unit
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import record  # noqa: E402
+
+from toolkit.domain.project import Unit  # noqa: E402
 from toolkit.domain.targets import Targets
 from toolkit.ledger import analytics as q
 from toolkit.ledger.sales import Sales
@@ -115,6 +119,7 @@ def run(scale: int, tmp: Path) -> None:
         f"x{scale}: {len(proj.units)} units  report+XLSX {report * 1000:7.0f} ms  SQL alone {sql * 1000:6.0f} ms  "
         f"ratio {report / sql:4.1f}  peak {peak:5.1f} MiB (figures)"
     )
+    record("reports", f"x{scale} report+XLSX / its SQL alone", [report / sql], "(anchor)")
     s.ledger.close()
 
 

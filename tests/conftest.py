@@ -137,6 +137,18 @@ def require_soffice() -> str:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the suite's compiled templates and remembered values out of the user's cache (toolkit/cache.py)."""
+    saved = os.environ.get("LOUPAN_CACHE")
+    os.environ["LOUPAN_CACHE"] = str(tmp_path_factory.mktemp("loupan-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("LOUPAN_CACHE", None)
+    else:
+        os.environ["LOUPAN_CACHE"] = saved
+
+
 # -- PostgreSQL: one throwaway cluster per session, a fresh database per test module ----------------------
 @pytest.fixture(scope="session")
 def pg_cluster():
