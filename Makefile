@@ -1,6 +1,6 @@
 # make demo: render the example project's documents into output/ (DOCX and PDF).
 # make test: run the tests (slow ones left out; make test-all runs them too).  make lint: ruff and mypy.
-# make bench: run the benchmarks.  Each sets up .venv first.
+# make bench: run the benchmarks, then a summary of every figure (median, min–max).  Each sets up .venv first.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -55,15 +55,23 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check toolkit tests bench
 	$(VENV)/bin/mypy toolkit
 
+BENCH_SUMMARY ?= .bench-summary.jsonl
+BENCH_BASE ?=
+
+# Each benchmark appends its figures (ratios round by round) to $(BENCH_SUMMARY); the summary prints them all.
+# BENCH_BASE=DIR also times an older checkout's start-up side by side (e.g. `git worktree add /tmp/base REV`).
 bench: $(STAMP)
-	$(PY) bench/bench_render.py
-	$(PY) bench/bench_pdf.py
-	$(PY) bench/bench_yaml.py
-	$(PY) bench/bench_startup.py
-	$(PY) bench/bench_check.py
-	$(PY) bench/bench_reports.py
-	$(PY) bench/bench_inbox.py
+	rm -f $(BENCH_SUMMARY)
+	export LOUPAN_BENCH_SUMMARY=$(abspath $(BENCH_SUMMARY)); \
+	$(PY) bench/bench_render.py && \
+	$(PY) bench/bench_pdf.py && \
+	$(PY) bench/bench_yaml.py && \
+	$(PY) bench/bench_startup.py 7 $(if $(BENCH_BASE),--base $(BENCH_BASE)) && \
+	$(PY) bench/bench_check.py && \
+	$(PY) bench/bench_reports.py && \
+	$(PY) bench/bench_inbox.py && \
 	$(PY) bench/bench_pricing.py
+	$(PY) bench/summary.py $(BENCH_SUMMARY)
 
 templates: $(STAMP)
 	$(LOUPAN) pack build templates/prc-presale

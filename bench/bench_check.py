@@ -15,6 +15,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import interleaved, per_round, record  # noqa: E402
+
 from toolkit import api
 from toolkit.render.pdf import find_soffice
 
@@ -47,6 +50,7 @@ def main() -> None:
         assert api.check(ws, docx_pair).findings == [], "the clean pair must check clean"
         t_docx = median_ms(lambda: api.check(ws, docx_pair))
         print(f"check DOCX pair: {t_docx:.1f} ms (budget 100 ms)")
+        record("check", "DOCX pair check, ms", [t_docx], "<= 100 ms", t_docx <= 100)
         if find_soffice() is None:
             print("check PDF pair: skipped, LibreOffice is not installed")
             return
@@ -55,6 +59,11 @@ def main() -> None:
         t_pdfium = median_ms(lambda: [_pdfium_text(f) for f in pdf_pair])
         t_pypdf = median_ms(lambda: [[p.extract_text() for p in PdfReader(f).pages] for f in pdf_pair], 3)
         t_pdf = median_ms(lambda: api.check(ws, pdf_pair))
+        side = interleaved(
+            {"check": lambda: api.check(ws, pdf_pair), "pdfium": lambda: [_pdfium_text(f) for f in pdf_pair]}, ROUNDS
+        )
+        ratios = per_round(side["check"], side["pdfium"])
+        record("check", "PDF pair check / pypdfium2 text extraction", ratios, "<= 3x", statistics.median(ratios) <= 3)
         print(
             f"check PDF pair: {t_pdf:.0f} ms; pypdfium2 text extraction alone {t_pdfium:.0f} ms, "
             f"ratio {t_pdf / t_pdfium:.2f} (target 3); pypdf extraction (the old reader) {t_pypdf:.0f} ms, "

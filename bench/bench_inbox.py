@@ -21,7 +21,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from toolkit import api
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import record  # noqa: E402
+
+from toolkit import api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "cuihu"
@@ -158,6 +161,10 @@ def throughput(pid: int, inbox: Path, filed: Path, sources: list[bytes]) -> None
         f"floor, unzip and parse the same {N_DROP} files: {parse:.1f} s ({N_DROP / parse:.0f} files/s); "
         f"inbox / floor = {elapsed / parse:.1f}x (target <= 10x, and >= 50 files/s)"
     )
+    record("inbox", f"drop of {N_DROP} DOCX: files/s", [N_DROP / elapsed], ">= 50 files/s", N_DROP / elapsed >= 50)
+    record("inbox", "drop / unzip+parse floor", [elapsed / parse], "<= 10x", elapsed / parse <= 10)
+    growth = statistics.mean(samples[-quarter:]) / statistics.mean(samples[:quarter])
+    record("inbox", "memory last quarter / first quarter", [growth], "flat (<= 1.1)", growth <= 1.1)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deals import make_project  # noqa: E402
-from runs import interleaved, ratio, spread  # noqa: E402
+from runs import interleaved, per_round, ratio, record, spread  # noqa: E402
 
 from toolkit import api  # noqa: E402
 from toolkit.render import pdf  # noqa: E402
@@ -53,6 +53,14 @@ def main() -> None:
         f"pdf {n} documents, {ROUNDS} rounds: one LibreOffice {spread(per_doc[0])}/doc, "
         f"{cores} side by side {spread(per_doc[1])}/doc; speed-up {ratio(times['one'], times['many'])} "
         f"on {cores} cores; same pages: {same}"
+    )
+    speedup = per_round(times["one"], times["many"])
+    record(
+        "pdf",
+        f"{n} docs: one LibreOffice / {cores} side by side",
+        speedup,
+        f"> 1x on {cores} cores",
+        same and min(speedup) > 1,
     )
 
 

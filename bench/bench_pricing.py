@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from runs import interleaved, ratio, spread  # noqa: E402
+from runs import interleaved, per_round, ratio, record, spread  # noqa: E402
 
 from toolkit.checks.inputs import load_project  # noqa: E402
 from toolkit.pack.manifest import load_pack  # noqa: E402
@@ -96,6 +97,14 @@ def main() -> None:
     print(
         f"pricing {N_UNITS} units, {ROUNDS} rounds: price + check + write units.csv {spread(times['price'])}, "
         f"read the price list back {spread(times['read'])}; price/read {ratio(times['price'], times['read'])}"
+    )
+    ratios = per_round(times["price"], times["read"])
+    record(
+        "pricing",
+        f"{N_UNITS} units priced / price list read back",
+        ratios,
+        "<= 1x (no slower)",
+        statistics.median(ratios) <= 1,
     )
 
 

@@ -17,6 +17,7 @@ from docxtpl import DocxTemplate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deals import make_project  # noqa: E402
+from runs import record  # noqa: E402
 
 from toolkit import api  # noqa: E402
 from toolkit.render.context import deal_context  # noqa: E402
@@ -78,6 +79,13 @@ def main() -> None:
     print(
         f"render {N} {DOC}s: docxtpl {per_base:.1f} ms/doc, batch renderer {per_batch:.1f} ms/doc, "
         f"speed-up {per_base / per_batch:.1f}x (target >= 10x); same text: {same}/{N}"
+    )
+    record(
+        "render",
+        f"{N} {DOC}s: docxtpl / batch renderer",
+        [per_base / per_batch],
+        ">= 10x",
+        per_base / per_batch >= 10 and same == N,
     )
     if same != N:
         sys.exit("the batch renderer's text differs from docxtpl's")

@@ -13,6 +13,7 @@ import datetime as dt
 import inspect
 import json
 import random
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -20,7 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
-from toolkit.domain.project import Unit
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import record  # noqa: E402
+
+from toolkit.domain.project import Unit  # noqa: E402
 from toolkit.domain.targets import Targets
 from toolkit.ledger import analytics as q
 from toolkit.ledger.sales import Sales
@@ -167,6 +171,7 @@ def run(scale: int, tmp: Path) -> None:
         f"SQL alone ({len(calls)} queries) {sql * 1000:6.0f} ms  figures/SQL {figures / sql:4.1f}  "
         f"report/SQL {report / sql:4.1f}  peak {peak:5.1f} MiB (figures); CPU time, best of 3"
     )
+    record("reports", f"x{scale} report+XLSX / its SQL alone", [report / sql], "(anchor)")
     s.ledger.close()
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import record  # noqa: E402
+
 from toolkit import api  # noqa: E402
 from toolkit.render.pdf import find_soffice  # noqa: E402
 from toolkit.scan import corpus, ocr  # noqa: E402
@@ -72,6 +75,9 @@ def bench(ws, doc: str) -> None:
     )
     print(f"  full-page OCR  {sum(full):7.2f} s  ({sum(full) / len(full):.2f} s/page)")
     print(f"  ratio          {v.seconds / sum(full):7.2f}  (target <= 0.25)")
+    record(
+        "scan", f"{doc} scan verdict / full-page OCR", [v.seconds / sum(full)], "<= 0.25", v.seconds / sum(full) <= 0.25
+    )
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deals import make_project  # noqa: E402
-from runs import interleaved, ratio, spread  # noqa: E402
+from runs import interleaved, per_round, ratio, record, spread  # noqa: E402
 
 from toolkit import yamlio  # noqa: E402
 from toolkit.pack.manifest import load_pack  # noqa: E402
@@ -41,6 +41,8 @@ def main() -> None:
         f"yaml {len(files)} deal files, {ROUNDS} rounds: C loader {spread(times['c'])}, "
         f"pure-Python {spread(times['pure'])}; pure/C {ratio(times['pure'], times['c'])}; identical results"
     )
+    pure_c = per_round(times["pure"], times["c"])
+    record("yaml", f"{len(files)} deal files: pure-Python loader / C loader", pure_c, "> 1x", min(pure_c) > 1)
     assert [validate(d, schema) for d in deals] == [cerberus_validate(d, schema) for d in deals]
     checks = interleaved(
         {
@@ -52,6 +54,12 @@ def main() -> None:
     print(
         f"schema {len(deals)} deals: fast path {spread(checks['fast'])}, cerberus alone {spread(checks['cerberus'])}; "
         f"cerberus/fast {ratio(checks['cerberus'], checks['fast'])}; identical results"
+    )
+    record(
+        "yaml",
+        f"{len(deals)} deals schema: cerberus / fast path",
+        per_round(checks["cerberus"], checks["fast"]),
+        "> 1x",
     )
 
 

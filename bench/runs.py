@@ -45,3 +45,21 @@ def ratio(times: list[float], anchor: list[float]) -> str:
     per_round = [a / b for a, b in zip(times, anchor)]
     mid = statistics.median(times) / statistics.median(anchor)
     return f"{mid:.1f}x ({min(per_round):.1f}–{max(per_round):.1f})"
+
+
+def record(bench: str, measure: str, values: list[float], target: str, met: bool | None = None) -> None:
+    """Add a figure to the summary `make bench` prints at the end (LOUPAN_BENCH_SUMMARY names its file)."""
+    import json
+    import os
+
+    path = os.environ.get("LOUPAN_BENCH_SUMMARY")
+    if not path:
+        return
+    line = {"bench": bench, "measure": measure, "values": list(values), "target": target, "met": met}
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def per_round(times: list[float], anchor: list[float]) -> list[float]:
+    """Return the ratio of two timings round by round."""
+    return [a / b for a, b in zip(times, anchor)]

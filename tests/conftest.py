@@ -54,12 +54,13 @@ class SharedPool:
     """
 
     pools: dict[str, Any] = {}
+    real: Any = None  # the toolkit's CheckPool, which the fixture replaces by this class
 
-    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None):
-        from toolkit.inbox.worker import CheckPool
-
+    def __init__(
+        self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None, eager: bool = False
+    ):
         key = _worker_key(project_dir, pack_dir)
-        pool = self.pools.pop(key, None) or CheckPool(project_dir, pack_dir, time_limit, size)
+        pool = self.pools.pop(key, None) or SharedPool.real(project_dir, pack_dir, time_limit, size, eager=eager)
         self.pools[key] = pool  # the most recently used last
         while len(self.pools) > KEEP_POOLS:  # a pool for inputs made by one test only is not kept running
             self.pools.pop(next(iter(self.pools))).stop()
@@ -95,14 +96,15 @@ def shared_check_workers():
 
     LOUPAN_TEST_FRESH_WORKERS=1 starts a worker for each, as the toolkit does (to compare, or to rule sharing out).
     """
-    from toolkit import api
+    from toolkit.inbox import worker
 
     if os.environ.get("LOUPAN_TEST_FRESH_WORKERS") == "1":
         yield {}
         return
 
+    SharedPool.real = worker.CheckPool
     patch = pytest.MonkeyPatch()
-    patch.setattr(api, "CheckPool", SharedPool)
+    patch.setattr(worker, "CheckPool", SharedPool)  # the api imports it from there when an inbox opens
     yield SharedPool.pools
     patch.undo()
     for pool in SharedPool.pools.values():
@@ -135,6 +137,18 @@ def require_soffice() -> str:
         "LibreOffice is not installed: PDF tests need it (apt-get install libreoffice-writer-nogui); "
         "CI sets LOUPAN_REQUIRE_PDF=1, where this fails instead"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the suite's compiled templates and remembered values out of the user's cache (toolkit/cache.py)."""
+    saved = os.environ.get("LOUPAN_CACHE")
+    os.environ["LOUPAN_CACHE"] = str(tmp_path_factory.mktemp("loupan-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("LOUPAN_CACHE", None)
+    else:
+        os.environ["LOUPAN_CACHE"] = saved
 
 
 # -- PostgreSQL: one throwaway cluster per session, a fresh database per test module ----------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from toolkit import api
+from toolkit.api.sales import sales as open_sales
 from toolkit.domain.targets import Targets, targets_from_data
 from toolkit.reports import period as figures
 
@@ -36,7 +36,7 @@ def report_period(ws, *, period: str, out: Path | None = None, pdf: bool = True)
     """Compute a weekly or monthly report; write its XLSX and PDF when `out` is given."""
     p = figures.parse_period(period)
     targets = project_targets(Path(ws.project_dir), ws.project.data)
-    s = api.sales(ws)
+    s = open_sales(ws)
     try:
         r = figures.build(ws.project, s.reports_connection(), p, targets, salespeople(ws.project_dir))
     finally:

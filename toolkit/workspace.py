@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit import yamlio
 from toolkit.checks.inputs import load_project
@@ -12,7 +13,9 @@ from toolkit.domain.policy import Policy, load_policy
 from toolkit.domain.project import Project
 from toolkit.errors import UsageError
 from toolkit.pack.manifest import Pack, load_pack
-from toolkit.render.batch import Renderer
+
+if TYPE_CHECKING:
+    from toolkit.render.batch import Renderer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PACKS = {"预售": "prc-presale", "现售": "prc-completed"}
@@ -31,8 +34,17 @@ class Workspace:
     pack: Pack
     project: Project
     policy: Policy
-    renderer: Renderer
     ledger_url: str | None = None  # the ledger's URL (--db); None: LOUPAN_DB, else the project's own SQLite file
+    _renderer: Renderer | None = field(default=None, repr=False)
+
+    @property
+    def renderer(self) -> Renderer:
+        """Return the pack's renderer, made on first use (a check renders nothing, so it does not load Jinja)."""
+        if self._renderer is None:
+            from toolkit.render.batch import Renderer
+
+            self._renderer = Renderer(self.pack)
+        return self._renderer
 
 
 def open_project(project_dir: Path, *, pack_dir: Path | None = None, ledger_url: str | None = None) -> Workspace:
@@ -43,7 +55,7 @@ def open_project(project_dir: Path, *, pack_dir: Path | None = None, ledger_url:
     pack = load_pack(pack_dir or _default_pack(project_dir))
     project = load_project(project_dir, pack)
     policy = load_policy(project_dir, project.authority)
-    return Workspace(project_dir, pack, project, policy, Renderer(pack), ledger_url)
+    return Workspace(project_dir, pack, project, policy, ledger_url)
 
 
 def _default_pack(project_dir: Path) -> Path:

@@ -87,6 +87,16 @@ def drop_all(files: list[tuple[str, bytes]], inbox: Path) -> None:
             time.sleep(0.1)
 
 
+def wait_watching(log: Path, starts: int, timeout: float = 120) -> None:
+    """Wait until every watcher started has said it is watching: a stop sent while one still starts up kills it."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if log.read_text(encoding="utf-8", errors="replace").count("watching ") >= starts:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"only {log.read_text(errors='replace').count('watching ')} of {starts} watchers started")
+
+
 def wait_until_empty(inbox: Path, claim: Path, timeout: float) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -114,6 +124,7 @@ def test_500_files_survive_random_sigkills(documents, tmp_path):
             proc = start(cfg, log)
         dropper.join()
         wait_until_empty(cfg["inbox"], cfg["filed"] / ".claimed", timeout=240)
+        wait_watching(tmp_path / "watch.log", KILLS + 1)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(60) == 0
 

@@ -11,25 +11,20 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from toolkit.checks.documents import CheckedDocument, check_documents
 from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
 from toolkit.domain.ids import mask_data
 from toolkit.errors import PdfUnavailableError, ToolkitError, UsageError
 from toolkit.findings import Finding
-from toolkit.inbox.lock import InboxLock, check_ledger
-from toolkit.inbox.names import for_log
-from toolkit.inbox.pipeline import InboxConfig, Pipeline
-from toolkit.inbox.watcher import QueueSource, WatchdogSource, Watcher, check_folders
-from toolkit.inbox.worker import CheckPool
-from toolkit.ledger.db import is_pg, resolve
-from toolkit.ledger.store import open_ledger
-from toolkit.render.batch import RenderedDoc, render_text, to_pdf
-from toolkit.render.context import deal_context, project_context
-from toolkit.render.pdf import find_soffice
 from toolkit.script import SCRIPTS
 from toolkit.workspace import Workspace, open_project, templates_dir
+
+if TYPE_CHECKING:  # imported where used, so `loupan check` does not load the inbox, ledger and renderer
+    from toolkit.inbox.pipeline import InboxConfig
+    from toolkit.inbox.watcher import QueueSource, Watcher
+    from toolkit.render.batch import RenderedDoc
 
 Progress = Callable[[int, int, str], None]
 __all__ = ["Workspace", "open_project", "templates_dir"]  # re-exported from toolkit.workspace
@@ -114,6 +109,8 @@ def render(
 
 
 def _render_deal(ws: Workspace, check: DealCheck, docs: list[str], out: Path, script: str) -> list[RenderedDoc]:
+    from toolkit.render.context import deal_context
+
     case = check.case
     assert case is not None  # check.ok guarantees it
     ctx = deal_context(ws.project, ws.policy, {}, case.deal, case.unit, case.pricing)
@@ -121,6 +118,9 @@ def _render_deal(ws: Workspace, check: DealCheck, docs: list[str], out: Path, sc
 
 
 def _render_project_doc(ws: Workspace, doc_id: str, out: Path, script: str) -> RenderedDoc:
+    from toolkit.render.batch import render_text
+    from toolkit.render.context import project_context
+
     ctx = project_context(ws.project, ws.policy, {}, ())
     qa = tuple({**item, "a": render_text(item["a"], ctx), "q": render_text(item["q"], ctx)} for item in ws.pack.qa)
     ctx["qa"] = [dict(item) for item in qa]
@@ -128,6 +128,9 @@ def _render_project_doc(ws: Workspace, doc_id: str, out: Path, script: str) -> R
 
 
 def _pdf(result: RenderResult, out: Path) -> None:
+    from toolkit.render.batch import to_pdf
+    from toolkit.render.pdf import find_soffice
+
     if find_soffice() is None:
         result.notes.append(str(PdfUnavailableError()))
         return
@@ -171,12 +174,21 @@ def check_report(result: CheckResult, out: Path) -> Path:
 
 def inbox_config(project_dir: Path, inbox: Path, filed: Path, **options) -> InboxConfig:
     """Describe an inbox: where files arrive and where they are filed."""
+    from toolkit.inbox.pipeline import InboxConfig
+
     return InboxConfig(Path(project_dir), Path(inbox), Path(filed), **options)
 
 
 @contextlib.contextmanager
-def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | None = None):
+def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | None = None, eager: bool = False):
     """Open the ledger and the check worker, finish what was in flight, and close both at the end."""
+    from toolkit.inbox.lock import InboxLock, check_ledger
+    from toolkit.inbox.pipeline import Pipeline
+    from toolkit.inbox.watcher import QueueSource, Watcher, check_folders
+    from toolkit.inbox.worker import CheckPool
+    from toolkit.ledger.db import is_pg, resolve
+    from toolkit.ledger.store import open_ledger
+
     if not (cfg.project_dir / "project.yaml").is_file():
         raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
     check_folders(cfg)
@@ -186,7 +198,7 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
         check_ledger(Path(url))
     lock = InboxLock(cfg.inbox, Path(url)) if not shared else None  # alone: one watcher per inbox and ledger
     ledger = open_ledger(cfg.project_dir, url)
-    worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit)  # the pipeline takes a CheckWorker-like pool
+    worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit, eager=eager)  # a CheckWorker-like pool
     try:
         worker.start()
         pipeline = Pipeline(cfg, ledger, worker, log)
@@ -203,6 +215,8 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
 
 def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
     """Process what is in the inbox now (each file once it is stable), then return how many were taken."""
+    from toolkit.inbox.names import for_log
+
     with _inbox(cfg, log) as watcher:
         taken = watcher.run(once=True)
         if watcher.pipeline.unfinished:  # a run that could not file everything must not look like success
@@ -219,6 +233,8 @@ def watch(
     ready: Callable[[Watcher], None] | None = None,
 ) -> int:
     """Watch the inbox until SIGINT or SIGTERM; return how many files were taken."""
+    from toolkit.inbox.watcher import WatchdogSource
+
     source = source or WatchdogSource(cfg.inbox, cfg.polling)
     with _inbox(cfg, log, source) as watcher:
         stop = lambda *_: setattr(watcher, "stopping", True)  # noqa: E731
@@ -258,6 +274,11 @@ class InboxStatus:
 
 def inbox_status(project_dir: Path, *, recent: int = 10, db: str | None = None) -> InboxStatus:
     """Count the files per outcome and list the latest rejections with their reasons (personal data masked)."""
+    from toolkit.inbox.lock import check_ledger
+    from toolkit.inbox.names import for_log
+    from toolkit.ledger.db import is_pg, resolve
+    from toolkit.ledger.store import open_ledger
+
     url = resolve(Path(project_dir), db)
     if not is_pg(url):
         if not Path(url).is_file():
@@ -352,5 +373,18 @@ def pack_release(pack_dir: Path) -> Path:
     return release_pack(Path(pack_dir))
 
 
-from toolkit.api.paper import *  # noqa: E402,F401,F403  (the office paperwork: pricing, notices, cases)
-from toolkit.api.sales import *  # noqa: E402,F401,F403  (sales control, one module per group)
+GROUPS = ("toolkit.api.sales", "toolkit.api.paper")  # sales control; the office paperwork (pricing, notices, cases)
+
+
+def __getattr__(name: str) -> Any:
+    """Load the api's groups (sales, paper) on first use of one of their names, so a check does not import them."""
+    import importlib
+
+    names: dict[str, Any] = {}
+    for group in GROUPS:
+        module = importlib.import_module(group)
+        names.update({n: getattr(module, n) for n in module.__all__})
+    globals().update(names)  # importing bound `sales` and `paper` to the modules; the functions win, as before
+    if name not in names:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return names[name]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from stdnum import numdb
+from toolkit.checks import regions
 
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
@@ -21,8 +21,7 @@ _SERVICE = re.compile(r"^[48]00[- ]?\d{3}[- ]?\d{4}$")
 @lru_cache(maxsize=4096)
 def region_known(code: str) -> bool:
     """Tell whether a six-digit administrative division code ever existed (GB/T 2260, any year)."""
-    info = {k: v for _, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
-    return bool(info.get("county"))
+    return regions.known(code)  # stdnum's list, kept as a set in the cache (checks/regions.py)
 
 
 def resident_region_problem(id_no: str) -> str | None:

@@ -89,12 +89,12 @@ def _decimal(text: str) -> Decimal:
 
 
 def _date(text: str) -> dt.date | None:
-    if text in (NO_DATE, to_hant(NO_DATE)):
-        return None
     m = _DATE.match(text)
-    if not m:
-        raise ValueError(text)
-    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if text == NO_DATE or text == to_hant(NO_DATE):  # OpenCC loaded only for a text that is not a date
+        return None
+    raise ValueError(text)
 
 
 def _wanfen(text: str) -> int:

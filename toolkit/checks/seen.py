@@ -10,6 +10,7 @@ from toolkit.findings import Finding
 from toolkit.pack.clauses import HARD, CompiledDocument, _walk, paragraph_segment
 from toolkit.read.document import DocumentText, read_document
 from toolkit.read.docx import _PART_NAMES
+from toolkit.read.kept import template_parts
 from toolkit.read.parse import parse
 from toolkit.rules import finding
 
@@ -112,7 +113,7 @@ def part_findings(doc: DocumentText, template: Path, script: str, name: str, pol
 
 @lru_cache(maxsize=32)
 def _template_parts(template: str, script: str) -> dict[str, tuple]:
-    parts = read_document(Path(template)).parts
+    parts = template_parts(Path(template))  # kept in the cache (read/kept.py)
     return {
         kind: tuple(s for s in (paragraph_segment(t, _PART_NAMES.get(kind, kind), script) for t in texts) if s)
         for kind, texts in parts.items()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import NoReturn
 
+from toolkit.cache import Memo, code_digest, library_file
 from toolkit.errors import ToolkitError
 
 Number = int | str | Decimal | float
@@ -113,11 +115,38 @@ def format_area(x: Number) -> str:
 
 def to_capitals(x: Number, *, prefix: bool = True) -> str:
     """Write an amount in capitals: 人民币壹拾万元整; sub-fen amounts are rounded half-up first."""
-    import cn2an  # 0.15 s to import: only rendering writes capitals, checks read them with our parser
-
     amount = _writable(x)
-    text = _checked(_tidy(cn2an.an2cn(f"{amount:f}", "rmb")), amount)
+    text = _remembered(amount) or _written(amount)
     return PREFIX + text if prefix else text
+
+
+def _written(amount: Decimal) -> str:
+    """Write capitals with cn2an (0.15 s to import: a check of a rendered document finds them remembered)."""
+    import cn2an
+
+    text = _checked(_tidy(cn2an.an2cn(f"{amount:f}", "rmb")), amount)
+    _CAPITALS.put(f"{amount:f}", text)
+    return text
+
+
+def _remembered(amount: Decimal) -> str | None:
+    """Return what cn2an wrote for this amount before (toolkit/cache.py), read back like a fresh text."""
+    text = _CAPITALS.get(f"{amount:f}")
+    try:
+        return _checked(text, amount) if text else None
+    except CapitalsGenerationError:
+        return None
+
+
+def _capitals_key() -> str:
+    """Key the remembered capitals by cn2an's code (its version and tables) and this module."""
+    files = ("__init__.py", "an2cn.py", "conf.py")
+    return code_digest(
+        Path(__file__), *(library_file("cn2an", f) for f in files), library_file("proces", "__init__.py")
+    )
+
+
+_CAPITALS = Memo("capitals", _capitals_key)
 
 
 def to_capitals_traditional(x: Number, *, prefix: bool = True) -> str:

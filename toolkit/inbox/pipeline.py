@@ -36,7 +36,7 @@ UNIT_AFTER = AFTER_DOCUMENT
 COUNTERPART = {"subscription": "contract", "contract": "subscription"}
 CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit in 255 bytes
 GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
-AHEAD = 16  # files claimed, read and sent to the check workers ahead: they keep busy while a group is filed
+AHEAD = 32  # files claimed, read and sent to the check workers ahead: they keep busy while groups are filed
 WIDE = 8  # a drop of at least this many files uses every check worker
 KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
@@ -106,6 +106,7 @@ class Pipeline:
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
     filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
     kept: OrderedDict = field(default_factory=OrderedDict)
+    kept_by: dict = field(default_factory=dict)  # (deal, document) -> sha256 of its latest kept copy
     recent: dict = field(
         default_factory=dict
     )  # (deal, document) -> (id, sha, target): accepted, maybe not filed  # sha256 -> checked document: filed files never change
@@ -392,7 +393,9 @@ class Pipeline:
         signed = [f.as_dict() for f in approval_findings(self.cfg.project_dir, verdict.doc)]  # 签约审定
         verdict = self._with_counterpart(verdict)
         verdict = dataclasses.replace(verdict, findings=verdict.findings + signed)
-        return self._decide(verdict, claim.name, name)
+        judgement = self._decide(verdict, claim.name, name)
+        self._settle_kept(content.sha256, judgement)
+        return judgement
 
     def _with_counterpart(self, verdict: Verdict) -> Verdict:
         """Cross-check a contract with the accepted 认购书 on record (and the reverse), kept parsed by the worker."""
@@ -420,6 +423,18 @@ class Pipeline:
         self.kept.move_to_end(sha)
         while len(self.kept) > KEEP:
             self.kept.popitem(last=False)
+        if len(self.kept_by) > 2 * KEEP:  # forget the deals whose documents are no longer kept
+            self.kept_by = {key: sha for key, sha in self.kept_by.items() if sha in self.kept}
+
+    def _settle_kept(self, sha: str, j: Judgement) -> None:
+        """Keep only the latest accepted copy of a deal's document: the one its counterpart is checked with."""
+        if j.outcome != "accepted" or not j.deal_no:
+            self.kept.pop(sha, None)  # never a counterpart: only accepted documents are
+            return
+        older = self.kept_by.get((j.deal_no, j.document))
+        if older is not None and older != sha:
+            self.kept.pop(older, None)
+        self.kept_by[(j.deal_no, j.document)] = sha
 
     def _decide(self, verdict: Verdict, claimed_as: str, name: str) -> Judgement:
         findings = verdict.findings + self._unit_findings(verdict)

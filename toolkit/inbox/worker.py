@@ -141,6 +141,11 @@ class CheckWorker:
 
     def start(self) -> None:
         """Start the worker and wait until it has opened the project."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the worker process (it opens the project by itself; `wait_ready` waits for that)."""
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
@@ -150,6 +155,9 @@ class CheckWorker:
         )
         self.proc.start()
         child.close()
+
+    def wait_ready(self) -> None:
+        """Wait until the launched worker has opened the project."""
         hello = self.conn.recv() if self.conn.poll(120) else None
         if not isinstance(hello, tuple) or hello[0] != "ready":
             raise RuntimeError("the check worker did not start")
@@ -222,14 +230,21 @@ class CheckWorker:
 class CheckPool:
     """As many check workers as the cores allow, started as the work needs them; same calls as one worker."""
 
-    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None):
+    def __init__(
+        self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None, eager: bool = False
+    ):
         size = size or max(1, min(4, len(os.sched_getaffinity(0))))
         self.workers = [CheckWorker(project_dir, pack_dir, time_limit) for _ in range(size)]
         self.wide = False  # use every worker (a large drop), or only the first (a file now and then)
+        self.eager = eager  # start every worker at once (a watcher: its memory stays the same through a drop)
 
     def start(self) -> None:
-        """Start the first worker (the others start when a large drop needs them)."""
-        self.workers[0].start()
+        """Start the first worker, or every worker side by side when eager (else they start when a drop needs them)."""
+        started = self.workers if self.eager else self.workers[:1]
+        for w in started:
+            w.launch()
+        for w in started:
+            w.wait_ready()
 
     @property
     def terms(self) -> Terms | None:

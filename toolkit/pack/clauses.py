@@ -6,6 +6,7 @@ from. A construct that cannot be parsed back is a PackError when the pack loads,
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from toolkit.cache import TOOLKIT, cached, code_digest, regex_code, regex_from_code
 from toolkit.errors import PackError
 from toolkit.pack.literal import LiteralPattern
 from toolkit.script import convert
@@ -85,6 +87,7 @@ class Segment:
     label: str = ""
     pattern: str = field(init=False, repr=False)
     _regex: Any = field(init=False, repr=False, default=None)
+    _code: Any = field(init=False, repr=False, default=None)  # the regex engine's code, from the cache
 
     def __post_init__(self) -> None:
         self.pattern = BREAKS + "?" + B.join(_token_pattern(t, i) for i, t in enumerate(self.tokens))
@@ -93,7 +96,7 @@ class Segment:
     def regex(self) -> Any:
         """Return the segment's compiled pattern, compiled on first use (compiling is most of a pack's load)."""
         if self._regex is None:
-            self._regex = self._literal() or re.compile(self.pattern, re.S)
+            self._regex = self._literal() or regex_from_code(self.pattern, self._code, re.S)
         return self._regex
 
     def _literal(self) -> Any:
@@ -170,7 +173,26 @@ def _token_pattern(token: Token, index: int | None) -> str:
 
 
 def compile_template(path: Path, doc_id: str, script: str = "hans") -> CompiledDocument:
-    """Compile a DOCX template into segments; raise PackError for what cannot be parsed back."""
+    """Compile a DOCX template into segments (kept in the cache, see pack/cache.py); raise PackError when unreadable."""
+    return cached(_cache_key(path, doc_id, script), lambda: _compile(path, doc_id, script), _dump, _load)
+
+
+# The code a compile depends on: a change to any of these files makes every kept compile stale.
+COMPILE_SOURCES = tuple(TOOLKIT / f for f in ("pack/clauses.py", "pack/literal.py", "text.py", "script.py"))
+
+
+def _cache_key(path: Path, doc_id: str, script: str) -> str:
+    """Key a compile by the template's bytes, document, script and the code that compiles (OpenCC for hant)."""
+    h = hashlib.sha256(path.read_bytes())
+    h.update(f"|{doc_id}|{script}|{code_digest(*COMPILE_SOURCES)}".encode())
+    if script != "hans":
+        from importlib.metadata import version
+
+        h.update(f"|opencc {version('opencc')}".encode())
+    return h.hexdigest()
+
+
+def _compile(path: Path, doc_id: str, script: str) -> CompiledDocument:
     with zipfile.ZipFile(path) as z:
         body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
         headers = [etree.fromstring(z.read(n)) for n in z.namelist() if re.match(r"word/header\d*\.xml$", n)]
@@ -334,3 +356,43 @@ def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
 def paragraph_segment(text: str, label: str, script: str = "hans", path: Path = Path("template")) -> Segment | None:
     """Compile one paragraph of template text outside the body (a header, a footer line) into a segment."""
     return _segment(path, text, "", label, script)
+
+
+# -- the cache's form of a compiled document: plain tuples marshal can write -------------------------------
+def _dump(doc: CompiledDocument) -> tuple:
+    return (doc.doc_id, _dump_nodes(doc.nodes), _dump_nodes(doc.header), doc.clause_ids)
+
+
+def _dump_nodes(nodes: list) -> list:
+    return [_dump_node(n) for n in nodes]
+
+
+def _dump_node(node: Any) -> tuple:
+    if isinstance(node, Segment):
+        tokens = tuple((t.text, t.path, t.filter, t.value) for t in node.tokens)
+        code = None if node._literal() else regex_code(node.pattern, re.S)
+        return ("S", tokens, node.clause_id, node.label, node.pattern, code)
+    if isinstance(node, Loop):
+        return ("L", node.var, node.iterable, _dump_nodes(node.body))
+    return ("C", [_dump_nodes(b) for b in node.branches], node.has_else)
+
+
+def _load(data: tuple) -> CompiledDocument:
+    doc_id, nodes, header, ids = data
+    return CompiledDocument(doc_id, _load_nodes(nodes), _load_nodes(header), tuple(ids))
+
+
+def _load_nodes(items: list) -> list:
+    return [_load_node(item) for item in items]
+
+
+def _load_node(item: tuple) -> Any:
+    if item[0] == "S":
+        _, tokens, clause_id, label, pattern, code = item
+        seg = Segment.__new__(Segment)  # the stored pattern stands in for __post_init__'s
+        seg.tokens, seg.clause_id, seg.label = tuple(Token(*t) for t in tokens), clause_id, label
+        seg.pattern, seg._regex, seg._code = pattern, None, code
+        return seg
+    if item[0] == "L":
+        return Loop(item[1], item[2], _load_nodes(item[3]))
+    return Cond([_load_nodes(b) for b in item[1]], item[2])

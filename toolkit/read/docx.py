@@ -11,6 +11,7 @@ from toolkit.read.visible import Styles, W, effective, load_styles, run_props, w
 from toolkit.text import normalize
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+MAX_KEPT = 1 << 20  # styles.xml above this size is read afresh each time (and refused by the part size cap)
 PAGE_FIELDS = ("PAGE", "NUMPAGES", "SECTIONPAGES")  # computed when displayed: their results are page numbers
 _PARTS = re.compile(r"word/(header|footer)\d*\.xml$|word/(footnotes|endnotes)\.xml$")
 _ACTIVE_PARTS = re.compile(r"(vbaProject|vbaData)\.bin$|/embeddings/|/activeX/|\.bin$", re.I)
@@ -77,7 +78,7 @@ class Reader:
 def read_parts(z: zipfile.ZipFile, xml, root) -> tuple[list, dict[str, list[str]], Reader]:
     """Return the body's paragraphs (element, visible text), the other parts' visible paragraphs, and the reader."""
     names = z.namelist()
-    styles = load_styles(xml(z, "word/styles.xml") if "word/styles.xml" in names else None)
+    styles = _styles(z, xml) if "word/styles.xml" in names else load_styles(None)
     reader = Reader(styles)
     body = root.find(f"{W}body")
     paragraphs = []
@@ -99,6 +100,24 @@ def read_parts(z: zipfile.ZipFile, xml, root) -> tuple[list, dict[str, list[str]
             if text:
                 parts.setdefault("textbox", []).append(text)
     return paragraphs, parts, reader
+
+
+_STYLES: dict[bytes, Styles] = {}  # styles.xml as read -> its styles: documents of one template share them
+STYLES_KEPT = 8
+
+
+def _styles(z: zipfile.ZipFile, xml) -> Styles:
+    """Return the styles of word/styles.xml, read once for the same bytes (each new one checked as any part)."""
+    info = z.getinfo("word/styles.xml")
+    if info.flag_bits & 0x1 or info.file_size > MAX_KEPT:
+        return load_styles(xml(z, "word/styles.xml"))  # refused there with the reason
+    raw = z.read("word/styles.xml")
+    if raw not in _STYLES:
+        styles = load_styles(xml(z, "word/styles.xml"))
+        if len(_STYLES) >= STYLES_KEPT:
+            _STYLES.pop(next(iter(_STYLES)))
+        _STYLES[raw] = styles
+    return _STYLES[raw]
 
 
 def active_content(z: zipfile.ZipFile, reader: Reader) -> list[tuple[str, str]]:

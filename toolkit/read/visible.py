@@ -14,6 +14,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 MIN_HALF_POINTS = 4  # text under 2 pt cannot be read on paper
 MIN_SCALE = 20  # horizontal scale in percent under which characters melt into a line
+MEMO = 4096  # run property combinations remembered per set of styles
 NEAR = 60  # colour distance (sum of channel differences) under which text does not stand out
 _THEME = {"background1": "FFFFFF", "light1": "FFFFFF", "text1": "000000", "dark1": "000000"}
 _HIGHLIGHT = {"white": "FFFFFF", "black": "000000", "yellow": "FFFF00", "lightGray": "C0C0C0", "darkGray": "808080"}
@@ -27,9 +28,16 @@ class Styles:
     runs: dict[str, dict[str, str]] = field(default_factory=dict)
     based_on: dict[str, str] = field(default_factory=dict)
     paragraph_default: str = ""
+    _chains: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    _effective: dict[tuple, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def chain(self, style_id: str) -> dict[str, str]:
-        """Return a style's run properties with those of its base styles underneath."""
+        """Return a style's run properties with those of its base styles underneath (resolved once per style)."""
+        if style_id not in self._chains:
+            self._chains[style_id] = self._resolve(style_id)
+        return self._chains[style_id]
+
+    def _resolve(self, style_id: str) -> dict[str, str]:
         seen, order = set(), []
         while style_id and style_id not in seen:
             seen.add(style_id)
@@ -84,11 +92,17 @@ def run_props(rpr: etree._Element | None) -> dict[str, str]:
 
 def effective(styles: Styles, p_style: str, r_style: str, direct: dict[str, str]) -> dict[str, str]:
     """Resolve a run's properties: defaults, paragraph style, character style, then direct formatting."""
-    out = dict(styles.defaults)
-    out.update(styles.chain(p_style or styles.paragraph_default))
-    out.update(styles.chain(r_style))
-    out.update(direct)
-    return out
+    key = (p_style, r_style, tuple(direct.items()))
+    found = styles._effective.get(key)  # most runs of a document share a few combinations
+    if found is None:
+        found = dict(styles.defaults)
+        found.update(styles.chain(p_style or styles.paragraph_default))
+        found.update(styles.chain(r_style))
+        found.update(direct)
+        if len(styles._effective) >= MEMO:
+            styles._effective.clear()  # a document of endless combinations does not grow the memory
+        styles._effective[key] = found
+    return dict(found)
 
 
 def why_hidden(props: dict[str, str], behind: str = "FFFFFF") -> str:

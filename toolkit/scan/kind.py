@@ -52,10 +52,11 @@ def signed_text(path: Path, reader):
 
 def electronic(path: Path, policy: Policy) -> list[Finding]:
     """Judge an electronic DOCX or PDF as a signed copy: its digital signatures, or the policy on unsigned ones."""
-    from toolkit.scan.pdfsig import has_signature, judge_signed_pdf
+    if path.suffix.lower() == ".pdf":
+        from toolkit.scan.pdfsig import has_signature, judge_signed_pdf  # PDFs only: a DOCX check skips it
 
-    if path.suffix.lower() == ".pdf" and has_signature(path):
-        return judge_signed_pdf(path)[1]
+        if has_signature(path):
+            return judge_signed_pdf(path)[1]
     if policy.data.get("signing", {}).get("accept_unsigned_electronic", True):
         return []
     msg = f"{path.name}：未经电子签名的电子文件不能作为签署件（本项目政策要求纸质签署件的扫描件或电子签名文件）"
