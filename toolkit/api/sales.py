@@ -227,6 +227,7 @@ class ReceiptRecorded:
     account: str
     cashier: str
     deal_no: str
+    findings: tuple[Finding, ...] = ()  # warnings the receipt was taken with (receipt.prepayment)
 
 
 def money_receipt(ws: Workspace, **receipt: Any) -> ReceiptRecorded:
