@@ -36,6 +36,7 @@ __all__ = [
     "board",
     "change",
     "change_approve",
+    "deal_file",
     "deal_sign",
     "deal_subscribe",
     "money_deposit",
@@ -155,6 +156,14 @@ def deal_sign(ws: Workspace, deal_no: str) -> None:
 
     with _writing(ws) as s:
         sign(s, deal_no)
+
+
+def deal_file(ws: Workspace, deal_no: str) -> None:
+    """Record the 备案 of a signed contract (R-REG-01: within 30 days of signing)."""
+    from toolkit.control.filing import file_contract
+
+    with _writing(ws) as s:
+        file_contract(s, deal_no)
 
 
 class ChangeDone(NamedTuple):

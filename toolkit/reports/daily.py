@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from toolkit.control.filing import filing_findings
 from toolkit.control.money import deposit_findings, sequence_findings
 from toolkit.domain.money import format_yuan, to_capitals
 from toolkit.findings import ERROR, Finding
@@ -44,6 +45,7 @@ def daily(sales: Sales, date: str) -> Daily:
     d.findings = (
         sequence_findings(sales.receipts())
         + deposit_findings(sales, date)
+        + filing_findings(sales, date)
         + [
             Finding(
                 "cash.unreconciled",
