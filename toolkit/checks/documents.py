@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.checks import prominence, term_rules  # noqa: F401  (they register their document rules)
+from toolkit.checks import encumbrance, prominence, term_rules  # noqa: F401  (they register their rules)
 from toolkit.checks.content import Wording, scan
 from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
@@ -42,6 +42,7 @@ NEEDS = {
     "deposit.over_limit": ("deal.deposit", "deal.total"),
     "shares.invalid": ("buyers",),
     "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
+    "mortgage.disclosure": ("unit.code",),
 }
 CONTRACTABLE = (AVAILABLE, "已认购")
 # A deal file's field names as the document prints them (the deal rules name the deal file's fields).
