@@ -12,6 +12,7 @@ from toolkit.checks import encumbrance, prominence, term_rules  # noqa: F401  (t
 from toolkit.checks.content import Wording, scan
 from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
+from toolkit.checks.fees import unpublished_charges
 from toolkit.checks.follows import group
 from toolkit.checks.printed import Printed, printed_values
 from toolkit.checks.seen import seen_findings
@@ -128,7 +129,7 @@ def added_wording(c: DocCase) -> list[Finding]:
     for key, text in changed + typed:
         place = c.outline.place(key)
         items.append(Wording(c.doc_id, c.name, place.location, place.clause, text))
-    return scan(items, c.policy)
+    return scan(items, c.policy) + unpublished_charges(items, c.project.data, c.policy)
 
 
 def _template(pack: Pack, text: DocumentText, doc_id: str) -> Path:

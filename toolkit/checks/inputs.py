@@ -12,6 +12,7 @@ from typing import Any
 
 from toolkit import yamlio
 from toolkit.checks.encumbrance import mortgage_problems
+from toolkit.checks.fees import fee_problems
 from toolkit.checks.input_values import value_problems
 from toolkit.domain.deal import Deal, deal_from_data
 from toolkit.domain.project import Project, project_from_data
@@ -39,7 +40,7 @@ def load_project(project_dir: Path, pack: Pack) -> Project:
             expected=p.message,
             found=f"{len(problems)} problem(s) in all" if len(problems) > 1 else "",
         )
-    bad = next(mortgage_problems(data), None)  # optional parts the pack's schema does not know
+    bad = next(mortgage_problems(data), None) or next(fee_problems(data), None)  # parts the schema does not know
     if bad:
         raise ProjectError(path=path, field=bad[0], expected=bad[1])
     return project_from_data(data, _units(price_list(project_dir), pack))

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from toolkit.checks.fees import receipt_fee_problem
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.errors import InputFileError
@@ -24,8 +25,8 @@ def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dic
     """Check a receipt against the deal on record and the project's accounts, then record it."""
     r = _clean(r)
     rules = policy.data["receipts"]
-    if r["kind"] not in rules["kinds"]:
-        raise Refusal.of("input.invalid", f"款项类型须为{'、'.join(rules['kinds'])}之一，收到“{r['kind']}”")
+    if r["kind"] not in rules["kinds"] and receipt_fee_problem(project.data, r["kind"], r["amount"]):
+        raise Refusal.of("fee.unpublished", receipt_fee_problem(project.data, r["kind"], r["amount"]), found=r["kind"])
     if r["channel"] not in rules["channels"]:
         raise Refusal.of("input.invalid", f"收款方式须为{'、'.join(rules['channels'])}之一，收到“{r['channel']}”")
     _before_permit(project, r)
