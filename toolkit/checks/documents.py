@@ -14,6 +14,7 @@ from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
 from toolkit.checks.fees import unpublished_charges
 from toolkit.checks.follows import group
+from toolkit.checks.pages import PageOrder, printed_order, taken_out
 from toolkit.checks.printed import Printed, printed_values
 from toolkit.checks.seen import seen_findings
 from toolkit.checks.where import Outline
@@ -39,7 +40,7 @@ NEEDS = {
     "permit.missing": ("unit.code", "deal.subscribe_date"),
     "price.below_floor": ("unit.code", "deal.total"),
     "price.above_filed": ("unit.code", "deal.total"),
-    "authority.discount": ("deal.discounts",),
+    "authority.discount": ("deal.discounts", "deal.payment_method"),  # a published discount's condition
     "deposit.over_limit": ("deal.deposit", "deal.total"),
     "shares.invalid": ("buyers",),
     "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
@@ -102,7 +103,10 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     except UnreadableError as exc:
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
+    text, order = printed_order(text)  # pages missing, repeated or out of order: read in their printed order
     doc_id, parsed, note, script, compiled = identify(text, pack, script)
+    if order is not None:
+        out.findings.append(_pages_finding(policy, path, order, taken_out(parsed, order) if parsed else []))
     if doc_id is None:
         out.findings.append(
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
@@ -119,6 +123,18 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     out.findings += seen_findings(text, template, script, path.name, policy)
     out.findings += kind.electronic(path, policy)
     return out
+
+
+def _pages_finding(policy: Policy, path: Path, order: PageOrder, gone: list) -> Finding:
+    """One finding for the pages, with the clauses of a page taken out (not one clause.altered each)."""
+    message = f"{path.name}：{order.describe()}"
+    if gone:
+        message += f"；缺页上的{len(gone)}段条款（自{gone[0].clause}至{gone[-1].clause}）无法核对"
+    extra = {"printed_pages": order.printed, "missing": order.missing, "repeated": order.repeated}
+    where = "第" + "、".join(map(str, order.named)) + "页"
+    return _finding(
+        policy, "scan.pages", message, path.name, location=where, extra=extra | {"clauses": [d.clause for d in gone]}
+    )
 
 
 def added_wording(c: DocCase) -> list[Finding]:

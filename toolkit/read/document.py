@@ -56,6 +56,7 @@ class DocumentText:
     parts: dict[str, list[str]] = field(default_factory=dict)  # header, footer, footnotes, endnotes, textbox
     hidden: list[tuple[str, str, str]] = field(default_factory=list)  # (where, how, text) a reader cannot see
     active: list[tuple[str, str]] = field(default_factory=list)  # (what, where): macros, links, scripts
+    footers: list[str] = field(default_factory=list)  # a PDF's 第N页共M页 per page ('' where none): its order
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -191,7 +192,9 @@ def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
     out = []
     for text in pages:
         lines = [line for line in text.splitlines() if line.strip()]
-        if lines and _FOOTER.match(normalize(lines[-1])):
+        footer = normalize(lines[-1]) if lines and _FOOTER.match(normalize(lines[-1])) else ""
+        doc.footers.append(footer)
+        if footer:
             lines = lines[:-1]
         if lines and "·" in normalize(lines[0]):
             doc.header.append(normalize(lines.pop(0)))
