@@ -21,6 +21,7 @@ from toolkit.checks.deal_rules import Breach
 from toolkit.checks.doc_rules import DocCase, doc_rule
 from toolkit.pack.clauses import W
 from toolkit.rules import spec_of
+from toolkit.script import convert
 
 _OFF = ("0", "false", "none")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -33,13 +34,15 @@ def _prominence(c: DocCase) -> Iterator[Breach]:
     if not c.template or c.text.kind not in ("docx", "pdf"):
         return
     clauses = sorted(bold_clauses(Path(c.template)))
+    signed: dict[str, bool | None]
     if c.text.kind == "docx":
-        signed = emphasis(Path(c.text.path))
+        signed = dict(emphasis(Path(c.text.path)))
     else:
         from toolkit.read.pdfstyle import emphasis_of  # pypdfium2, for PDFs only
 
         literals = template_literals(Path(c.template))
-        signed = emphasis_of(Path(c.text.path), {k: literals[k] for k in clauses if k in literals})
+        wanted = {k: convert(literals[k], c.script) for k in clauses if k in literals}  # as the document's script
+        signed = emphasis_of(Path(c.text.path), wanted)
     for clause in clauses:
         if signed.get(clause) is False:
             yield Breach(LOST[0], clause, LOST[1], LOST[2])
