@@ -19,13 +19,15 @@ from lxml import etree
 
 from toolkit.checks.deal_rules import Breach
 from toolkit.checks.doc_rules import DocCase, doc_rule
-from toolkit.pack.clauses import W
+from toolkit.pack.clauses import SOFT, W
 from toolkit.rules import spec_of
 from toolkit.script import convert
+from toolkit.text import normalize
 
 _OFF = ("0", "false", "none")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 MIN_LITERAL = 6  # characters of fixed wording needed to find a clause's glyphs in a PDF
+PROBE = 6  # its first characters, looked for in the reader's pages to know which pages to open
 LOST = ("格式条款失去加粗或下划线标示，买受人可能未被提示注意", "bold or underline", "plain")
 
 
@@ -42,11 +44,21 @@ def _prominence(c: DocCase) -> Iterator[Breach]:
 
         literals = template_literals(Path(c.template))
         wanted = {k: convert(literals[k], c.script) for k in clauses if k in literals}  # as the document's script
-        signed = emphasis_of(Path(c.text.path), wanted)
+        signed = emphasis_of(Path(c.text.path), {k: (w, _pages_with(c, w)) for k, w in wanted.items()})
     for clause in clauses:
         if signed.get(clause) is False:
             yield Breach(LOST[0], clause, LOST[1], LOST[2])
     yield from _acknowledgment(c)
+
+
+def _pages_with(c: DocCase, wording: str) -> list[int]:
+    """Return the pages (0-based) whose visible text holds the start of some wording: only those are opened."""
+    probe = normalize(wording)[:PROBE]
+    return [
+        int(u.location.removeprefix("page ")) - 1
+        for u in c.text.units
+        if u.location.startswith("page ") and probe in u.text.replace(SOFT, "")
+    ]
 
 
 def _acknowledgment(c: DocCase) -> Iterator[Breach]:

@@ -19,49 +19,62 @@ from toolkit.text import normalize
 _BOLD_NAME = re.compile(r"bold|heavy|black|semibold|demibold|demi|w[6-9]\b", re.I)
 _FORCE_BOLD = 0x40000  # the font descriptor's ForceBold flag
 MARKED_SHARE = 0.9  # a glyph or two from a fallback font (a bracket, a digit) does not unmark a clause
+SAMPLE = 60  # glyphs read per clause at most
 
 
-def emphasis_of(path: Path, literals: dict[str, str]) -> dict[str, bool | None]:
-    """Tell, for each key, whether the glyphs of its wording are bold or underlined (None: wording not found)."""
+def emphasis_of(path: Path, literals: dict[str, tuple[str, list[int]]]) -> dict[str, bool | None]:
+    """Tell, for each key, whether the glyphs of its wording (looked for on the pages given, 0-based, and the
+    page after each) are bold or underlined; None when the wording is not found there."""
     doc = pdfium.PdfDocument(str(path))
+    pages: dict[int, tuple] = {}
     try:
-        pages = [(page, page.get_textpage()) for page in doc]
-        stream, where = _stream(pages)
         out: dict[str, bool | None] = {}
-        for key, literal in literals.items():
-            at = stream.find(normalize(literal))
-            if at < 0 or not literal:
-                out[key] = None
-                continue
-            glyphs = sorted({where[i] for i in range(at, at + len(normalize(literal)))})
-            out[key] = _share_marked(pages, glyphs) >= MARKED_SHARE
+        for key, (literal, candidates) in literals.items():
+            out[key] = _marked_literal(doc, pages, normalize(literal), candidates)
         return out
     finally:
         doc.close()
 
 
-def _stream(pages: list) -> tuple[str, list[tuple[int, int]]]:
-    """Return the document's normalised text and, for each of its characters, the (page, glyph) it came from."""
+def _marked_literal(doc: pdfium.PdfDocument, pages: dict, literal: str, candidates: list[int]) -> bool | None:
+    spans = [[p] for p in candidates] + [[p, p + 1] for p in candidates]  # a clause running onto the next page
+    for span in (s for s in spans if 0 <= s[0] and s[-1] < len(doc)):
+        for n in span:
+            if n not in pages:
+                page = doc[n]
+                tp = page.get_textpage()
+                pages[n] = (page, tp, *_folded(tp, n))
+        stream = "".join(pages[n][2] for n in span)
+        where = [w for n in span for w in pages[n][3]]
+        at = stream.find(literal) if literal else -1
+        if at >= 0:
+            glyphs = sorted(set(where[at : at + len(literal)]))
+            step = max(1, len(glyphs) // SAMPLE)  # glyphs spread over the whole clause: a part made plain shows
+            return _share_marked(pages, glyphs[::step]) >= MARKED_SHARE
+    return None
+
+
+def _folded(tp: pdfium.PdfTextPage, p: int) -> tuple[str, list[tuple[int, int]]]:
+    """Return a page's normalised text and, for each of its characters, the (page, glyph) it came from."""
+    text = tp.get_text_range()
+    if len(text) != tp.count_chars():
+        return "", []  # characters outside the basic plane: glyph indices do not line up with the text
     chars: list[str] = []
     where: list[tuple[int, int]] = []
-    for p, (_, tp) in enumerate(pages):
-        text = tp.get_text_range()
-        if len(text) != tp.count_chars():
-            continue  # characters outside the basic plane: glyph indices do not line up with the text
-        for i, c in enumerate(text):
-            n = normalize(c)
-            chars.append(n)
-            where += [(p, i)] * len(n)
+    for i, c in enumerate(text):
+        n = c if "\u4e00" <= c <= "\u9fff" else normalize(c)  # CJK ideographs fold to themselves
+        chars.append(n)
+        where += [(p, i)] * len(n)
     return "".join(chars), where
 
 
-def _share_marked(pages: list, glyphs: list[tuple[int, int]]) -> float:
+def _share_marked(pages: dict, glyphs: list[tuple[int, int]]) -> float:
     """Return the share of the glyphs (CJK and letters; not punctuation) that are bold or underlined."""
     rules: dict[int, list] = {}
     buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
     counted = marked = 0
     for p, i in glyphs:
-        page, tp = pages[p]
+        page, tp = pages[p][:2]
         if not tp.get_text_range(i, 1).isalnum():
             continue
         counted += 1
