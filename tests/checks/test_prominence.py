@@ -60,3 +60,21 @@ def test_taking_out_the_buyers_acknowledgment_of_the_bold_clauses_is_clause_prom
         (g["rule"], g.get("clause")) for f in findings for g in f.extra.get("follows", [])
     }
     assert ("clause.prominence", "sup_14") in rules and ("clause.altered", "sup_14") in rules
+
+
+@pytest.mark.slow  # reads the glyphs of all 176 clauses
+def test_every_clause_of_the_clean_pdf_reads_bold_exactly_where_the_template_sets_it(ws, pdfs):
+    from toolkit.checks.prominence import PROBE, bold_clauses, template_literals
+    from toolkit.pack.clauses import SOFT
+    from toolkit.read.document import read_document
+    from toolkit.read.pdfstyle import emphasis_of
+    from toolkit.text import normalize
+
+    template, units = ws.pack.document("contract").template, read_document(pdfs["contract"]).units
+    on = {i: u.text.replace(SOFT, "") for i, u in enumerate(units)}  # the reader's pages, in file order
+    wanted = {
+        k: (w, [i for i, t in on.items() if normalize(w)[:PROBE] in t]) for k, w in template_literals(template).items()
+    }
+    read = emphasis_of(pdfs["contract"], wanted)
+    found = {k for k, marked in read.items() if marked}
+    assert found == bold_clauses(template) and sum(v is None for v in read.values()) < 10

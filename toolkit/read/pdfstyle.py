@@ -16,6 +16,7 @@ import pypdfium2.raw as raw
 
 from toolkit.text import normalize
 
+_FOOTER = re.compile(r"^第\d+[页頁]共\d+[页頁]$")
 _BOLD_NAME = re.compile(r"bold|heavy|black|semibold|demibold|demi|w[6-9]\b", re.I)
 _FORCE_BOLD = 0x40000  # the font descriptor's ForceBold flag
 MARKED_SHARE = 0.9  # a glyph or two from a fallback font (a bracket, a digit) does not unmark a clause
@@ -61,11 +62,23 @@ def _folded(tp: pdfium.PdfTextPage, p: int) -> tuple[str, list[tuple[int, int]]]
         return "", []  # characters outside the basic plane: glyph indices do not line up with the text
     chars: list[str] = []
     where: list[tuple[int, int]] = []
+    start, end = _running(text)
     for i, c in enumerate(text):
+        if not start <= i < end:
+            continue
         n = c if "\u4e00" <= c <= "\u9fff" else normalize(c)  # CJK ideographs fold to themselves
         chars.append(n)
         where += [(p, i)] * len(n)
     return "".join(chars), where
+
+
+def _running(text: str) -> tuple[int, int]:
+    """Return the glyph range to keep: the running header line (with ·) and the 第N页共M页 footer left out, so
+    a clause that runs onto the next page reads on."""
+    lines = text.split("\n")
+    start = len(lines[0]) + 1 if len(lines) > 1 and "·" in lines[0] else 0
+    end = len(text) - len(lines[-1]) if len(lines) > 1 and _FOOTER.match(normalize(lines[-1])) else len(text)
+    return start, end
 
 
 def _share_marked(pages: dict, glyphs: list[tuple[int, int]]) -> float:
