@@ -106,7 +106,8 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     text, order = printed_order(text)  # pages missing, repeated or out of order: read in their printed order
     doc_id, parsed, note, script, compiled = identify(text, pack, script)
     if order is not None:
-        out.findings.append(_pages_finding(policy, path, order, taken_out(parsed, order) if parsed else []))
+        gone = taken_out(parsed, order) if parsed else []
+        out.findings.append(_pages_finding(policy, path, order, gone, Outline(compiled)))
     if doc_id is None:
         out.findings.append(
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
@@ -125,11 +126,13 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     return out
 
 
-def _pages_finding(policy: Policy, path: Path, order: PageOrder, gone: list) -> Finding:
+def _pages_finding(policy: Policy, path: Path, order: PageOrder, gone: list, outline: Outline) -> Finding:
     """One finding for the pages, with the clauses of a page taken out (not one clause.altered each)."""
     message = f"{path.name}：{order.describe()}"
     if gone:
-        message += f"；缺页上的{len(gone)}段条款（自{gone[0].clause}至{gone[-1].clause}）无法核对"
+        first, last = (outline.place(d.clause) for d in (gone[0], gone[-1]))
+        span = "至".join(dict.fromkeys(p.location for p in (first, last) if p.location)) or gone[0].clause
+        message += f"；缺页上的{len(gone)}段条款（{span}）无法核对"
     extra = {"printed_pages": order.printed, "missing": order.missing, "repeated": order.repeated}
     where = "第" + "、".join(map(str, order.named)) + "页"
     return _finding(
