@@ -97,3 +97,29 @@ def test_a_supplement_clause_naming_a_published_fee_or_forbidding_one_is_not_fla
         contract = Path(shutil.copy(rendered, tmp_path / f"{i}-{rendered.name}"))
         _add_to_supplement(contract, text)
         assert "fee.unpublished" not in [f.rule for f in api.check(ws, [contract]).findings]
+
+
+def _add_plan_row(contract: Path, item: str) -> None:
+    d = docx.Document(str(contract))
+    row = next(r for t in d.tables for r in t.rows if r.cells[0].text.strip() == "定金")
+    extra = copy.deepcopy(row._tr)
+    row._tr.addnext(extra)
+    cell = docx.table._Row(extra, row._parent).cells[0]
+    cell.paragraphs[0].runs[0].text = item
+    for run in cell.paragraphs[0].runs[1:]:
+        run.text = ""
+    d.save(str(contract))
+
+
+def _all_rules(findings) -> set[str]:
+    return {f.rule for f in findings} | {g["rule"] for f in findings for g in f.extra.get("follows", [])}
+
+
+def test_a_charge_added_to_the_payment_plan_is_fee_unpublished(ws, rendered, tmp_path):
+    contract = Path(shutil.copy(rendered, tmp_path / rendered.name))
+    _add_plan_row(contract, "装修款")
+    found = [f for f in api.check(ws, [contract]).findings]
+    assert "fee.unpublished" in _all_rules(found)
+    assert any("装修款" in f.message for f in found if f.rule == "fee.unpublished") or any(
+        "装修款" in g["message"] for f in found for g in f.extra.get("follows", []) if g["rule"] == "fee.unpublished"
+    )

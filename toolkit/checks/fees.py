@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from toolkit.checks.content import Wording
+from toolkit.checks.deal_rules import Breach
+from toolkit.checks.doc_rules import DocCase, doc_rule
 from toolkit.domain.policy import Policy
 from toolkit.findings import Finding
 from toolkit.rules import enabled, finding, spec_of
@@ -88,3 +90,21 @@ def _finding(w: Wording, sentence: str, phrase: str, policy: Policy | None) -> F
         clause=w.clause,
         found=sentence[:200],
     )
+
+
+@doc_rule("fee.unpublished")
+def _plan_charges(c: DocCase) -> Iterator[Breach]:
+    """A row of the payment plan that is not price money must be a published fee (a charge added to 附件四)."""
+    price = re.compile("|".join(spec_of("fee.unpublished", c.policy).params.get("price_items") or ["(?!)"]))
+    fees = published(c.project.data)
+    for i in c.printed.items("deal.plan"):
+        item = str(c.printed.typed(f"deal.plan[{i}].item") or "")
+        if item and not price.search(item) and item not in fees:
+            path = f"deal.plan[{i}].item"
+            yield Breach(
+                f"付款计划列有“{item}”，不是房价款，也不在项目公示的收费清单中",
+                path,
+                "房价款或已公示的收费",
+                item,
+                paths=(path,),
+            )
