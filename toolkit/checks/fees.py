@@ -19,6 +19,8 @@ from toolkit.checks.doc_rules import DocCase, doc_rule
 from toolkit.domain.policy import Policy
 from toolkit.findings import Finding
 from toolkit.rules import enabled, finding, spec_of
+from toolkit.script import convert
+from toolkit.text import normalize
 
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 
@@ -70,7 +72,7 @@ def unpublished_charges(items: list[Wording], data: dict[str, Any], policy: Poli
     params = spec_of("fee.unpublished", policy).params
     charge = re.compile(params.get("charge") or "(?!)")
     unless = re.compile("|".join(params.get("unless") or ["(?!)"]))
-    fees = published(data)
+    fees = [form for name in published(data) for form in (name, convert(name, "hant"))]  # either script
     out = []
     for w in items:
         for sentence in _SENTENCE.findall(w.text):
@@ -95,8 +97,9 @@ def _finding(w: Wording, sentence: str, phrase: str, policy: Policy | None) -> F
 @doc_rule("fee.unpublished")
 def _plan_charges(c: DocCase) -> Iterator[Breach]:
     """A row of the payment plan that is not price money must be a published fee (a charge added to 附件四)."""
-    price = re.compile("|".join(spec_of("fee.unpublished", c.policy).params.get("price_items") or ["(?!)"]))
-    fees = published(c.project.data)
+    items = spec_of("fee.unpublished", c.policy).params.get("price_items") or ["(?!)"]
+    price = re.compile("|".join(normalize(convert(i, c.script)) for i in items))  # as the document prints them
+    fees = {normalize(convert(name, c.script)) for name in published(c.project.data)}
     for i in c.printed.items("deal.plan"):
         item = str(c.printed.typed(f"deal.plan[{i}].item") or "")
         if item and not price.search(item) and item not in fees:
