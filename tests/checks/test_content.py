@@ -72,10 +72,11 @@ def test_claim_rules_do_not_read_contracts():
 
 
 def test_the_handbook_and_qa_must_state_the_required_facts():
-    items = [Wording("handbook", "handbook.docx", "一、", "", "面积为建筑面积。开发企业为某公司，预售许可证号见公示。")]
+    text = "面积为建筑面积。开发企业为某公司，预售许可证号见公示。价格以价目表为准，有效期见公示。"
+    items = [Wording("handbook", "handbook.docx", "一、", "", text)]
     found = missing_statements(items, "handbook + qa")
-    assert [(f.rule, f.location) for f in found] == [("claim.missing", "效果图说明")]
-    items.append(Wording("qa", "qa.yaml", "答客问 第1问", "", "效果图为艺术表现。"))
+    assert [(f.rule, f.location) for f in found] == [("claim.missing", "效果图说明"), ("claim.missing", "样板房说明")]
+    items.append(Wording("qa", "qa.yaml", "答客问 第1问", "", "效果图为艺术表现，样板房不代表交付标准。"))
     assert missing_statements(items, "handbook + qa") == []
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "board",
     "change",
     "change_approve",
+    "deal_file",
     "deal_sign",
     "deal_subscribe",
     "money_deposit",
@@ -158,6 +159,14 @@ def deal_sign(ws: Workspace, deal_no: str) -> None:
         sign(s, deal_no)
 
 
+def deal_file(ws: Workspace, deal_no: str) -> None:
+    """Record the 备案 of a signed contract (R-REG-01: within 30 days of signing)."""
+    from toolkit.control.filing import file_contract
+
+    with _writing(ws) as s:
+        file_contract(s, deal_no)
+
+
 class ChangeDone(NamedTuple):
     """A change recorded, and its form when the pack has one and an output folder was given."""
 
@@ -228,6 +237,7 @@ class ReceiptRecorded:
     account: str
     cashier: str
     deal_no: str
+    findings: tuple[Finding, ...] = ()  # warnings the receipt was taken with (receipt.prepayment)
 
 
 def money_receipt(ws: Workspace, **receipt: Any) -> ReceiptRecorded:

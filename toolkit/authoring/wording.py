@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.checks.content import Wording, missing_statements, scan
+from toolkit.checks.promises import unbacked_promises
 from toolkit.checks.where import Outline, _walk
 from toolkit.errors import PackError
 from toolkit.findings import Finding
@@ -20,7 +21,7 @@ def lint_wording(pack_dir: Path) -> list[Finding]:
     except PackError:
         return []  # lint.pack reports why the pack does not load
     items = [w for doc_id in pack.documents for w in _document(pack, doc_id)] + _qa(pack)
-    return scan(items) + missing_statements(items, "handbook + qa")
+    return scan(items) + missing_statements(items, "handbook + qa") + unbacked_promises(items)
 
 
 def _document(pack: Pack, doc_id: str) -> list[Wording]:

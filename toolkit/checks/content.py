@@ -15,7 +15,7 @@ from toolkit.domain.policy import Policy
 from toolkit.findings import Finding
 from toolkit.rules import finding, registry, spec_of
 
-CONTENT_RULES = ("clause.unfair", "sale.prohibited", "deposit.wording", "claim.prohibited")
+CONTENT_RULES = ("clause.unfair", "sale.prohibited", "sale.bundled", "deposit.wording", "claim.prohibited")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 
 

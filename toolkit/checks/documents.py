@@ -8,11 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.checks import prominence, term_rules  # noqa: F401  (they register their document rules)
+from toolkit.checks import encumbrance, prominence, term_rules  # noqa: F401  (they register their rules)
 from toolkit.checks.content import Wording, scan
 from toolkit.checks.deal_rules import RULES, Breach, DealCase, yuan
 from toolkit.checks.doc_rules import DocCase, doc_finding, run_doc_rules
+from toolkit.checks.fees import unpublished_charges
 from toolkit.checks.follows import group
+from toolkit.checks.pages import PageOrder, printed_order, taken_out
 from toolkit.checks.printed import Printed, printed_values
 from toolkit.checks.seen import printed_findings, seen_findings
 from toolkit.checks.where import Outline
@@ -38,10 +40,11 @@ NEEDS = {
     "permit.missing": ("unit.code", "deal.subscribe_date"),
     "price.below_floor": ("unit.code", "deal.total"),
     "price.above_filed": ("unit.code", "deal.total"),
-    "authority.discount": ("deal.discounts",),
+    "authority.discount": ("deal.discounts", "deal.payment_method"),  # a published discount's condition
     "deposit.over_limit": ("deal.deposit", "deal.total"),
     "shares.invalid": ("buyers",),
     "sign_deadline.invalid": ("deal.subscribe_date", "deal.sign_deadline"),
+    "mortgage.disclosure": ("unit.code",),
 }
 CONTRACTABLE = (AVAILABLE, "已认购")
 # A deal file's field names as the document prints them (the deal rules name the deal file's fields).
@@ -102,7 +105,11 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     except UnreadableError as exc:
         out.findings.append(_finding(policy, "doc.unreadable", f"{path.name}：无法读取：{exc}", path.name))
         return out
+    text, order = printed_order(text)  # pages missing, repeated or out of order: read in their printed order
     doc_id, parsed, note, script, compiled = identify(text, pack, script)
+    if order is not None:
+        gone = taken_out(parsed, order) if parsed else []
+        out.findings.append(_pages_finding(policy, path, order, gone, Outline(compiled)))
     if doc_id is None or parsed is None:  # (identify gives a parse with every document id)
         out.findings.append(
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
@@ -124,6 +131,20 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     return out
 
 
+def _pages_finding(policy: Policy, path: Path, order: PageOrder, gone: list, outline: Outline) -> Finding:
+    """One finding for the pages, with the clauses of a page taken out (not one clause.altered each)."""
+    message = f"{path.name}：{order.describe()}"
+    if gone:
+        first, last = (outline.place(d.clause) for d in (gone[0], gone[-1]))
+        span = "至".join(dict.fromkeys(p.location for p in (first, last) if p.location)) or gone[0].clause
+        message += f"；缺页上的{len(gone)}段条款（{span}）无法核对"
+    extra = {"printed_pages": order.printed, "missing": order.missing, "repeated": order.repeated}
+    where = "第" + "、".join(map(str, order.named)) + "页"
+    return _finding(
+        policy, "scan.pages", message, path.name, location=where, extra=extra | {"clauses": [d.clause for d in gone]}
+    )
+
+
 def added_wording(c: DocCase) -> list[Finding]:
     """Run the content rules over what the document added or changed, and over its free-text values."""
     changed = [(d.clause, d.found) for d in c.parsed.deviations if d.kind != "missing" and d.found]
@@ -132,7 +153,7 @@ def added_wording(c: DocCase) -> list[Finding]:
     for key, text in changed + typed:
         place = c.outline.place(key)
         items.append(Wording(c.doc_id, c.name, place.location, place.clause, text))
-    return scan(items, c.policy)
+    return scan(items, c.policy) + unpublished_charges(items, c.project.data, c.policy)
 
 
 def _template(pack: Pack, text: DocumentText, doc_id: str) -> Path:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import yamlio
+from toolkit.checks.encumbrance import mortgage_problems
+from toolkit.checks.fees import fee_problems
 from toolkit.checks.input_values import value_problems
 from toolkit.domain.deal import Deal, deal_from_data
 from toolkit.domain.project import Project, project_from_data
@@ -38,6 +40,9 @@ def load_project(project_dir: Path, pack: Pack) -> Project:
             expected=p.message,
             found=f"共{len(problems)}处问题" if len(problems) > 1 else "",
         )
+    bad = next(mortgage_problems(data), None) or next(fee_problems(data), None)  # parts the schema does not know
+    if bad:
+        raise ProjectError(path=path, field=bad[0], expected=bad[1])
     return project_from_data(data, _units(price_list(project_dir), pack))
 
 

@@ -1,12 +1,15 @@
-"""clause.prominence: the clauses a pack sets in bold (onerous 格式条款) keep their bold or underline when signed.
+"""clause.prominence: the clauses a pack sets in bold (onerous 格式条款) keep their bold or underline when signed,
+and the buyer's acknowledgment of them stays in.
 
 民法典 496 requires the seller to draw the buyer's attention to clauses that limit its liability or the buyer's
 rights; the pack marks them bold (`[id!]` in the source). Whoever re-types or re-formats the 补充协议 and loses
-the bold loses that notice. Read from the DOCX's runs; a PDF carries no run formatting this rule can read yet.
+the bold loses that notice. A DOCX is read from its runs; a PDF from the fonts of the clause's glyphs
+(`read/pdfstyle.py`). The acknowledgment clauses (`params.acknowledgments`) may not be taken out.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from functools import lru_cache
@@ -16,19 +19,53 @@ from lxml import etree
 
 from toolkit.checks.deal_rules import Breach
 from toolkit.checks.doc_rules import DocCase, doc_rule
-from toolkit.pack.clauses import W
+from toolkit.pack.clauses import SOFT, W
+from toolkit.rules import spec_of
+from toolkit.script import convert
+from toolkit.text import normalize
 
 _OFF = ("0", "false", "none")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+MIN_LITERAL = 6  # characters of fixed wording needed to find a clause's glyphs in a PDF
+PROBE = 6  # its first characters, looked for in the reader's pages to know which pages to open
+LOST = ("格式条款失去加粗或下划线标示，买受人可能未被提示注意", "bold or underline", "plain")
 
 
 @doc_rule("clause.prominence")
 def _prominence(c: DocCase) -> Iterator[Breach]:
-    if c.text.kind != "docx" or not c.template:
+    if not c.template or c.text.kind not in ("docx", "pdf"):
         return
-    signed = emphasis(Path(c.text.path))
-    for clause in sorted(bold_clauses(Path(c.template))):
+    clauses = sorted(bold_clauses(Path(c.template)))
+    signed: dict[str, bool | None]
+    if c.text.kind == "docx":
+        signed = dict(emphasis(Path(c.text.path)))
+    else:
+        from toolkit.read.pdfstyle import emphasis_of  # pypdfium2, for PDFs only
+
+        literals = template_literals(Path(c.template))
+        wanted = {k: convert(literals[k], c.script) for k in clauses if k in literals}  # as the document's script
+        signed = emphasis_of(Path(c.text.path), {k: (w, _pages_with(c, w)) for k, w in wanted.items()})
+    for clause in clauses:
         if signed.get(clause) is False:
-            yield Breach("格式条款失去加粗或下划线标示，买受人可能未被提示注意", clause, "bold or underline", "plain")
+            yield Breach(LOST[0], clause, LOST[1], LOST[2])
+    yield from _acknowledgment(c)
+
+
+def _pages_with(c: DocCase, wording: str) -> list[int]:
+    """Return the pages (0-based) whose visible text holds the start of some wording: only those are opened."""
+    probe = normalize(wording)[:PROBE]
+    return [
+        int(u.location.removeprefix("page ")) - 1
+        for u in c.text.units
+        if u.location.startswith("page ") and probe in u.text.replace(SOFT, "")
+    ]
+
+
+def _acknowledgment(c: DocCase) -> Iterator[Breach]:
+    wanted = set(spec_of("clause.prominence", c.policy).params.get("acknowledgments") or ())
+    for d in c.parsed.deviations:
+        if d.kind == "missing" and d.clause in wanted:
+            yield Breach("买受人确认已阅读并理解加粗条款的声明被删除", d.clause, d.expected, "")
 
 
 @lru_cache(maxsize=16)
@@ -37,16 +74,34 @@ def bold_clauses(template: Path) -> frozenset[str]:
     return frozenset(c for c, marked in emphasis(template).items() if marked)
 
 
-def emphasis(path: Path) -> dict[str, bool]:
-    """Tell, for each clause id of a DOCX, whether all of its text is bold or underlined."""
+def _paragraphs(path: Path) -> Iterator[tuple[str, list]]:
+    """Yield each bookmarked paragraph of a DOCX as (clause id, its runs that carry text)."""
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    out = {}
     for p in root.iter(f"{W}p"):
         names = [b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
-        runs = [r for r in p.iter(f"{W}r") if "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+        runs = [r for r in p.iter(f"{W}r") if _text(r).strip()]
         if names and runs:
-            out[names[0]] = all(_marked(r) for r in runs)
+            yield names[0], runs
+
+
+def _text(run: etree._Element) -> str:
+    return "".join(t.text or "" for t in run.iter(f"{W}t"))
+
+
+def emphasis(path: Path) -> dict[str, bool]:
+    """Tell, for each clause id of a DOCX, whether all of its text is bold or underlined."""
+    return {clause: all(_marked(r) for r in runs) for clause, runs in _paragraphs(path)}
+
+
+@lru_cache(maxsize=16)
+def template_literals(template: Path) -> dict[str, str]:
+    """Return, by clause id, the longest stretch of fixed wording of each paragraph of a template."""
+    out = {}
+    for clause, runs in _paragraphs(template):
+        longest = max(_TAG.split("".join(_text(r) for r in runs)), key=len).strip()
+        if len(longest) >= MIN_LITERAL:
+            out[clause] = longest
     return out
 
 

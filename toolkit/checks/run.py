@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.checks import encumbrance  # noqa: F401  (registers mortgage.disclosure)
 from toolkit.checks.deal_rules import DealCase, price_case, run_deal_rules
 from toolkit.checks.inputs import INPUT_INVALID, read_deal
 from toolkit.domain.policy import Policy

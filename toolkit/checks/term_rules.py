@@ -61,3 +61,28 @@ def _limits(c: DocCase) -> dict[str, tuple[int | None, int | None]]:
     """Return each bounded path's (minimum, maximum) from the policy's `term.bounds` parameters."""
     params = spec_of("term.bounds", c.policy).params
     return {p: (v.get("min"), v.get("max")) for p, v in (params.get("limits") or {}).items()}
+
+
+@doc_rule("copies.count")
+def _copies(c: DocCase) -> Iterator[Breach]:
+    total, *held = (c.printed.typed(f"terms.copies.{k}") for k in ("total", "seller", "buyer", "filing"))
+    if total is None or None in held:
+        return
+    clause = c.printed.all("terms.copies.total")[0].clause
+    paths = tuple(f"terms.copies.{k}" for k in ("total", "seller", "buyer", "filing"))
+    if sum(held) > total:
+        yield Breach(
+            f"合同共{total}份，少于出卖人、买受人和备案所持份数之和{sum(held)}份",
+            clause,
+            f">= {sum(held)}",
+            str(total),
+            paths=paths,
+        )
+    if min(held[:2]) < 1:
+        yield Breach(
+            f"出卖人持{held[0]}份、买受人持{held[1]}份：双方各自至少持有一份原件",
+            clause,
+            ">= 1",
+            str(min(held[:2])),
+            paths=paths,
+        )

@@ -46,6 +46,7 @@ def _what(c: argparse.ArgumentParser, kind: str) -> None:
         )
         c.add_argument("--payee", default="", help="the original payer who gets the money back")
         c.add_argument("--account", default="", help="the payee's bank account")
+        c.add_argument("--loan-to", default="", help="the lender the loan part goes back to (when a loan was paid)")
     else:
         c.add_argument("--deal", type=Path, required=True, help="the deal file as amended")
     if kind == "rename":
@@ -63,7 +64,13 @@ def _change(args: argparse.Namespace) -> int:
         "date": o.date(args.date) if args.date else dt.date.today(),
     }
     if args.kind == "refund":
-        options.update(deal_no=args.deal_no, reason_code=args.reason_code, payee=args.payee, account=args.account)
+        options.update(
+            deal_no=args.deal_no,
+            reason_code=args.reason_code,
+            payee=args.payee,
+            account=args.account,
+            loan_to=args.loan_to,
+        )
     else:
         options["deal_file"] = args.deal
     if args.kind == "rename":

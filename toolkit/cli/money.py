@@ -50,7 +50,9 @@ def _money_receipt(args: argparse.Namespace) -> int:
     from toolkit import api
 
     fields = {k: getattr(args, k) for k in (*RECEIPT, "cashier")}
-    print(f"recorded {api.money_receipt(api.open_project(args.project), **fields).no}")
+    recorded = api.money_receipt(api.open_project(args.project), **fields)
+    o.print_findings(list(recorded.findings))
+    print(f"recorded {recorded.no}")
     return 0
 
 
@@ -59,8 +61,9 @@ def _money_import(args: argparse.Namespace) -> int:
 
     done = api.money_import(api.open_project(args.project), args.file)
     o.print_findings(done.findings)
-    print(f"imported {done.imported} receipt(s), refused {len(done.findings)}")
-    return 1 if done.findings else 0
+    refused = [f for f in done.findings if f.severity == "error"]  # warnings ride on rows that were taken
+    print(f"imported {done.imported} receipt(s), refused {len(refused)}")
+    return 1 if refused else 0
 
 
 def _money_deposit(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from toolkit.cli import options as o
 
 
 def add_commands(sub: Any) -> None:
-    """Add unit show, hold, release, reprice and deal subscribe, sign."""
+    """Add unit show, hold, release, reprice and deal subscribe, sign, file."""
     actions = o.group(sub, "unit", "a unit: show it, hold or release it (销控), approve its new price")
     show = o.command(actions, "show", "status, price, deal, documents and history of a unit", _unit_show)
     show.add_argument("code", help="the unit's code in the price list, e.g. 1-1801")
@@ -32,6 +32,9 @@ def add_commands(sub: Any) -> None:
     sg = o.command(deals, "sign", "record the contract of a subscribed deal", _deal_sign)
     sg.add_argument("deal_no", help="the deal number, e.g. CHY-2026-0001")
     o.project(sg)
+    fl = o.command(deals, "file", "record the 备案 of a signed contract (within 30 days of signing)", _deal_file)
+    fl.add_argument("deal_no", help="the deal number, e.g. CHY-2026-0001")
+    o.project(fl)
 
 
 def _unit_show(args: argparse.Namespace) -> int:
@@ -71,4 +74,11 @@ def _deal_sign(args: argparse.Namespace) -> int:
     from toolkit import api
 
     api.deal_sign(api.open_project(args.project), args.deal_no)
+    return 0
+
+
+def _deal_file(args: argparse.Namespace) -> int:
+    from toolkit import api
+
+    api.deal_file(api.open_project(args.project), args.deal_no)
     return 0

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.checks.run import DealCase, DealCheck
+from toolkit.control.money import refund_payee
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.findings import has_errors
@@ -125,6 +126,7 @@ def refund(
     """退房: the unit goes back to 待售 (to be re-priced); the money back follows the deposit rules."""
     deal = sales.deal(deal_no)
     sales.guard_deal_unit(deal["unit"], deal_no, (U.SUBSCRIBED, U.CONTRACTED))
+    refund_payee(sales, deal_no, extra.get("payee", ""), extra.get("loan_to", ""), policy)  # R-CASH-05
     figures = refund_figures(policy, reason_code, sales.paid(deal_no), Decimal(deal["deposit"]))
     return _record(sales, project, policy, "refund", deal, figures | extra, date, approved_by)
 

@@ -8,12 +8,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from toolkit.checks.fees import receipt_fee_problem
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.errors import InputFileError
 from toolkit.findings import Finding
 from toolkit.ledger.base import SalesLedger as Sales
-from toolkit.rules import Refusal, finding
+from toolkit.rules import Refusal, enabled, finding, spec_of
 from toolkit.tables import xlsx_rows
 
 COLUMNS = ("no", "date", "payer", "unit", "kind", "amount", "channel", "account", "cashier")
@@ -24,8 +25,8 @@ def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dic
     """Check a receipt against the deal on record and the project's accounts, then record it."""
     r = _clean(r)
     rules = policy.data["receipts"]
-    if r["kind"] not in rules["kinds"]:
-        raise Refusal.of("input.invalid", f"款项类型须为{'、'.join(rules['kinds'])}之一，收到“{r['kind']}”")
+    if r["kind"] not in rules["kinds"] and receipt_fee_problem(project.data, r["kind"], r["amount"]):
+        raise Refusal.of("fee.unpublished", receipt_fee_problem(project.data, r["kind"], r["amount"]), found=r["kind"])
     if r["channel"] not in rules["channels"]:
         raise Refusal.of("input.invalid", f"收款方式须为{'、'.join(rules['channels'])}之一，收到“{r['channel']}”")
     _before_permit(project, r)
@@ -38,8 +39,44 @@ def add_receipt(sales: Sales, project: Project, policy: Policy, **r: Any) -> dic
     escrow = project.data.get("escrow_account", {}).get("number")
     if escrow and r["kind"] in rules["to_escrow"] and r["account"] != escrow:
         raise Refusal.of("receipt.escrow", f"预售房款须存入监管账户{escrow}，收据记载的账户为{r['account']}")
+    warnings = _prepayment(policy, unit.status, r)
     sales.add_receipt(**r, deal_no=unit.deal_no)
-    return r | {"deal_no": unit.deal_no}
+    return r | {"deal_no": unit.deal_no, "findings": tuple(warnings)}
+
+
+def _prepayment(policy: Policy, status: str, r: dict[str, Any]) -> list[Finding]:
+    """Warn of purchase money (首付款, 房款) taken while the deal is only subscribed (R-SUB-02): not refused."""
+    kinds = spec_of("receipt.prepayment", policy).params.get("kinds") or []
+    if status != "已认购" or r["kind"] not in kinds or not enabled("receipt.prepayment", policy):
+        return []
+    message = (
+        f"房号{r['unit']}尚未签订买卖合同，收据{r['no']}收取{r['kind']}：认购阶段只应收取定金，"
+        "收取房款的认购书可能被认定为买卖合同"
+    )
+    return [
+        finding("receipt.prepayment", message, policy=policy, document=r["no"], location=r["unit"], found=r["kind"])
+    ]
+
+
+def refund_payee(sales: Sales, deal_no: str, payee: str, loan_to: str = "", policy: Policy | None = None) -> None:
+    """Refuse a refund to anyone but a payer of the deal's money, or one whose loan part goes to no lender (R-CASH-05)."""
+    paid = [r for r in sales.receipts(deal_no=deal_no) if r["status"] == "有效"]
+    payers = sorted({r["payer"] for r in paid})
+    if payee and payers and payee not in payers:
+        raise Refusal.of(
+            "refund.payee", f"退款只能退至原付款人（{'、'.join(payers)}），申请的收款人为{payee}", found=payee
+        )
+    loan = sum((Decimal(r["amount"]) for r in paid if r["kind"] in _loan_kinds(policy)), Decimal(0))
+    if loan and not loan_to:
+        raise Refusal.of(
+            "refund.payee",
+            f"{deal_no}已收贷款{loan}元，贷款部分须退还贷款机构，不得退给买受人：须载明退回的贷款机构",
+            found=str(loan),
+        )
+
+
+def _loan_kinds(policy: Policy | None) -> list[str]:
+    return spec_of("refund.payee", policy).params.get("loan_kinds") or []
 
 
 def _before_permit(project: Project, r: dict[str, Any]) -> None:
@@ -83,7 +120,7 @@ def import_receipts(sales: Sales, project: Project, policy: Policy, path: Path) 
     done, findings = 0, []
     for line, record in enumerate(records, start=2):
         try:
-            add_receipt(sales, project, policy, **record)
+            findings += add_receipt(sales, project, policy, **record)["findings"]
             done += 1
         except (Refusal, ValueError) as exc:
             rule = exc.rule if isinstance(exc, Refusal) else "input.invalid"

@@ -59,6 +59,7 @@ class DocumentText:
     hidden: list[tuple[str, str, str]] = field(default_factory=list)  # (where, how, text) a reader cannot see
     active: list[tuple[str, str]] = field(default_factory=list)  # (what, where): macros, links, scripts
     shapes: list[Shape] = field(default_factory=list)  # DOCX drawings: pictures, shapes, text boxes
+    footers: list[str] = field(default_factory=list)  # a PDF's 第N页共M页 per page ('' where none): its order
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -204,17 +205,32 @@ def _pdf_text(text: str) -> str:
 def _strip_running(pages: list[str], doc: DocumentText) -> list[str]:
     """Drop each page's header line (kept in doc.header) and its 第 N 页 共 M 页 footer (when N and M are true).
 
-    A footer with another page number or count stays in the page's text, where the comparison reports it.
+    A footer with another page number or count stays in the page's text, where the comparison reports it, unless
+    every page's footer gives one count: then the pages are missing or out of order (checks/pages.py says which).
     """
     out = []
+    counts = {_count(text) for text in pages}
     for n, text in enumerate(pages, start=1):
         lines = [line for line in text.splitlines() if line.strip()]
-        footer = _FOOTER.match(normalize(lines[-1])) if lines else None
-        if footer and (int(footer[1]), int(footer[2])) == (n, len(pages)):
+        found = _FOOTER.match(normalize(lines[-1])) if lines else None
+        doc.footers.append(normalize(lines[-1]) if found else "")
+        if found and _true_footer(int(found[1]), int(found[2]), n, len(pages), counts):
             lines = lines[:-1]
         doc.header.append(normalize(lines.pop(0)) if lines and "·" in normalize(lines[0]) else "")
         out.append("\n".join(lines))
     return out
+
+
+def _count(page: str) -> int | None:
+    """Return the M of a page's 第 N 页 共 M 页 footer, None when it has none."""
+    lines = [line for line in page.splitlines() if line.strip()]
+    found = _FOOTER.match(normalize(lines[-1])) if lines else None
+    return int(found[2]) if found else None
+
+
+def _true_footer(number: int, count: int, n: int, pages: int, counts: set[int | None]) -> bool:
+    """Say whether a footer is the page's own: its true number, or one count on every page (pages moved or gone)."""
+    return (number, count) == (n, pages) or (counts == {count} and 1 <= number <= count)
 
 
 def _pdf_properties(meta: dict[str, str]) -> dict[str, str]:

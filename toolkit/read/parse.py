@@ -15,6 +15,8 @@ from toolkit.pack.clauses import BREAKS, HARD, SOFT, CompiledDocument, Cond, Loo
 
 WINDOW = 4000  # how far ahead a lost segment is looked for
 LOOKAHEAD = 6  # how many following segments may re-synchronise a lost one
+FAR_LOOKAHEAD = 80  # past those, segments with long wording (a page holds a few dozen segments)
+FAR_LITERAL = 8  # characters of fixed wording: an article heading, not a word that recurs
 MAX_ITEMS = 60  # loop iterations (buyers, plan rows) read at most
 
 
@@ -168,12 +170,25 @@ class _Matcher:
         return None
 
     def next_anchor(self, rest: tuple, end: int) -> int | None:
+        near = None
         for seg in _upcoming(rest, LOOKAHEAD):
             if seg.literal_length >= 4:
                 m = seg.regex.search(self.stream, self.pos, end)
                 if m:
-                    return m.start()
-        return None
+                    near = m.start()
+                    break
+        return self.far_anchor(rest, near if near is not None else end)
+
+    def far_anchor(self, rest: tuple, before: int) -> int | None:
+        """Look past the next segments for long wording found sooner: a page taken out removes many segments,
+        and a short wording among the next few may then match far ahead (the rest would read as missing)."""
+        found = before if before < min(len(self.stream), self.pos + WINDOW) else None
+        for k, seg in enumerate(_upcoming(rest, FAR_LOOKAHEAD)):
+            if k >= LOOKAHEAD and seg.literal_length >= FAR_LITERAL:
+                m = seg.regex.search(self.stream, self.pos, found if found is not None else before)
+                if m:
+                    found = m.start()
+        return found
 
     # -- results --------------------------------------------------------------------------------
     def record(self, seg: Segment, m: re.Match[str]) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from toolkit.control.filing import filing_findings
 from toolkit.control.money import deposit_findings, sequence_findings
 from toolkit.domain.money import format_yuan, to_capitals
 from toolkit.findings import Finding
@@ -43,7 +44,12 @@ def daily(sales: Sales, date: str) -> Daily:
     d.by_kind = _sum(d.receipts, "kind")
     d.by_channel = _sum(d.receipts, "channel")
     d.reconciliation = _reconcile(d.by_channel, sales.deposits(date))
-    d.findings = sequence_findings(sales.receipts()) + deposit_findings(sales, date) + _unreconciled(d)
+    d.findings = (
+        sequence_findings(sales.receipts())
+        + deposit_findings(sales, date)
+        + filing_findings(sales, date)
+        + _unreconciled(d)
+    )
     return d
 
 
