@@ -20,6 +20,7 @@ GROUPS = (
     "toolkit.cli.money",
     "toolkit.cli.reports",
     "toolkit.cli.pack",
+    "toolkit.cli.web",
     "toolkit.cli_rules",
 )
 

@@ -55,6 +55,24 @@ CREATE TABLE IF NOT EXISTS deposits (
     amount TEXT NOT NULL, account TEXT NOT NULL, reference TEXT
 );
 """
+WEB = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user_name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    sid TEXT PRIMARY KEY, user_name TEXT NOT NULL, csrf TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS approvals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref TEXT NOT NULL,
+    status TEXT NOT NULL,                                                  -- requested | approved | refused
+    payload TEXT NOT NULL, requested_by TEXT, requested_at TEXT NOT NULL,
+    decided_by TEXT, decided_role TEXT, decided_at TEXT, reason TEXT
+);
+"""
 ADDED = {
     "units": {"pending": "TEXT", "needs_pricing": "INTEGER NOT NULL DEFAULT 0", "price": "TEXT"},
     "changes": {"new_unit": "TEXT"},  # the unit a 换房 moves to, so a unit's changes are found by column
@@ -63,7 +81,7 @@ ADDED = {
 
 def create(db: sqlite3.Connection) -> None:
     """Create the tables, add the columns earlier ledgers lack, and fill them from what those ledgers kept."""
-    db.executescript(FILES + SALES)
+    db.executescript(FILES + SALES + WEB)
     for table, columns in ADDED.items():
         have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
         for column, kind in columns.items():
