@@ -131,21 +131,29 @@ def guarded(permission: str) -> Callable[[Handler], Callable[[Request], Awaitabl
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         @functools.wraps(handler)
         async def route(request: Request) -> Response:
-            who = await run_in_threadpool(caller, request)
-            if who is None:
-                if request.url.path.startswith("/api/"):
-                    return JSONResponse({"error": "未登录或令牌无效", "status": 401}, status_code=401)
-                return RedirectResponse("/login?next=" + request.url.path, status_code=303)
-            if not await csrf_ok(request, who):
-                return refuse(request, 403, "缺少或错误的 CSRF 令牌：请刷新页面后重试")
-            if not who.may(permission):
-                return refuse(request, 403, f"{who.user.role}无权访问此页面")
-            request.state.caller = who
-            return await handler(request, who)
+            try:
+                return await _checked(request, handler, permission)
+            finally:
+                await request.close()  # the spooled files of a multipart form
 
         return route
 
     return wrap
+
+
+async def _checked(request: Request, handler: Handler, permission: str) -> Response:
+    """Run a handler for a known caller with the CSRF token and the permission it needs."""
+    who = await run_in_threadpool(caller, request)
+    if who is None:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "未登录或令牌无效", "status": 401}, status_code=401)
+        return RedirectResponse("/login?next=" + request.url.path, status_code=303)
+    if not await csrf_ok(request, who):
+        return refuse(request, 403, "缺少或错误的 CSRF 令牌：请刷新页面后重试")
+    if not who.may(permission):
+        return refuse(request, 403, f"{who.user.role}无权访问此页面")
+    request.state.caller = who
+    return await handler(request, who)
 
 
 class LoginLimit:

@@ -30,6 +30,7 @@ FIELDS: dict[str, tuple[str, str]] = {  # form field -> (path in the deal, label
     "payment_method": ("payment.method", "付款方式"),
     "down_payment_pct": ("payment.down_payment_pct", "首付比例%"),
     "lender": ("payment.lender", "贷款银行"),
+    "due_date": ("payment.due_date", "付款日期（一次性付款）"),
     "discounts": ("discounts", "一般性折扣"),
     "extra_rate_pct": ("extra_discount.rate_pct", "额外优惠%"),
     "deposit": ("deposit", "定金（元）"),
@@ -59,7 +60,9 @@ def deal_data(form: dict[str, Any], approver: str | None, approval_no: str) -> d
     """Make the deal file's data from the form's values (extra discount approved by `approver`)."""
     v = {k: str(form.get(k, "")).strip() for k in FIELDS if k != "discounts"}
     payment: dict[str, Any] = {"method": v["payment_method"]}
-    if v["payment_method"] != "一次性付款":
+    if v["payment_method"] == "一次性付款":
+        payment["due_date"] = _date(v["due_date"])
+    else:
         payment.update(down_payment_pct=_number(v["down_payment_pct"]), lender=v["lender"])
     data: dict[str, Any] = {
         "deal_no": v["deal_no"],
