@@ -19,7 +19,14 @@ from toolkit.web.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "cuihu"
-USERS = {"周敏": "案场经理", "李娜": "置业顾问", "赵磊": "置业顾问", "吴芳": "销售总监", "钱晓": "出纳", "郑国华": "总经理"}
+USERS = {
+    "周敏": "案场经理",
+    "李娜": "置业顾问",
+    "赵磊": "置业顾问",
+    "吴芳": "销售总监",
+    "钱晓": "出纳",
+    "郑国华": "总经理",
+}
 PASSWORD = "pass-word-123"
 
 
@@ -34,11 +41,11 @@ def make_project(folder: Path) -> Path:
 
 
 def altered(clean: Path, target: Path) -> Path:
-    """Save a copy of a rendered 认购书 with its loan amount changed in the text."""
+    """Save a copy of a rendered 认购书 with a sentence of its standard wording changed."""
     d = docx.Document(str(clean))
-    runs = [run for p in d.paragraphs for run in p.runs if "5,008,097.00" in run.text]
+    runs = [run for p in d.paragraphs for run in p.runs if "不向认购人收取任何房价款" in run.text]
     assert runs, "the test's alteration found nothing to change"
-    runs[0].text = runs[0].text.replace("5,008,097.00", "4,800,000.00")
+    runs[0].text = runs[0].text.replace("不向认购人收取任何房价款", "可向认购人收取部分房价款")
     d.save(str(target))
     return target
 

@@ -53,7 +53,9 @@ def _on_roster(ws: Workspace, name: str, role: str | None = None) -> str:
     if name not in staff:
         raise UsageError(f"{name}不在项目人员名单（project.yaml staff）中 / {name} is not on the staff roster")
     if role is not None and staff[name] != role:
-        raise UsageError(f"{name}在人员名单中的岗位是{staff[name]}，不是{role} / the roster gives {name} the role {staff[name]}")
+        raise UsageError(
+            f"{name}在人员名单中的岗位是{staff[name]}，不是{role} / the roster gives {name} the role {staff[name]}"
+        )
     return staff[name]
 
 

@@ -60,9 +60,7 @@ def decide_discount(ws: Workspace, approval_id: int, user: User, *, approve: boo
         rate = Decimal(row["payload"]["rate_pct"])
         ceiling = discount_ceiling(ws, user.role)
         if rate > ceiling:
-            raise Refusal.of(
-                "authority.discount", f"额外优惠{rate}%超出{user.name}（{user.role}）的审批权限{ceiling}%"
-            )
+            raise Refusal.of("authority.discount", f"额外优惠{rate}%超出{user.name}（{user.role}）的审批权限{ceiling}%")
         if not approve and not reason.strip():
             raise Refusal.of("change.invalid", "驳回须填写理由")
         if not a.decide(approval_id, "approved" if approve else "refused", user.name, user.role, reason.strip()):

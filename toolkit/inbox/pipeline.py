@@ -371,6 +371,7 @@ class Pipeline:
                 k: mask_text(str(f.get(k, "")).replace(claimed_as, name))
                 for k in ("rule", "severity", "message", "location")
             }
+            | _redline(f)
             for f in findings
         ]
         errors = [f for f in findings if f.get("severity") == "error"]
@@ -421,7 +422,8 @@ class Pipeline:
         report = _report_path(target)
         write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         findings = [
-            Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""))
+            Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""),
+                    extra={"redline": r["redline"]} if r.get("redline") else {})  # fmt: skip
             for r in j.reasons
         ]
         html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
@@ -455,6 +457,12 @@ def _unsafe(content: Content, name: str, max_size: int) -> str:
 
 
 _IMAGE_MAGIC = {b"\xff\xd8": ".jpg", b"\x89P": ".png", b"II": ".tiff", b"MM": ".tiff"}  # scans and photos
+
+
+def _redline(f: dict[str, Any]) -> dict[str, Any]:
+    """Keep an altered clause's redline with its reason (masked), so the report and the web page can show it."""
+    lines = (f.get("extra") or {}).get("redline")
+    return {"redline": [[op, mask_text(str(text))] for op, text in lines]} if lines else {}
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:

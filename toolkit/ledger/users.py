@@ -61,9 +61,7 @@ class Accounts:
 
     def revoke_tokens(self, user_name: str) -> int:
         """Revoke every live token of a user; return how many."""
-        cur = self._write(
-            "UPDATE tokens SET revoked_at=? WHERE user_name=? AND revoked_at IS NULL", (now(), user_name)
-        )
+        cur = self._write("UPDATE tokens SET revoked_at=? WHERE user_name=? AND revoked_at IS NULL", (now(), user_name))
         return cur.rowcount
 
     # -- sessions -------------------------------------------------------------------------------
@@ -88,7 +86,7 @@ class Accounts:
         """Record something awaiting approval; return its id."""
         cur = self._write(
             "INSERT INTO approvals(kind, ref, status, payload, requested_by, requested_at) VALUES (?,?,?,?,?,?)",
-            (kind, ref, "requested", json.dumps(payload, ensure_ascii=False), requested_by, now()),
+            (kind, ref, "requested", json.dumps(payload, ensure_ascii=False, default=str), requested_by, now()),
         )
         return int(cur.lastrowid or 0)
 

@@ -107,6 +107,8 @@ def approve_discount(ws, work: Path, approval_id: int, user: User, *, approve: b
     data["extra_discount"].update(approved_by=user.name, approval_no=f"WEB-{approval_id:04d}")
     for key in ("subscribe_date", "sign_deadline"):
         data[key] = dealform._date(str(data[key]))
+    if "due_date" in data["payment"]:
+        data["payment"]["due_date"] = dealform._date(str(data["payment"]["due_date"]))
     return {"record": record, "entered": finish(ws, work, data)}
 
 
@@ -127,8 +129,9 @@ def view(ws, work: Path, no: str, user: User, personal: bool) -> dict[str, Any] 
     if path.is_file():
         data, stage = yamlio.load_yaml(path.read_text(encoding="utf-8")), "rendered"
     elif record:
-        data, stage = record["payload"]["deal"], {"requested": "awaiting approval", "refused": "refused"}.get(
-            record["status"], record["status"]
+        data, stage = (
+            record["payload"]["deal"],
+            {"requested": "awaiting approval", "refused": "refused"}.get(record["status"], record["status"]),
         )
     else:
         return None
@@ -146,7 +149,9 @@ def view(ws, work: Path, no: str, user: User, personal: bool) -> dict[str, Any] 
 def recent(ws, work: Path, limit: int = 200) -> list[dict[str, Any]]:
     """Return the deals entered on the web page, newest first, and those awaiting approval."""
     folder = work / "deals"
-    files = sorted(folder.glob("*.yaml"), key=lambda p: p.stat().st_mtime, reverse=True)[:limit] if folder.is_dir() else []
+    files = (
+        sorted(folder.glob("*.yaml"), key=lambda p: p.stat().st_mtime, reverse=True)[:limit] if folder.is_dir() else []
+    )
     rows = [{"deal_no": p.stem, "stage": "rendered"} for p in files]
     pending = [{"deal_no": p["ref"], "stage": "awaiting approval"} for p in approvals.pending(ws)["discounts"]]
     return pending + rows

@@ -159,7 +159,9 @@ async def _decision(request: Request) -> tuple[bool, str]:
 async def _discount(request: Request, who: Caller) -> dict[str, Any]:
     approve, reason = await _decision(request)
     ws, work = request.app.state.ws, request.app.state.work
-    return await th(deals.approve_discount, ws, work, request.path_params["id"], who.user, approve=approve, reason=reason)
+    return await th(
+        deals.approve_discount, ws, work, request.path_params["id"], who.user, approve=approve, reason=reason
+    )
 
 
 @guarded("approve")

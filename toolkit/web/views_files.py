@@ -20,7 +20,13 @@ from toolkit.web.auth import Caller, guarded
 
 LOGIN_COOKIE = "loupan_login"
 MAX_FILES = 20
-OUTCOME_NAMES = {"accepted": "通过", "rejected": "退回", "quarantine": "隔离", "duplicates": "重复", "unfinished": "未完成"}
+OUTCOME_NAMES = {
+    "accepted": "通过",
+    "rejected": "退回",
+    "quarantine": "隔离",
+    "duplicates": "重复",
+    "unfinished": "未完成",
+}
 
 
 def _next(target: str) -> str:
