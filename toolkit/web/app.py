@@ -23,9 +23,12 @@ from toolkit.api.uploads import UploadInbox
 from toolkit.errors import ToolkitError
 from toolkit.rules import Refusal
 from toolkit.web import auth, views_deals, views_files, views_office, views_sales
+from toolkit.web.views_files import OUTCOME_NAMES
 from toolkit.workspace import open_project
 
 HERE = Path(__file__).resolve().parent
+DOC_NAMES = {"subscription": "认购书", "contract": "买卖合同", "change_room": "换房确认书", "change_refund": "退房确认书",
+             "change_rename": "更名确认书", "change_price": "价格变更确认书"}  # fmt: skip
 STATUS_OF_RULE = {"authority.discount": 403, "authority.change": 403}
 
 SCHEMAS = SchemaGenerator({"openapi": "3.0.3", "info": {"title": "loupan 销售案场 API", "version": "1.0"}})
@@ -35,6 +38,8 @@ def environment() -> Environment:
     """Return the template environment: every value escaped."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
     env.filters["yuan"] = _yuan
+    env.filters["docname"] = lambda d: DOC_NAMES.get(d or "", d or "未识别")
+    env.filters["outcome"] = lambda o: OUTCOME_NAMES.get(o or "", o or "")
     return env
 
 

@@ -116,14 +116,28 @@ def field_errors(findings: list[Any]) -> tuple[dict[str, list[str]], list[str]]:
             continue
         name = BY_PATH.get(f.location) or BY_PATH.get(re.sub(r"\[\d+\]$", "", f.location or ""))
         message = _plain(f.message)
-        if name:
+        if name and message not in at.get(name, []):
             at.setdefault(name, []).append(message)
         else:
             rest.append(message)
     return at, rest
 
 
+SCHEMA_WORDS = (  # the schema's English, as the front desk reads it
+    (re.compile(r"^(a value is required|required field|null value not allowed|empty values not allowed)$"), "必填"),
+    (re.compile(r"^value does not match regex .*"), "格式不正确"),
+    (re.compile(r"^field '[^']*' cannot be coerced: .*"), "应为数字"),
+    (re.compile(r"^must be of (decimal|number|integer|float) type$"), "应为数字"),
+    (re.compile(r"^must be of date type$"), "应为日期，如 2026-11-20"),
+    (re.compile(r"^unallowed value (.*)$"), r"不允许的值 \1"),
+)
+
+
 def _plain(message: str) -> str:
-    """Drop the temporary file's name and field path a schema message starts with."""
+    """Drop the temporary file's name and field path a schema message starts with; say it in Chinese."""
     message = re.sub(r"^[0-9a-f]{12}\.yaml: ", "", message)
-    return re.sub(r"^field '[^']*': ", "", message)
+    message = re.sub(r"^field '[^']*': ", "", message)
+    for pattern, words in SCHEMA_WORDS:
+        if pattern.match(message):
+            return pattern.sub(words, message)
+    return message

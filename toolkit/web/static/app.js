@@ -1,6 +1,7 @@
 // The web page's little script: uploads by drag and drop, the live 销控表, no build step.
 "use strict";
 (function () {
+  const DOCS = { subscription: "认购书", contract: "买卖合同" };
   const csrf = (document.querySelector("meta[name=csrf]") || {}).content || "";
 
   function cell(text, cls) {
@@ -32,7 +33,7 @@
     if (data.id) pill.href = "/files/" + data.id;
     outcome.append(pill);
     row.dataset.outcome = data.outcome;
-    row.children[2].textContent = data.document || "—";
+    row.children[2].textContent = DOCS[data.document] || data.document || "—";
     row.children[3].textContent = data.deal_no || "—";
     row.children[4].textContent = data.unit || "—";
     const found = row.children[5];
@@ -100,6 +101,21 @@
   document.querySelectorAll("[data-back]").forEach(function (a) {
     a.addEventListener("click", function (ev) { ev.preventDefault(); history.back(); });
   });
+  function payment() {
+    const method = document.querySelector("select[name=payment_method]");
+    if (!method) return;
+    const show = function () {
+      const once = method.value === "一次性付款";
+      ["down_payment_pct", "lender"].forEach(function (n) {
+        document.querySelector("[name=" + n + "]").closest(".field").classList.toggle("hidden", once);
+      });
+      document.querySelector("[name=due_date]").closest(".field").classList.toggle("hidden", !once);
+    };
+    method.addEventListener("change", show);
+    show();
+  }
+
   uploads();
   board();
+  payment();
 })();
