@@ -145,6 +145,10 @@ class Ledger:
         """Return every row."""
         return self._all("SELECT * FROM files ORDER BY id")
 
+    def files_of_unit(self, code: str) -> list[FileRow]:
+        """Return the files of one unit, oldest first."""
+        return self._all("SELECT * FROM files WHERE unit=? ORDER BY id", (code,))
+
     # -- units ----------------------------------------------------------------------------------
     def unit(self, code: str) -> dict[str, Any] | None:
         """Return a unit's status as the ledger holds it (None: the price list's status stands)."""
