@@ -422,8 +422,13 @@ class Pipeline:
         report = _report_path(target)
         write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         findings = [
-            Finding(r["rule"], r["severity"] or "error", r["message"], location=r.get("location", ""),
-                    extra={"redline": r["redline"]} if r.get("redline") else {})  # fmt: skip
+            Finding(
+                r["rule"],
+                r["severity"] or "error",
+                r["message"],
+                location=r.get("location", ""),
+                extra={"redline": r["redline"]} if r.get("redline") else {},
+            )
             for r in j.reasons
         ]
         html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")

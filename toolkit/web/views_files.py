@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool as th
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
@@ -115,7 +116,7 @@ async def api_upload(request: Request, who: Caller) -> Response:
     if int(request.headers.get("content-length") or 0) > MAX_FILES * uploads.MAX_UPLOAD:
         return auth.refuse(request, 413, "上传内容过大")
     form = await request.form(max_files=MAX_FILES, max_part_size=1024 * 1024)
-    files = [f for f in form.getlist("file") if hasattr(f, "read")]
+    files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
     if not files:
         return auth.refuse(request, 400, "没有文件：multipart 字段 file")
     answers = []
