@@ -110,13 +110,14 @@ def create_app(
     inbox: Path | None = None,
     secure: bool = False,
     uploads: bool = True,
+    log: Any = None,
 ) -> Starlette:
     """Build the application for a project (the inbox thread starts with it unless uploads is False)."""
     project_dir = Path(project_dir)
     ws = open_project(project_dir)
     env = environment()
     box = UploadInbox(
-        project_dir, inbox or project_dir / ".loupan" / "web-inbox", filed or project_dir / "filed"
+        project_dir, inbox or project_dir / ".loupan" / "web-inbox", filed or project_dir / "filed", log=log
     ) if uploads else None  # fmt: skip
 
     @contextlib.asynccontextmanager
