@@ -25,6 +25,9 @@ def test_a_clean_deal_is_rendered_and_its_documents_downloaded(consultant):
     r = consultant.post("/api/deals", json=form, headers={"X-CSRF-Token": consultant.csrf})
     assert r.status_code == 200, r.text
     assert r.json()["stage"] == "rendered" and set(r.json()["documents"]) == {"subscription", "contract"}
+    price = consultant.get("/api/deals/CHY-2026-0402").json()["pricing"]
+    assert 0 < float(price["total"]) < float(price["list_total"])  # published discounts applied
+    assert sum(float(r["amount"]) for r in price["plan"]) == float(price["total"])
     doc = consultant.get("/deals/CHY-2026-0402/subscription.docx")
     assert doc.status_code == 200 and doc.content[:2] == b"PK"
     again = consultant.post("/api/deals", json=form, headers={"X-CSRF-Token": consultant.csrf}).json()

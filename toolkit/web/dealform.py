@@ -90,6 +90,16 @@ def deal_data(form: dict[str, Any], approver: str | None, approval_no: str) -> d
     return data
 
 
+def revive(data: dict[str, Any]) -> dict[str, Any]:
+    """Return deal data kept as JSON with its dates as dates again."""
+    out = {**data, "payment": dict(data.get("payment") or {})}
+    for key in ("subscribe_date", "sign_deadline"):
+        out[key] = _date(str(out.get(key, "")))
+    if "due_date" in out["payment"]:
+        out["payment"]["due_date"] = _date(str(out["payment"]["due_date"]))
+    return out
+
+
 def extra_rate(data: dict[str, Any]) -> Decimal:
     """Return the extra discount a deal asks for (0 when none, or when it is not a number)."""
     try:

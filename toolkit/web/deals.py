@@ -80,6 +80,26 @@ def _check(ws, work: Path, data: dict[str, Any]) -> tuple[dict[str, list[str]], 
     return dealform.field_errors(check.findings)
 
 
+def pricing(ws, work: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """Return a deal's price as the checks compute it (list total, discounts, total, payment plan), or None."""
+    trial = dealform.revive(data)
+    if trial.get("extra_discount") and not trial["extra_discount"].get("approved_by"):
+        trial["extra_discount"] = {**trial["extra_discount"], "approved_by": _top_approver(ws), "approval_no": "-"}
+    path = dealform.write_deal(work / "tmp", trial)
+    try:
+        (check,) = api.check_deals(ws, [path])
+    finally:
+        path.unlink()
+    if check.case is None:
+        return None
+    p = check.case.pricing
+    return {
+        "list_total": str(p.list_total), "total": str(p.total),
+        "discounts": [{"name": d.name, "rate_pct": str(d.rate_pct)} for d in p.discounts],
+        "plan": [{"item": r.item, "amount": str(r.amount), "due": str(r.due or "")} for r in p.plan],
+    }  # fmt: skip
+
+
 def finish(ws, work: Path, data: dict[str, Any]) -> Entered:
     """Keep a clean deal's file and render its 认购书 and contract."""
     no = data["deal_no"]
@@ -103,12 +123,8 @@ def approve_discount(ws, work: Path, approval_id: int, user: User, *, approve: b
     record = approvals.decide_discount(ws, approval_id, user, approve=approve, reason=reason)
     if not approve:
         return {"record": record}
-    data = record["payload"]["deal"]
+    data = dealform.revive(record["payload"]["deal"])
     data["extra_discount"].update(approved_by=user.name, approval_no=f"WEB-{approval_id:04d}")
-    for key in ("subscribe_date", "sign_deadline"):
-        data[key] = dealform._date(str(data[key]))
-    if "due_date" in data["payment"]:
-        data["payment"]["due_date"] = dealform._date(str(data["payment"]["due_date"]))
     return {"record": record, "entered": finish(ws, work, data)}
 
 
@@ -140,10 +156,12 @@ def view(ws, work: Path, no: str, user: User, personal: bool) -> dict[str, Any] 
         signed = ledger.deal(no)["status"] if ledger.has_deal(no) else ""
     finally:
         ledger.close()
+    docs = [d for d in DOCS if document(work, no, d)]
+    price = pricing(ws, work, data)
     if not (personal or data.get("salesperson") == user.name):
         data = mask_data(data)
-    docs = [d for d in DOCS if document(work, no, d)]
-    return {"deal": data, "stage": stage, "ledger_status": signed, "documents": docs, "approval": record}
+    return {"deal": data, "stage": stage, "ledger_status": signed, "documents": docs, "approval": record,
+            "pricing": price}  # fmt: skip
 
 
 def recent(ws, work: Path, limit: int = 200) -> list[dict[str, Any]]:
