@@ -60,3 +60,22 @@ def test_loupan_serve_answers_on_localhost(tmp_path):
         _, err = proc.communicate(timeout=30)
     assert proc.returncode in (0, -15)  # uvicorn shuts down, then lets SIGTERM end the process as usual
     assert f"http://127.0.0.1:{port}/" in err and "Traceback" not in err
+
+
+def test_an_upload_left_by_a_stopped_server_is_taken_at_the_next_start(tmp_path, documents):
+    import shutil
+
+    from tests.web.conftest import make_project
+    from toolkit import api
+    from toolkit.api.uploads import UploadInbox
+
+    project = make_project(tmp_path)
+    inbox, filed = tmp_path / "inbox", tmp_path / "filed"
+    left = inbox / ".upload-0123456789ab"
+    left.mkdir(parents=True)
+    shutil.copy(documents / "CHY-2026-0002-subscription.docx", left / "CHY-2026-0002-subscription.docx")
+    box = UploadInbox(project, inbox, filed)
+    box.start()
+    box.stop()
+    assert not left.exists()
+    assert api.inbox_status(project).counts == {"accepted": 1}

@@ -7,6 +7,7 @@ exactly as a dropped file is. Uploads wait their turn in a queue, so concurrent 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -80,6 +81,7 @@ class UploadInbox:
     def _run(self) -> None:
         try:
             with _inbox(self.cfg, self.log) as watcher:
+                self._left_over(watcher.pipeline)
                 self.ready.set()
                 while (job := self.jobs.get()) is not None:
                     name, data, future = job
@@ -94,6 +96,15 @@ class UploadInbox:
                 job = self.jobs.get_nowait()
                 if job is not None:
                     job[2].set_exception(exc)
+
+    def _left_over(self, pipeline) -> None:
+        """Take the uploads a stopped server had written but not handed to the pipeline (nothing is lost)."""
+        for folder in sorted(self.cfg.inbox.glob(".upload-*")):
+            for path in sorted(folder.iterdir()):
+                self.log(f"taking an upload left by the last run: {path.name}")
+                pipeline.take(path)
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
     def _take(self, pipeline, name: str, data: bytes) -> Uploaded:
         """Write the upload whole in a folder of its own in the inbox, then let the pipeline take it."""
