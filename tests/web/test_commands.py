@@ -62,6 +62,7 @@ def test_loupan_serve_answers_on_localhost(tmp_path):
     assert f"http://127.0.0.1:{port}/" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_an_upload_left_by_a_stopped_server_is_taken_at_the_next_start(tmp_path, documents):
     import shutil
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 
 from tests.web.conftest import login
 
@@ -31,6 +32,7 @@ def test_the_daily_report_is_shown_and_downloaded_as_xlsx(manager):
     assert manager.get("/reports/daily.exe?date=2026-11-20").status_code == 404
 
 
+@pytest.mark.slow  # lint reads every template of the pack (about 5 s)
 def test_legal_sees_the_packs_their_diff_and_lint(site):
     director = login(site[0], "吴芳")
     packs = director.get("/api/packs").json()
