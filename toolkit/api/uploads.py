@@ -143,6 +143,8 @@ def recent_files(ws, limit: int = 100) -> list[dict[str, Any]]:
 
     with accounts(ws) as a:
         rows = a.recent_files(limit)
+    for r in rows:  # a list shows the messages; a scan's crop is on the file's own page
+        r["reasons"] = [{k: v for k, v in x.items() if k != "crop_png"} for x in r["reasons"]]
     return [{**r, "name": mask_text(r["name"])} for r in rows]
 
 

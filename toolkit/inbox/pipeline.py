@@ -427,7 +427,7 @@ class Pipeline:
                 r["severity"] or "error",
                 r["message"],
                 location=r.get("location", ""),
-                extra={"redline": r["redline"]} if r.get("redline") else {},
+                extra={k: r[k] for k in ("redline", "crop_png") if r.get(k)},
             )
             for r in j.reasons
         ]
@@ -465,9 +465,12 @@ _IMAGE_MAGIC = {b"\xff\xd8": ".jpg", b"\x89P": ".png", b"II": ".tiff", b"MM": ".
 
 
 def _redline(f: dict[str, Any]) -> dict[str, Any]:
-    """Keep an altered clause's redline with its reason (masked), so the report and the web page can show it."""
-    lines = (f.get("extra") or {}).get("redline")
-    return {"redline": [[op, mask_text(str(text))] for op, text in lines]} if lines else {}
+    """Keep an altered clause's redline (masked) and a scan's crop with the reason, for the report and web page."""
+    extra = f.get("extra") or {}
+    kept: dict[str, Any] = {"crop_png": extra["crop_png"]} if extra.get("crop_png") else {}
+    if extra.get("redline"):
+        kept["redline"] = [[op, mask_text(str(text))] for op, text in extra["redline"]]
+    return kept
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:
