@@ -29,6 +29,11 @@ demo: $(STAMP)
 	  --html output/scans/CHY-2026-0001-subscription-altered.html >output/scans/altered.txt; \
 	  rc=$$?; cat output/scans/altered.txt; [ $$rc -eq 1 ] && grep -q scan.altered output/scans/altered.txt \
 	  || { echo "the altered scan must be refused with scan.altered (exit $$rc)"; exit 1; }
+	@echo "== the office's paperwork: price list from the scheme, design-change notices, the duty sheet =="
+	$(LOUPAN) pricing build --project $(PROJECT) --scheme $(PROJECT)/pricing/scheme.yaml --out output/pricing
+	$(LOUPAN) notice design-change --project output/month/cuihu --change $(PROJECT)/notices/design-change.yaml \
+	  --date 2026-11-30 --out output/notices --pdf
+	$(LOUPAN) duty sheet --project $(PROJECT) --duty $(PROJECT)/duty/2026-11-21.yaml --out output/duty
 	@echo "== invalid deals (each must be refused with its rule ids) =="
 	@for f in $(PROJECT)/deals-invalid/*.yaml; do \
 	  [ "$$(basename $$f)" = expected.yaml ] && continue; \
@@ -58,6 +63,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_check.py
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_inbox.py
+	$(PY) bench/bench_pricing.py
 
 templates: $(STAMP)
 	$(LOUPAN) pack build templates/prc-presale

@@ -10,6 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _shipped(name: str) -> str:
+    text = (ROOT / "templates" / name / "pack.yaml").read_text(encoding="utf-8")
+    return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("version:"))
+
+
+PRESALE = _shipped("prc-presale")  # the default pack's shipped (and released) version
+PRESALE_NEXT = ".".join([PRESALE.split(".")[0], str(int(PRESALE.split(".")[1]) + 1), "0"])  # what legal raises it to
+
+
 @pytest.fixture
 def packs(tmp_path) -> Path:
     """Copy templates/ and examples/ side by side, so the packs' relative sample paths still hold."""
@@ -31,7 +40,7 @@ def edit_source(pack: Path, doc: str, old: str, new: str) -> None:
 
 @pytest.fixture
 def released(tmp_path) -> Path:
-    """Copy templates/ with the releases shipped in it (1.0.0 of both packs), and examples/ beside it."""
+    """Copy templates/ with the releases shipped in it (each pack at its shipped version), and examples/ beside it."""
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copytree(ROOT / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns(".loupan"))
     return tmp_path / "templates"

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.authoring.conftest import ROOT, set_version
+from tests.authoring.conftest import PRESALE, PRESALE_NEXT, ROOT, set_version
 from toolkit import api
 from toolkit.authoring.build import build_aside
 from toolkit.authoring.pack_build import build_pack
@@ -45,23 +45,23 @@ def test_the_issue_art03_6_changed_at_a_released_version_is_refused_then_release
     _edit(pack, "contract", ART03_6, NEW_ART03_6)
     with pytest.raises(PackError, match=r"contract art03_6 changed") as err:
         build_pack(pack)
-    assert f"loupan pack release {pack}" in str(err.value) and "1.1.0" in str(err.value)
+    assert f"loupan pack release {pack}" in str(err.value) and PRESALE_NEXT in str(err.value)
     assert (pack / "contract.docx").read_bytes() == before, "a refused build writes nothing"
     assert main(["pack", "build", str(pack)]) == 1
     assert "art03_6" in capsys.readouterr().err
     (f,) = _rules(pack)["lint.released"]
     assert f.severity == "error" and "art03_6" in f.found and "pack release" in f.message
-    # legal raises the version: the change builds, lints clean, and the contract signed at 1.0.0 still checks
-    set_version(pack, "1.1.0")
+    # legal raises the version: the change builds, lints clean, and the contract signed at the release still checks
+    set_version(pack, PRESALE_NEXT)
     assert build_pack(pack)["contract"] > 100
     assert api.pack_lint(pack) == []
     ws = api.open_project(project, pack_dir=pack)
-    assert ws.pack.version == "1.1.0"
+    assert ws.pack.version == PRESALE_NEXT
     assert api.check(ws, [d.docx for d in signed.documents]).findings == []
     fresh = api.render(ws, deals=[deal], docs=["contract"], out=released.parent / "new").documents
     assert api.check(ws, [d.docx for d in fresh]).findings == []
-    assert api.pack_release(pack) == pack / "releases" / "1.1.0"
-    _, _, changes = api.pack_diff(f"{pack}@1.0.0", f"{pack}@1.1.0")
+    assert api.pack_release(pack) == pack / "releases" / PRESALE_NEXT
+    _, _, changes = api.pack_diff(f"{pack}@{PRESALE}", f"{pack}@{PRESALE_NEXT}")
     assert [(c.document, c.clause, c.kind) for c in changes] == [("contract", "art03_6", "changed")]
 
 
@@ -74,7 +74,7 @@ def test_without_the_release_the_same_signed_contract_reads_as_altered(released)
     )
     shutil.rmtree(pack / "releases")
     _edit(pack, "contract", ART03_6, NEW_ART03_6)
-    set_version(pack, "1.1.0")
+    set_version(pack, PRESALE_NEXT)
     build_pack(pack)
     findings = api.check(api.open_project(project, pack_dir=pack), [d.docx for d in signed.documents]).findings
     assert {f.rule for f in findings} >= {"doc.version_unarchived", "clause.altered"}
@@ -91,13 +91,13 @@ def test_a_template_edited_in_place_at_a_released_version_is_found_by_lint(relea
 
 def test_an_unreleased_version_may_change_as_often_as_needed(released):
     pack = released / "prc-presale"
-    set_version(pack, "1.1.0")
+    set_version(pack, PRESALE_NEXT)
     _edit(pack, "contract", "30日内修复完毕", "20日内修复完毕")
     build_pack(pack)
     _edit(pack, "contract", "20日内修复完毕", "15日内修复完毕")
     build_pack(pack)
     assert "lint.released" not in _rules(pack)
-    _, _, changes = api.pack_diff(f"{pack}@1.0.0", str(pack))
+    _, _, changes = api.pack_diff(f"{pack}@{PRESALE}", str(pack))
     assert [(c.clause, c.kind) for c in changes] == [("art11_3", "changed")]
 
 
@@ -123,11 +123,11 @@ def test_a_document_added_at_a_released_version_is_refused(released):
 
 def test_a_release_refuses_templates_that_are_not_the_build_of_their_sources(released):
     pack = released / "prc-presale"
-    set_version(pack, "1.1.0")
+    set_version(pack, PRESALE_NEXT)
     _edit(pack, "handbook", "[hb_intro_1] ", "[hb_intro_1] 新版：")
     with pytest.raises(UsageError, match=r"handbook are not the build.*loupan pack build"):
         api.pack_release(pack)
-    assert not (pack / "releases" / "1.1.0").exists()
+    assert not (pack / "releases" / PRESALE_NEXT).exists()
     build_pack(pack)
     assert (api.pack_release(pack) / "handbook.docx").is_file()
 
@@ -165,10 +165,10 @@ def test_the_shipped_release_holds_the_wording_of_the_shipped_version(name):
 
 def test_the_readme_pack_diff_example_works_on_a_fresh_checkout(tmp_path, capsys, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "loupan pack diff templates/prc-presale@1.0.0 templates/prc-presale --out diff.docx" in readme
+    assert f"loupan pack diff templates/prc-presale@{PRESALE} templates/prc-presale --out diff.docx" in readme
     monkeypatch.chdir(ROOT)
     out = tmp_path / "diff.docx"
-    assert main(["pack", "diff", "templates/prc-presale@1.0.0", "templates/prc-presale", "--out", str(out)]) == 0
+    assert main(["pack", "diff", f"templates/prc-presale@{PRESALE}", "templates/prc-presale", "--out", str(out)]) == 0
     assert out.stat().st_size > 0 and "0 clause(s) differ" in capsys.readouterr().out
     assert os.path.isfile(ROOT / "templates" / "prc-completed" / "releases" / "1.0.0" / "contract.docx")
 

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from tests.authoring.conftest import ROOT, edit_source
+from tests.authoring.conftest import PRESALE, PRESALE_NEXT, ROOT, edit_source
 from toolkit import api
 from toolkit.cli import main
 from toolkit.errors import UsageError
@@ -65,24 +65,25 @@ def test_a_document_of_a_released_version_checks_against_that_version(packs, tmp
     pack = packs / "prc-presale"
     project = packs.parent / "examples" / "cuihu"
     released = api.pack_release(pack)
-    assert released == pack / "releases" / "1.0.0" and (released / "contract.docx").is_file()
+    assert released == pack / "releases" / PRESALE and (released / "contract.docx").is_file()
     with pytest.raises(UsageError, match="already released"):
         api.pack_release(pack)
     old_ws = api.open_project(project, pack_dir=pack)
     deal = project / "deals" / "CHY-2026-0001.yaml"
     old_docs = api.render(old_ws, deals=[deal], docs=["contract"], out=tmp_path / "old").documents
-    # legal releases 1.1.0 with new wording
+    # legal releases the next version with new wording
     manifest = pack / "pack.yaml"
     manifest.write_text(
-        manifest.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.1.0"), encoding="utf-8"
+        manifest.read_text(encoding="utf-8").replace(f"version: {PRESALE}", f"version: {PRESALE_NEXT}"),
+        encoding="utf-8",
     )
     edit_source(pack, "contract", "30日内修复完毕", "15日内修复完毕")
     ws = api.open_project(project, pack_dir=pack)
-    assert ws.pack.version == "1.1.0"
+    assert ws.pack.version == PRESALE_NEXT
     assert api.check(ws, [d.docx for d in old_docs]).findings == []
     new_docs = api.render(ws, deals=[deal], docs=["contract"], out=tmp_path / "new").documents
     assert api.check(ws, [d.docx for d in new_docs]).findings == []
-    _, _, changes = api.pack_diff(f"{pack}@1.0.0", str(pack))
+    _, _, changes = api.pack_diff(f"{pack}@{PRESALE}", str(pack))
     assert [(c.clause, c.kind) for c in changes] == [("art11_3", "changed")]
 
 
@@ -95,7 +96,7 @@ def test_a_document_of_an_unknown_version_is_checked_against_the_current_one_wit
     ).documents
     with zipfile.ZipFile(doc.docx) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-    parts["docProps/custom.xml"] = parts["docProps/custom.xml"].replace(b">1.0.0<", b">0.9.0<")
+    parts["docProps/custom.xml"] = parts["docProps/custom.xml"].replace(f">{PRESALE}<".encode(), b">0.9.0<")
     with zipfile.ZipFile(doc.docx, "w") as z:
         for n, data in parts.items():
             z.writestr(n, data)

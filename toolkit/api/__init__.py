@@ -341,4 +341,5 @@ def pack_release(pack_dir: Path) -> Path:
     return release_pack(Path(pack_dir))
 
 
+from toolkit.api.paper import *  # noqa: E402,F401,F403  (the office paperwork: pricing, notices, cases)
 from toolkit.api.sales import *  # noqa: E402,F401,F403  (sales control, one module per group)

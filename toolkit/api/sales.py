@@ -279,6 +279,10 @@ def report_daily(ws: Workspace, *, date: str, out: Path, pdf: bool = True) -> Da
     out.mkdir(parents=True, exist_ok=True)
     with _sales(ws) as s:
         d = report.daily(s, date)
+    from toolkit.api.paper import case_review  # open cases, and the overdue ones escalated (issue 17)
+
+    d.cases, overdue = case_review(ws, dt.date.fromisoformat(date))
+    d.findings += overdue
     stem = out / f"{ws.project.code}-daily-{date}"
     files = [report.write_xlsx(d, ws.project.name, stem.with_suffix(".xlsx"))]
     docx_path = report.write_docx(d, ws.project.name, stem.with_suffix(".docx"))

@@ -113,7 +113,8 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
     ref, out.outline = reference(project, policy, out.printed), Outline(compiled)
     template = _template(pack, text, doc_id)
     case = DocCase(path.name, doc_id, text, parsed, out.printed, project, policy, ref, script, out.outline, template)
-    out.findings += run_doc_rules(case) + printed_deal_rules(case) + provenance_terms(case) + added_wording(case)
+    deal_rules = printed_deal_rules(case) if doc_id in pack.docs_per("deal") else []  # a notice is no sale
+    out.findings += run_doc_rules(case) + deal_rules + provenance_terms(case) + added_wording(case)
     out.findings += seen_findings(text, template, script, path.name, policy)
     out.findings += kind.electronic(path, policy)
     return out
@@ -144,7 +145,7 @@ def identify(
     props = text.properties
     doc_id = props.get("document")
     deal_docs = pack.docs_per("deal")
-    if doc_id in deal_docs and props.get("pack") == pack.name:
+    if doc_id in deal_docs + pack.docs_per("notice") and props.get("pack") == pack.name:  # notices: by provenance
         script = props.get("script") or script or "hans"
         version = props.get("pack_version", pack.version)
         source = pack if version == pack.version else pack.release(version)

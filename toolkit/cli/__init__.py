@@ -21,6 +21,9 @@ GROUPS = (
     "toolkit.cli.reports",
     "toolkit.cli.pack",
     "toolkit.cli.web",
+    "toolkit.cli.pricing",
+    "toolkit.cli.notices",
+    "toolkit.cli.cases",
     "toolkit.cli_rules",
 )
 

@@ -73,6 +73,23 @@ CREATE TABLE IF NOT EXISTS approvals (
     decided_by TEXT, decided_role TEXT, decided_at TEXT, reason TEXT
 );
 """
+PAPER = """
+CREATE TABLE IF NOT EXISTS price_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL, list_unit_price TEXT NOT NULL,
+    filed_unit_price TEXT NOT NULL, floor_unit_price TEXT NOT NULL, scheme TEXT NOT NULL,
+    effective TEXT NOT NULL, recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS price_history_code ON price_history(code, effective);
+CREATE TABLE IF NOT EXISTS notices (
+    no TEXT PRIMARY KEY, kind TEXT NOT NULL, deal_no TEXT NOT NULL, unit TEXT NOT NULL,
+    payload TEXT NOT NULL, issued TEXT NOT NULL, sent TEXT, answer TEXT, answered TEXT, change_no TEXT
+);
+CREATE TABLE IF NOT EXISTS cases (
+    no TEXT PRIMARY KEY, kind TEXT NOT NULL, who TEXT NOT NULL, unit TEXT, deal_no TEXT, what TEXT NOT NULL,
+    received TEXT NOT NULL, deadline TEXT NOT NULL, handler TEXT NOT NULL, escalated_to TEXT,
+    answer TEXT, answered TEXT
+);
+"""
 ADDED = {
     "units": {"pending": "TEXT", "needs_pricing": "INTEGER NOT NULL DEFAULT 0", "price": "TEXT"},
     "changes": {"new_unit": "TEXT"},  # the unit a 换房 moves to, so a unit's changes are found by column
@@ -81,7 +98,7 @@ ADDED = {
 
 def create(db: sqlite3.Connection) -> None:
     """Create the tables, add the columns earlier ledgers lack, and fill them from what those ledgers kept."""
-    db.executescript(FILES + SALES + WEB)
+    db.executescript(FILES + SALES + PAPER + WEB)
     for table, columns in ADDED.items():
         have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
         for column, kind in columns.items():

@@ -22,7 +22,7 @@ from toolkit.pack.clauses import W, compile_template
 
 CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-PER_KINDS = ("deal", "project", "change")
+PER_KINDS = ("deal", "project", "change", "notice")  # notice: a letter from a ledger record (notices, cases)
 SCHEMA_PARTS = ("project", "unit", "deal")
 
 

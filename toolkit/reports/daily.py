@@ -30,6 +30,7 @@ class Daily:
     by_channel: dict[str, Decimal] = field(default_factory=dict)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)  # customer cases open on the day (overdue: findings)
 
 
 def daily(sales: Sales, date: str) -> Daily:
@@ -191,6 +192,10 @@ def write_docx(d: Daily, project_name: str, target: Path) -> Path:
     )
     for f in d.findings:
         doc.add_paragraph(f"{f.rule}：{f.message}")
+    if d.cases:
+        doc.add_heading("客户个案（未答复）", level=2)
+        _table(doc, ["编号", "类别", "客户", "承办人", "答复期限", "上报"],
+               [[c["no"], c["kind"], c["who"], c["handler"], c["deadline"], c["escalated_to"] or ""] for c in d.cases])  # fmt: skip
     doc.add_paragraph("案场经理（签字）：　　　　　　　　财务（签字）：　　　　　　　　出纳（签字）：")
     doc.save(str(target))
     return target

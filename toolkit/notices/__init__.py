@@ -1,0 +1,1 @@
+"""The notices the contract and the law require: design change, delivery, overdue instalment."""
