@@ -37,3 +37,5 @@ def test_a_signed_scan_is_accepted_and_an_altered_one_rejected(tmp_path, example
     api.ingest(cfg, log=lambda _: None)
     report = json.loads(next((filed / "rejected").glob("*scan-0001b.pdf.report.json")).read_text())
     assert "scan.altered" in {r["rule"] for r in report["reasons"]}
+    html = next((filed / "rejected").glob("*scan-0001b.pdf.report.html")).read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html  # the altered region's crop reaches the inbox's report

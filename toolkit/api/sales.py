@@ -108,8 +108,7 @@ def unit_show(ws: Workspace, code: str) -> UnitView:
         deal = s.deal(state.deal_no) if state.deal_no else None
         docs = [
             {"id": r.id, "file": mask(r.name), "document": r.document, "outcome": r.outcome, "filed_as": r.filed_path}
-            for r in s.ledger.all_files()
-            if r.unit == code
+            for r in s.ledger.files_of_unit(code)
         ]
         return UnitView(
             code,

@@ -22,6 +22,7 @@ GROUPS = (
     "toolkit.cli.money",
     "toolkit.cli.reports",
     "toolkit.cli.pack",
+    "toolkit.cli.web",
     "toolkit.cli.pricing",
     "toolkit.cli.notices",
     "toolkit.cli.cases",

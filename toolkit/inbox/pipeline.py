@@ -443,6 +443,7 @@ class Pipeline:
                 k: mask_text(str(f.get(k, "")).replace(claimed_as, name))
                 for k in ("rule", "severity", "message", "location")
             }
+            | _redline(f)
             for f in findings
         ]
         errors = [f for f in findings if f.get("severity") == "error"]
@@ -497,7 +498,16 @@ class Pipeline:
         }
         report = _report_path(target)
         write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        findings = [Finding.from_dict({**r, "severity": r.get("severity") or "error"}) for r in j.reasons]
+        findings = [
+            Finding.from_dict(
+                {
+                    **r,
+                    "severity": r.get("severity") or "error",
+                    "extra": {k: r[k] for k in ("redline", "crop_png") if r.get(k)},
+                }
+            )
+            for r in j.reasons
+        ]
         html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
@@ -529,6 +539,15 @@ def _unsafe(content: Content, name: str, max_size: int) -> str:
 
 
 _IMAGE_MAGIC = {b"\xff\xd8": ".jpg", b"\x89P": ".png", b"II": ".tiff", b"MM": ".tiff"}  # scans and photos
+
+
+def _redline(f: dict[str, Any]) -> dict[str, Any]:
+    """Keep an altered clause's redline (masked) and a scan's crop with the reason, for the report and web page."""
+    extra = f.get("extra") or {}
+    kept: dict[str, Any] = {"crop_png": extra["crop_png"]} if extra.get("crop_png") else {}
+    if extra.get("redline"):
+        kept["redline"] = [[op, mask_text(str(text))] for op, text in extra["redline"]]
+    return kept
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:

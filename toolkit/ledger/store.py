@@ -223,6 +223,10 @@ class Ledger:
         if self.shared and self.heartbeat is None:
             self.heartbeat = Heartbeat(self.db.url, self.project, self.worker, self.lease)
 
+    def files_of_unit(self, code: str) -> list[FileRow]:
+        """Return the files of one unit, oldest first."""
+        return self._all("SELECT * FROM files WHERE unit=? ORDER BY id", (code,))
+
     # -- units ----------------------------------------------------------------------------------
     def unit(self, code: str) -> dict[str, Any] | None:
         """Return a unit's status as the ledger holds it (None: the price list's status stands).
