@@ -36,8 +36,13 @@ def test_the_daily_report_is_shown_and_downloaded_as_xlsx(manager):
 def test_legal_sees_the_packs_their_diff_and_lint(site):
     director = login(site[0], "吴芳")
     packs = director.get("/api/packs").json()
-    assert packs["prc-presale"]["releases"] == ["1.0.0"]
-    assert director.get("/api/packs/prc-presale/diff?old=1.0.0&new=current").json() == []  # released as is
+    from toolkit import api
+
+    releases = sorted(p.name for p in (api.templates_dir() / "prc-presale" / "releases").iterdir())
+    assert packs["prc-presale"]["releases"] == releases
+    latest = releases[-1]
+    assert director.get(f"/api/packs/prc-presale/diff?old={latest}&new=current").json() == []  # released as is
+    assert director.get("/api/packs/prc-presale/diff?old=1.0.0&new=1.0.0").json() == []
     assert director.get("/api/packs/prc-presale/diff?old=../../etc&new=current").status_code == 404
     assert "条款对比" in director.get("/legal/prc-presale/diff").text
     lint = director.get("/api/packs/prc-presale/lint").json()
