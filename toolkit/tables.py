@@ -15,7 +15,7 @@ def xlsx_rows(path: Path, error: type[InputFileError] = InputFileError) -> list[
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise error(path=path, expected="an XLSX workbook", found=exc.__class__.__name__) from None
+        raise error(path=path, expected="XLSX 工作簿", found=exc.__class__.__name__) from None
     try:
         rows = list(book.active.iter_rows(values_only=True))
     finally:

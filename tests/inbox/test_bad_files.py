@@ -146,7 +146,7 @@ def test_a_file_over_the_time_limit_is_quarantined_and_the_next_one_is_checked(d
     (inbox / "slow.docx").write_bytes((documents / "CHY-2026-0001-contract.docx").read_bytes())
     api.ingest(cfg, log=lambda _: None)
     (report,) = [json.loads(p.read_text()) for p in (filed / "quarantine").glob("*.report.json")]
-    assert "limit" in report["reasons"][0]["message"]
+    assert "时限" in report["reasons"][0]["message"]
     cfg.time_limit = 60
     (inbox / "next.docx").write_bytes((documents / "CHY-2026-0002-subscription.docx").read_bytes())
     api.ingest(cfg, log=lambda _: None)

@@ -111,7 +111,7 @@ def test_a_full_filed_tree_accepts_nothing_truncated_and_the_next_start_works(do
     cfg = api.inbox_config(project, inbox, filed, stability=0.05, incomplete_grace=0.3, tick=0.02)
     data = (documents / SUB).read_bytes()
     (inbox / SUB).write_bytes(data)
-    with pytest.raises(ToolkitError, match="could not be filed") as err:
+    with pytest.raises(ToolkitError, match="未能归档") as err:
         api.ingest(cfg, log=lambda _: None)
     assert SUB in str(err.value)
     assert not any(p.name.endswith(SUB) for p in everything_filed(filed)), "nothing truncated beside a report"
@@ -119,7 +119,7 @@ def test_a_full_filed_tree_accepts_nothing_truncated_and_the_next_start_works(do
     (claimed,) = [p for p in cfg.work.iterdir() if p.name.endswith(SUB)]
     assert claimed.read_bytes() == data, "the original stays whole where it was"
     assert api.inbox_status(project).counts == {"in flight": 1}
-    with pytest.raises(ToolkitError, match="could not be filed"):  # still full: the start works, says so again
+    with pytest.raises(ToolkitError, match="未能归档"):  # still full: the start works, says so again
         api.ingest(cfg, log=lambda _: None)
     free()
     api.ingest(cfg, log=lambda _: None)

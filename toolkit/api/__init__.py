@@ -221,7 +221,7 @@ def ingest(cfg: InboxConfig, *, log: Callable[[str], None] = print) -> int:
         taken = watcher.run(once=True)
         if watcher.pipeline.unfinished:  # a run that could not file everything must not look like success
             left = "; ".join(f"{for_log(n)}: {why}" for n, why in sorted(watcher.pipeline.unfinished.items()))
-            raise ToolkitError(f"{taken} file(s) taken, {len(watcher.pipeline.unfinished)} could not be filed: {left}")
+            raise ToolkitError(f"已收取{taken}个文件，{len(watcher.pipeline.unfinished)}个未能归档：{left}")
         return taken
 
 

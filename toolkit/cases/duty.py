@@ -97,7 +97,7 @@ def read_duty(path: Path, project: Project) -> DutyDay:
     """Read a duty file (date, manager, on_duty, order, events) and check names against the roster."""
     raw = yamlio.read_file(Path(path), ProjectError)
     if not isinstance(raw, dict):
-        raise ProjectError(path=path, expected="a mapping (date, manager, on_duty, order, events)")
+        raise ProjectError(path=path, expected="映射（date, manager, on_duty, order, events）")
     r = FieldReader(Path(path), raw)
     on_duty = r.items("on_duty")
     for i, person in enumerate(on_duty):

@@ -56,7 +56,7 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
                 f"{path.name}: field 'unit': 房号{unit}不在价目表中",
                 document=str(path),
                 location="unit",
-                expected="a unit code of units.csv",
+                expected="units.csv 中的房号",
                 found=unit,
             )
         )
@@ -67,7 +67,7 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
                 f"{path.name}: field 'salesperson': {salesperson}不在项目人员名单中",
                 document=str(path),
                 location="salesperson",
-                expected="a name on the staff roster",
+                expected="员工名册（project.yaml staff）中的姓名",
                 found=salesperson,
             )
         )
@@ -88,7 +88,7 @@ def duplicate_deal_numbers(checks: list[DealCheck]) -> list[Finding]:
                 f"{c.path.name}: field 'deal_no': {c.deal_no} 已用于 {first.name}",
                 document=str(c.path),
                 location="deal_no",
-                expected="a unique deal number",
+                expected="不重复的成交编号",
                 found=c.deal_no,
             )
             c.findings.append(f)

@@ -68,7 +68,7 @@ def _answer(ws, request: tuple) -> Verdict:
         record = dataclasses.replace(record or _one(ws, path), path=Path(path))  # read only when not kept
         return _verdict(new, _cross_check(record, new, ws.pack), None)
     except MemoryError:
-        return Verdict(error="the file needs more memory than a sales document can")
+        return Verdict(error="读取该文件所需内存超过销售文件的上限")
     except Exception as exc:  # the verdict of one file must never take the worker down
         return Verdict(error=f"{exc.__class__.__name__}: {exc}")
 
@@ -196,9 +196,9 @@ class CheckWorker:
             head, _ = self.pending[0]
             try:
                 answer = self.conn.recv() if self.conn.poll(self.time_limit) else None
-                why = f"checking took longer than the {self.time_limit:.0f} s limit"
+                why = f"检查超过{self.time_limit:.0f}秒的时限"
             except (EOFError, OSError):
-                answer, why = None, "the check worker stopped while reading the file"
+                answer, why = None, "检查进程在读取该文件时中止"
             self.pending.popleft()
             if answer is None:
                 self.answers[head] = Verdict(error=why)

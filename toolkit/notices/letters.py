@@ -51,7 +51,7 @@ def read_change(path: Path, project: Project) -> ChangeRecord:
     """Read a change record (YAML) and check its fields."""
     raw = yamlio.read_file(Path(path), ProjectError)
     if not isinstance(raw, dict):
-        raise ProjectError(path=path, expected="a mapping (no, kind, approved, what, effect, units or buildings)")
+        raise ProjectError(path=path, expected="映射（no, kind, approved, what, effect, units 或 buildings）")
     r = FieldReader(Path(path), raw)
     kind = r.choice("kind", ("规划变更", "设计变更"), "设计变更")
     units, buildings = r.strings("units", required=False), r.strings("buildings", required=False)

@@ -78,7 +78,7 @@ def load_scheme(path: Path) -> Scheme:
     path = Path(path)
     raw = yamlio.read_file(path, ProjectError)
     if not isinstance(raw, dict):
-        raise ProjectError(path=path, expected="a mapping (name, effective, base, factors, filed, floor_price)")
+        raise ProjectError(path=path, expected="映射（name, effective, base, factors, filed, floor_price）")
     r = FieldReader(path, raw)
     filed = r.mapping("filed")
     return Scheme(
