@@ -18,6 +18,17 @@ from toolkit.inbox.pipeline import Claimed
 from toolkit.inbox.worker import Verdict
 from toolkit.ledger.store import Ledger, ledger_path
 
+
+@pytest.fixture(autouse=True)
+def fresh_workers(monkeypatch):
+    """Photos judged together depend on what their worker keeps from earlier files: start one for each test."""
+    from tests.conftest import SharedPool
+    from toolkit.inbox import worker
+
+    if SharedPool.real is not None:
+        monkeypatch.setattr(worker, "CheckPool", SharedPool.real)
+
+
 HEIGHT = 841.89
 
 

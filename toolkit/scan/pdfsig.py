@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import tempfile
@@ -111,10 +112,22 @@ def read_signed(path: Path, reader: Callable[[Path], T]) -> T | None:
     revision = signed_revision(path.read_bytes())
     if revision is None:
         return None
-    with tempfile.TemporaryDirectory(prefix="loupan-signed-") as tmp:
-        kept = Path(tmp) / path.name  # the same name, so what the reader reports names the file
+    digest = hashlib.sha256(revision).hexdigest()[:16]
+    kept = _revisions() / digest / path.name  # the same name, so what the reader reports names the file
+    if not kept.is_file():
+        kept.parent.mkdir(exist_ok=True)
         kept.write_bytes(revision)
-        return reader(kept)
+    return reader(kept)  # kept while the process runs: later checks (emphasis, page images) read it by path
+
+
+_KEPT: list[tempfile.TemporaryDirectory] = []
+
+
+def _revisions() -> Path:
+    """Return this process's folder of signed revisions, removed when the process ends."""
+    if not _KEPT:
+        _KEPT.append(tempfile.TemporaryDirectory(prefix="loupan-signed-"))
+    return Path(_KEPT[0].name)
 
 
 def changed_after_signing(path: Path) -> str:
