@@ -98,10 +98,8 @@ def test_an_upgrade_that_fails_leaves_the_ledger_as_it_was(tmp_path, monkeypatch
     (broken / "0002_projects.sql").write_text(text.replace("DROP TABLE deposits;", "DROP TABLE nonesuch;"))
     monkeypatch.setattr(migrate, "FOLDER", broken)
     db = Db(str(path))
-    try:
+    with pytest.raises(Exception, match="nonesuch"):  # the failure itself is what is tested
         migrate.upgrade(db, "CHY")
-    except Exception:  # noqa: BLE001 - the failure itself is what is tested
-        pass
     assert "project" not in db.columns("files") and db.one("SELECT COUNT(*) AS n FROM files")["n"] == 1
     assert migrate.applied(db) == {"0001": migrate.applied(db)["0001"]}  # 0001 recorded, 0002 not at all
     db.close()

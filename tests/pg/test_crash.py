@@ -22,7 +22,7 @@ import psycopg
 import pytest
 
 from tests.inbox.conftest import documents  # noqa: F401 - the rendered documents, a session fixture
-from tests.inbox.test_reliability import drop_all, unique, wait_until_empty, wait_watching
+from tests.inbox.test_reliability import drop_all, filed_and_reported, unique, wait_until_empty, wait_watching
 
 ROOT = Path(__file__).resolve().parents[2]
 N_FILES = 400
@@ -74,19 +74,13 @@ def test_three_workers_survive_random_sigkills(documents, pg_url, tmp_path):  # 
             procs[k] = start(cfg, pg_url, log)
         dropper.join()
         wait_until_empty(cfg["inbox"], cfg["filed"] / ".claimed", timeout=240)
-        wait_watching(tmp_path / "watch.log", WORKERS + KILLS)
+        for p in procs:
+            wait_watching(p)
         for p in procs:
             p.send_signal(signal.SIGTERM)
         assert [p.wait(60) for p in procs] == [0] * WORKERS
 
-    placed, reports = Counter(), Counter()
-    for outcome in ("accepted", "rejected", "quarantine", "duplicates"):
-        for p in (cfg["filed"] / outcome).iterdir():
-            name = p.name.split("__", 1)[1]
-            if name.endswith(".report.json"):
-                reports[name.removesuffix(".report.json")] += 1
-            elif not name.endswith((".report.html", ".part")):
-                placed[name] += 1
+    placed, reports = filed_and_reported(cfg["filed"])
     names = Counter(name for name, _ in files)
     assert placed == names, "each dropped file is in exactly one place"
     assert reports == names, "each file has exactly one report"
