@@ -8,23 +8,16 @@ import os
 import pytest
 
 from tests.control.conftest import amend
+from tests.control.test_concurrent import _subscriber
 from toolkit import api
-from toolkit.errors import ToolkitError
 
 ROUNDS = 30
 
 
 def _office(project, url, files, barrier, results) -> None:
-    """Subscribe one deal file per round, all offices released together by the barrier."""
+    """One office on the shared ledger: its own process and connection, subscribing as the SQLite race does."""
     os.environ["LOUPAN_DB"] = url
-    ws = api.open_project(project)
-    for i, path in enumerate(files):
-        barrier.wait()
-        try:
-            api.deal_subscribe(ws, path)
-            results.put((i, "ok"))
-        except ToolkitError as exc:
-            results.put((i, getattr(exc, "rule", str(exc))))
+    _subscriber(api.open_project(project), files, barrier, results)
 
 
 @pytest.mark.slow
