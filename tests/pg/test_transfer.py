@@ -15,8 +15,10 @@ from toolkit.errors import UsageError
 from toolkit.ledger.db import Db, ledger_path
 from toolkit.ledger.paper import Paper
 from toolkit.ledger.sales import Sales
+from toolkit.ledger.stages import Stage, Stages
 from toolkit.ledger.store import Ledger
 from toolkit.ledger.transfer import tally
+from toolkit.ledger.users import Accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +40,12 @@ def office(project_copy) -> Path:
     paper.add_case(
         "KF-1", kind="投诉", who="甲", what="噪音", received="2026-11-21", deadline="2026-11-28", handler="乙"
     )
+    Stages(ledger).record(Stage("CHY-1-SUBSCRIPTION", "CHY-1", "subscription", "approved", "", "王敏", "", ("p1",)))
+    web = Accounts(ledger)  # the web page's records: a user with a token and a session, a discount asked for
+    web.save_user("周敏", "案场经理", "argon-hash")
+    web.add_token("周敏", "token-hash")
+    web.add_session("sid-1", "周敏", "csrf-1", "2999-01-01T00:00")
+    web.request("discount", "CHY-1", {"rate_pct": "1.5"}, "李娜")
     ledger.close()
     return project_copy
 
@@ -57,6 +65,12 @@ def test_import_then_export_keeps_every_row(office, pg_url, tmp_path):
     ledger = Ledger(pg_url, "CHY")  # new rows in PostgreSQL get ids past the imported ones
     new_id = ledger.claim("c.pdf", Path("/c/3__c.pdf"), 30)
     assert new_id > max(r.id for r in ledger.all_files() if r.name != "c.pdf")
+    web = Accounts(ledger)  # so do the web's approvals and the stages, and the imported login works
+    (imported,) = web.approvals()
+    assert web.request("discount", "CHY-1", {"rate_pct": "1"}, "李娜") > imported["id"]
+    assert web.token_user("token-hash") == "周敏" and web.session("sid-1")["csrf"] == "csrf-1"
+    assert len(Stages(ledger).every()) == 1 and Stages(ledger).record(Stage("CHY-1-CONTRACT", "CHY-1", "contract",
+                                                                           "rendered", "")).at  # fmt: skip
     ledger.close()
 
 
@@ -82,6 +96,7 @@ def test_import_and_export_on_the_command_line(pg_cluster, office, tmp_path):
     imported = run("db", "import", "--project", str(office), "--db", url)
     assert imported.returncode == 0, imported.stderr
     assert "files: 2 row(s)" in imported.stdout and "deals: 1 row(s)" in imported.stdout
+    assert "stages: 1 row(s)" in imported.stdout and "approvals: 1 row(s)" in imported.stdout
     status = run("status", "--project", str(office), "--db", url, "--all-projects")
     assert "CHY: accepted 1, deals 1, in flight 1" in status.stdout, status.stdout
     exported = run("db", "export", "--project", str(office), "--to", str(tmp_path / "o.sqlite"), "--db", url)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.errors import UsageError
-from toolkit.ledger.store import Ledger, ledger_path
+from toolkit.ledger.store import open_ledger
 from toolkit.ledger.users import Accounts
 from toolkit.workspace import Workspace
 
@@ -33,8 +33,8 @@ class User:
 
 @contextlib.contextmanager
 def accounts(ws: Workspace) -> Iterator[Accounts]:
-    """Open the web records of the project's ledger (closed at the end)."""
-    a = Accounts(Ledger(ledger_path(ws.project_dir)))
+    """Open the web records of the project's ledger where --db or LOUPAN_DB says (closed at the end)."""
+    a = Accounts(open_ledger(ws.project_dir, ws.ledger_url, ws.project.code))
     try:
         yield a
     finally:

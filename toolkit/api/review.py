@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.domain.ids import mask_text
-from toolkit.ledger.stages import Stage, Stages
-from toolkit.ledger.store import Ledger, ledger_path
+from toolkit.ledger.stages import Stage, has_ledger, open_stages
 from toolkit.scan.approval import REVIEW, Approval, approve, keep_copy
 from toolkit.workspace import Workspace
 
@@ -47,14 +46,13 @@ def _refusal_report(kept: Path, a: Approval) -> None:
 
 def record_rendered(ws: Workspace, documents: list) -> int:
     """Record the rendered PDFs of deal documents as stage 'rendered' (only in a project that has a ledger)."""
-    path = ledger_path(ws.project_dir)
     deal_docs = set(ws.pack.docs_per("deal"))
     marked = [d for d in documents if d.pdf and d.document in deal_docs and d.properties.get("document_id")]
-    if not path.is_file() or not marked:
+    if not marked or not has_ledger(ws.project_dir, ws.ledger_url):
         return 0
     from toolkit.scan.approval import page_hashes
 
-    st = Stages(path)
+    st = open_stages(ws.project_dir, ws.ledger_url, ws.project.code)
     try:
         for d in marked:
             number = d.properties["document_id"].rsplit("-", 1)[0]
@@ -78,13 +76,12 @@ class DocumentStages:
     notes: list[str] = field(default_factory=list)
 
 
-def stages(project_dir: Path) -> list[DocumentStages]:
-    """Return each deal document's stages as the ledger knows them, by deal and document."""
-    path = ledger_path(Path(project_dir))
-    if not path.is_file():
+def stages(project_dir: Path, url: str | None = None) -> list[DocumentStages]:
+    """Return each deal document's stages as the ledger knows them (--db, LOUPAN_DB or the project's file)."""
+    if not has_ledger(Path(project_dir), url):
         return []
     out: dict[tuple[str, str], DocumentStages] = {}
-    st = Stages(path)
+    st = open_stages(Path(project_dir), url)
     try:
         for s in st.every():
             d = out.setdefault((s.deal_no, s.document), DocumentStages(s.deal_no, s.document))
@@ -92,16 +89,12 @@ def stages(project_dir: Path) -> list[DocumentStages]:
                 d.rendered = s.at[:16]
             else:
                 d.approved = f"{s.at[:16]} {s.by}"
-    finally:
-        st.close()
-    ledger = Ledger(path)
-    try:
-        for row in ledger.all_files():
+        for row in st.ledger.all_files():
             if row.outcome == "accepted" and row.deal_no and row.document:
                 d = out.setdefault((row.deal_no, row.document), DocumentStages(row.deal_no, row.document))
                 d.signed = f"{(row.decided_at or '')[:16]} #{row.id}"
     finally:
-        ledger.close()
+        st.close()
     for d in out.values():
         d.stage = "signed" if d.signed else "approved" if d.approved else "rendered"
     return [out[k] for k in sorted(out)]

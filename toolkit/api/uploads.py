@@ -150,9 +150,9 @@ def recent_files(ws, limit: int = 100) -> list[dict[str, Any]]:
 
 def file_row(ws, file_id: int):
     """Return one file's ledger row, or None."""
-    from toolkit.ledger.store import Ledger, ledger_path
+    from toolkit.ledger.store import open_ledger
 
-    ledger = Ledger(ledger_path(ws.project_dir))
+    ledger = open_ledger(ws.project_dir, ws.ledger_url, ws.project.code)
     try:
         return ledger.get(file_id)
     finally:

@@ -18,7 +18,7 @@ def add_commands(sub: Any) -> None:
 
 def _render_command(sub: Any) -> None:
     r = o.command(sub, "render", "check deals and render the documents of the clean ones (DOCX, PDF)", _render)
-    o.project(r, ledger=False)
+    o.project(r)  # --db: the rendered stage is recorded in the ledger
     which = r.add_mutually_exclusive_group()
     which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
     which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
@@ -47,7 +47,7 @@ def _check_command(sub: Any) -> None:
         _check,
     )
     c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
-    o.project(c, ledger=False)
+    o.project(c)  # --db: 签约审定 (--approve, and a signed copy against its approval)
     o.as_json(c)
     c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
     o.pack(c)

@@ -25,8 +25,13 @@ TABLES = (
     "price_history",
     "notices",
     "cases",
+    "stages",
+    "users",
+    "tokens",
+    "sessions",
+    "approvals",
 )
-SERIAL = ("files", "unit_events", "deposits", "price_history")  # their ids come from a sequence on PostgreSQL
+SERIAL = ("files", "unit_events", "deposits", "price_history", "stages", "tokens", "approvals")  # their ids come from a sequence on PostgreSQL
 
 
 @dataclass(frozen=True)

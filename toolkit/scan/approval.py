@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.findings import Finding, has_errors
-from toolkit.ledger.stages import Stage, Stages
-from toolkit.ledger.store import ledger_path
+from toolkit.ledger.stages import Stage, has_ledger, open_stages
 from toolkit.rules import finding
 
 REVIEW = "review"  # the project's review folder: drafts dropped in review/, approved copies kept in review/approved/
@@ -45,7 +44,7 @@ def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval
         raise UsageError("审定须写明审定人（--by 姓名）/ --approve needs --by NAME")
     docs = check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack)
     out = []
-    stages = Stages(ledger_path(ws.project_dir))
+    stages = open_stages(ws.project_dir, ws.ledger_url, ws.project.code)  # --db, LOUPAN_DB or the project's file
     try:
         for d in docs:
             a = Approval(d.path, findings=list(d.findings))
@@ -140,10 +139,9 @@ def _differs(pages: tuple[str, ...], n: int, text_hash: str) -> bool:
 
 def stage_of(project_dir: Path, document_id: str) -> Stage | None:
     """Return the approval of a document on record (None: not approved)."""
-    path = ledger_path(Path(project_dir))
-    if not path.is_file():  # a project without a ledger has no approval: none is created by looking
+    if not has_ledger(project_dir):  # a project without a ledger has no approval: none is created by looking
         return None
-    stages = Stages(path, read_only=True)
+    stages = open_stages(project_dir)
     try:
         return stages.latest(document_id, "approved")
     finally:
