@@ -61,7 +61,12 @@ def test_a_0005_ledger_keeps_its_stages_and_web_rows_under_its_project(project_c
     ledger = Ledger(path)  # opening it applies 0006 in place
     assert sorted(migrate.applied(ledger.db)) == VERSIONS and "project" in ledger.db.columns("stages")
     (s,) = Stages(ledger).every()
-    assert (s.document_id, s.by, s.pages, s.path) == ("CHY-1-SUBSCRIPTION", "王敏", ("p1", "p2"), "/review/approved/a.pdf")
+    assert (s.document_id, s.by, s.pages, s.path) == (
+        "CHY-1-SUBSCRIPTION",
+        "王敏",
+        ("p1", "p2"),
+        "/review/approved/a.pdf",
+    )
     a = Accounts(ledger)
     assert a.user("周敏")["password_hash"] == "argon-hash" and a.token_user("tok-hash") == "周敏"
     assert a.session("sid-1")["csrf"] == "csrf-1"

@@ -12,12 +12,13 @@ from toolkit import api
 from toolkit.api.review import review_folder, stages
 from toolkit.cli import main
 from toolkit.errors import UsageError
-from toolkit.ledger.stages import Stage, Stages
-from toolkit.ledger.store import Ledger, ledger_path
+from toolkit.ledger.stages import Stage, has_ledger, open_stages
+from toolkit.ledger.store import ledger_path, open_ledger
 from toolkit.scan.approval import SignedCopy, against_approval, approve
 
 HEIGHT = 841.89
 DOC_ID = "CHY-2026-0001-SUBSCRIPTION"
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test on SQLite and on PostgreSQL (LOUPAN_DB)
 
 
 @pytest.fixture
@@ -43,6 +44,9 @@ def test_a_clean_draft_is_approved_with_its_approver_and_a_kept_copy(project, fi
     kept = project.project_dir / "review" / "approved" / "CHY-2026-0001"
     assert [p.read_bytes() for p in kept.iterdir()] == [first.read_bytes()]
     assert first.is_file()  # given on the command line: copied, not moved
+    st = open_stages(project.project_dir)  # where LOUPAN_DB says: on PostgreSQL the project's file is never made
+    assert [x.by for x in st.every()] == ["王敏"] and ledger_path(project.project_dir).exists() == (not st.db.pg)
+    st.close()
 
 
 def test_approval_needs_a_name_and_refuses_a_scan(project, first, pages, tmp_path):
@@ -52,7 +56,10 @@ def test_approval_needs_a_name_and_refuses_a_scan(project, first, pages, tmp_pat
     corpus.scan_pdf(pages[:1], scan)
     (a,) = approve(project, [scan], "王敏")
     assert a.approved is None and "扫描件" in a.why
-    assert not ledger_path(project.project_dir).exists() or Stages(ledger_path(project.project_dir)).every() == []
+    if has_ledger(project.project_dir):
+        st = open_stages(project.project_dir)
+        assert st.every() == []
+        st.close()
 
 
 def test_a_signed_copy_without_approval_is_sign_unapproved(project, first, printed):
@@ -66,7 +73,7 @@ def test_a_signed_copy_of_the_approved_draft_is_silent(project, first, printed):
 
 
 def test_a_signed_copy_unlike_the_approved_draft_is_sign_unlike_approved(project, first, printed):
-    st = Stages(ledger_path(project.project_dir))
+    st = open_stages(project.project_dir)
     pages = tuple(corpus_hashes(first))
     st.record(Stage(DOC_ID, "CHY-2026-0001", "subscription", "approved", "", "王敏", "", ("000000", *pages[1:])))
     st.close()
@@ -99,7 +106,7 @@ def test_check_approve_and_status_show_the_stages(project, first, capsys):
     args = ["check", str(first), "--project", str(project.project_dir), "--approve", "--by", "王敏"]
     assert main(args) == 0
     assert "已审定" in capsys.readouterr().out
-    ledger = Ledger(ledger_path(project.project_dir))  # the inbox accepts the signed copy
+    ledger = open_ledger(project.project_dir)  # the inbox accepts the signed copy
     file_id = ledger.claim("scan.pdf", project.project_dir / "c", 1)
     ledger.decide(file_id, outcome="accepted", document="subscription", deal_no="CHY-2026-0001", reasons=[])
     ledger.close()
@@ -118,15 +125,17 @@ def test_check_approve_refuses_a_draft_with_errors(project, first, tmp_path, cap
     assert "未审定" in capsys.readouterr().out
 
 
-def test_a_rendered_pdf_is_recorded_only_in_a_project_with_a_ledger(project, first):
+def test_a_rendered_pdf_is_recorded_only_in_a_project_with_a_ledger(project, first, ledger_backend):
     from toolkit.api.review import record_rendered
     from toolkit.render.batch import RenderedDoc
 
     doc = RenderedDoc(
         "subscription", first.with_suffix(".docx"), {"document_id": "CHY-2026-0001-subscription"}, "", first
     )
-    assert record_rendered(project, [doc]) == 0 and not ledger_path(project.project_dir).exists()
-    Ledger(ledger_path(project.project_dir)).close()  # the project's ledger, as the first sale makes it
+    if ledger_backend is None:  # a shared database is always there; a project's own file only once made
+        assert record_rendered(project, [doc]) == 0 and not ledger_path(project.project_dir).exists()
+        open_ledger(project.project_dir).close()  # the project's ledger, as the first sale makes it
     assert record_rendered(project, [doc]) == 1
+    assert ledger_path(project.project_dir).exists() == (ledger_backend is None)
     (d,) = stages(project.project_dir)
     assert (d.deal_no, d.document, d.stage) == ("CHY-2026-0001", "subscription", "rendered") and d.rendered

@@ -97,7 +97,15 @@ class Accounts:
         (row,) = self._write(
             "INSERT INTO approvals(project, kind, ref, status, payload, requested_by, requested_at) "
             "VALUES (?,?,?,?,?,?,?) RETURNING id",
-            (self.project, kind, ref, "requested", json.dumps(payload, ensure_ascii=False, default=str), requested_by, now()),
+            (
+                self.project,
+                kind,
+                ref,
+                "requested",
+                json.dumps(payload, ensure_ascii=False, default=str),
+                requested_by,
+                now(),
+            ),
         )
         return int(row["id"])
 
