@@ -30,11 +30,12 @@ USERS = {
 PASSWORD = "pass-word-123"
 
 
-def make_project(folder: Path) -> Path:
-    """Copy the example project and add its web users."""
+def make_project(folder: Path, db: str | None = None) -> Path:
+    """Copy the example project and add its web users (in the ledger database `db` when given)."""
     project = folder / "cuihu"
     shutil.copytree(EXAMPLE, project)
     ws = api.open_project(project)
+    ws.ledger_url = db
     for name, role in USERS.items():
         accounts.user_add(ws, name, role, PASSWORD)
     return project
@@ -59,11 +60,26 @@ def documents(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def web_db(request) -> str | None:
+    """Return the ledger the web tests run on: the project's SQLite file (None), or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    from toolkit.ledger import migrate
+    from toolkit.ledger.db import Db
+
+    url = request.getfixturevalue("pg_cluster").create("t_web")
+    db = Db(url)
+    migrate.upgrade(db)
+    db.close()
+    return url
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """Start the application (with its inbox thread) on a project copy; yield (app, project)."""
-    project = make_project(tmp_path_factory.mktemp("web"))
-    app = create_app(project)
+def site(tmp_path_factory, web_db):
+    """Start the application (with its inbox thread) on a project copy and a ledger; yield (app, project)."""
+    project = make_project(tmp_path_factory.mktemp("web"), web_db)
+    app = create_app(project, db=web_db)  # the URL given, not LOUPAN_DB: the other tests' environment is theirs
     with TestClient(app):
         yield app, project
 

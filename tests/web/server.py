@@ -22,10 +22,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(project: Path):
-    """Serve a project's web page; yield its base URL."""
+def serving(project: Path, db: str | None = None):
+    """Serve a project's web page (on the ledger database `db` when given); yield its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(project, db=db)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 120

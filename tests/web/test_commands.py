@@ -24,19 +24,23 @@ def _copy(tmp_path):
     return project
 
 
-def test_user_add_token_and_revoke(tmp_path, monkeypatch, capsys):
+def test_user_add_token_and_revoke(tmp_path, monkeypatch, capsys, ledger_backend):
     project = _copy(tmp_path)
+    where = ["--project", str(project), *(["--db", ledger_backend] if ledger_backend else [])]
+    monkeypatch.delenv("LOUPAN_DB", raising=False)  # --db, as an office types it
     monkeypatch.setattr(sys, "stdin", io.StringIO("long-enough-1\n"))
-    assert main(["user", "add", "周敏", "--role", "案场经理", "--password-stdin", "--project", str(project)]) == 0
+    assert main(["user", "add", "周敏", "--role", "案场经理", "--password-stdin", *where]) == 0
     monkeypatch.setattr(sys, "stdin", io.StringIO("x\n"))
-    assert main(["user", "add", "孙悦", "--role", "总经理", "--password-stdin", "--project", str(project)]) == 2
+    assert main(["user", "add", "孙悦", "--role", "总经理", "--password-stdin", *where]) == 2
     assert "岗位是置业顾问" in capsys.readouterr().err
-    assert main(["user", "token", "周敏", "--project", str(project)]) == 0
+    assert main(["user", "token", "周敏", *where]) == 0
     token = capsys.readouterr().out.strip()
     assert token.startswith("lp_") and len(token) > 40
-    assert main(["user", "revoke", "周敏", "--project", str(project)]) == 0
+    assert main(["user", "list", *where]) == 0 and capsys.readouterr().out.startswith("周敏\t案场经理\t")
+    assert main(["user", "revoke", "周敏", *where]) == 0
     assert capsys.readouterr().out.startswith("1 token(s)")
-    assert main(["user", "token", "没有的人", "--project", str(project)]) == 2
+    assert main(["user", "token", "没有的人", *where]) == 2
+    assert (project / ".loupan" / "ledger.sqlite").exists() == (ledger_backend is None)
 
 
 @pytest.mark.slow

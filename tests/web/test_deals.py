@@ -76,7 +76,7 @@ def test_consultants_see_other_consultants_buyers_masked(site, manager):
 def test_a_requested_change_is_approved_or_refused_within_authority(site, documents, manager):
     from toolkit import api
 
-    ws = api.open_project(site[1])
+    ws = site[0].state.ws  # the app's workspace, on the app's ledger
     h = {"X-CSRF-Token": manager.csrf}
     clean = (documents / "CHY-2026-0001-subscription.docx").read_bytes()
     up = manager.post("/api/files", headers=h, files={"file": ("CHY-2026-0001-subscription.docx", clean)}).json()

@@ -60,10 +60,9 @@ def test_a_bearer_token_acts_with_its_users_role_without_csrf_and_can_be_revoked
     app, project = site
     from starlette.testclient import TestClient
 
-    from toolkit import api
     from toolkit.api import accounts
 
-    ws = api.open_project(project)
+    ws = app.state.ws  # the app's workspace, on the app's ledger
     token = accounts.user_token(ws, "周敏")
     c = TestClient(app)
     me = c.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
@@ -92,11 +91,10 @@ def test_a_role_without_the_permission_gets_403(site, consultant):
 def test_only_roster_people_with_their_roster_role_become_users(site):
     import pytest
 
-    from toolkit import api
     from toolkit.api import accounts
     from toolkit.errors import UsageError
 
-    ws = api.open_project(site[1])
+    ws = site[0].state.ws
     with pytest.raises(UsageError, match="不在项目人员名单"):
         accounts.user_add(ws, "张三", "置业顾问", PASSWORD)
     with pytest.raises(UsageError, match="岗位是置业顾问"):

@@ -17,7 +17,7 @@ def test_the_board_answers_unchanged_until_a_unit_moves(site, manager):
     first = manager.get("/api/units").json()
     assert len(first["units"]) == 424
     assert manager.get(f"/api/units?since={first['version']}").json() == {"version": first["version"], "changed": False}
-    api.unit_action(api.open_project(site[1]), "hold", "2-0301", approved_by="王强")
+    api.unit_action(site[0].state.ws, "hold", "2-0301", approved_by="王强")
     moved = manager.get(f"/api/units?since={first['version']}").json()
     assert moved["changed"] and moved["units"]["2-0301"]["status"] == "销控"
     assert 'data-code="2-0301" data-status="销控"' in manager.get("/board").text

@@ -50,8 +50,8 @@ def upload_name(name: str) -> str:
 class UploadInbox:
     """The inbox of the web page: one thread takes uploads one at a time through the inbox pipeline."""
 
-    def __init__(self, project_dir: Path, inbox: Path, filed: Path, *, log=None):
-        self.cfg = inbox_config(project_dir, inbox, filed, stability=0.0, incomplete_grace=0.0)
+    def __init__(self, project_dir: Path, inbox: Path, filed: Path, *, log=None, db: str | None = None):
+        self.cfg = inbox_config(project_dir, inbox, filed, stability=0.0, incomplete_grace=0.0, ledger_url=db)
         self.log = log or (lambda line: None)
         self.jobs: queue.Queue = queue.Queue()
         self.ready = threading.Event()

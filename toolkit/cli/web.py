@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
     from toolkit.web.app import create_app
 
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731  (masked by the pipeline)
-    app = create_app(args.project, filed=args.filed, secure=args.host not in LOCAL, log=log)
+    app = create_app(args.project, filed=args.filed, secure=args.host not in LOCAL, log=log, db=args.ledger_url)
     print(f"loupan: http://{args.host}:{args.port}/ (stop with Ctrl-C)", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False)
     return 0

@@ -31,7 +31,15 @@ TABLES = (
     "sessions",
     "approvals",
 )
-SERIAL = ("files", "unit_events", "deposits", "price_history", "stages", "tokens", "approvals")  # their ids come from a sequence on PostgreSQL
+SERIAL = (
+    "files",
+    "unit_events",
+    "deposits",
+    "price_history",
+    "stages",
+    "tokens",
+    "approvals",
+)  # their ids come from a sequence on PostgreSQL
 
 
 @dataclass(frozen=True)

@@ -111,13 +111,18 @@ def create_app(
     secure: bool = False,
     uploads: bool = True,
     log: Any = None,
+    db: str | None = None,
 ) -> Starlette:
-    """Build the application for a project (the inbox thread starts with it unless uploads is False)."""
+    """Build the application for a project on its ledger (db: a URL; None: LOUPAN_DB, else the project's file).
+
+    The inbox thread starts with it unless uploads is False.
+    """
     project_dir = Path(project_dir)
     ws = open_project(project_dir)
+    ws.ledger_url = db  # users, sessions, approvals, the board and uploads: one ledger
     env = environment()
     box = UploadInbox(
-        project_dir, inbox or project_dir / ".loupan" / "web-inbox", filed or project_dir / "filed", log=log
+        project_dir, inbox or project_dir / ".loupan" / "web-inbox", filed or project_dir / "filed", log=log, db=db
     ) if uploads else None  # fmt: skip
 
     @contextlib.asynccontextmanager
