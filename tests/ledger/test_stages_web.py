@@ -112,3 +112,21 @@ def test_each_project_sees_only_its_own_stages_and_users(backend, request, tmp_p
     assert Accounts(other).approvals(status="requested")[0]["status"] == "requested"
     chy.close()
     other.close()
+
+
+def test_a_signed_copy_is_compared_with_the_approval_in_the_ledger_it_is_given(project_copy, pg_url, monkeypatch):
+    from tests.pg.cluster import truncate
+    from toolkit.ledger.stages import open_stages
+    from toolkit.scan.approval import SignedCopy, against_approval
+
+    truncate(pg_url)
+    monkeypatch.delenv("LOUPAN_DB", raising=False)  # a URL handed down (an app's, a script's), not the environment
+    st = open_stages(project_copy, pg_url)
+    st.record(Stage("CHY-1-SUBSCRIPTION", "CHY-1", "subscription", "approved", "", "王敏", "", ("h1", "h2")))
+    st.close()
+    same, unlike = ({1: "h1", 2: "h2"}, {1: "h1", 2: "zz"})
+    assert against_approval(project_copy, SignedCopy("s.pdf", "CHY-1-SUBSCRIPTION", same), pg_url) == []
+    (f,) = against_approval(project_copy, SignedCopy("s.pdf", "CHY-1-SUBSCRIPTION", unlike), pg_url)
+    assert f.rule == "sign.unlike_approved" and f.location == "第2页"
+    (none,) = against_approval(project_copy, SignedCopy("s.pdf", "CHY-1-SUBSCRIPTION", same))  # its own file: none
+    assert none.rule == "sign.unapproved" and not ledger_path(project_copy).exists()

@@ -159,7 +159,7 @@ def check(ws: Workspace, files: Sequence[Path], *, script: str | None = None) ->
     from toolkit.scan.approval import approval_findings  # 签约审定: a signed copy against its approved draft
 
     for d in docs:
-        d.findings += approval_findings(ws.project_dir, d)
+        d.findings += approval_findings(ws.project_dir, d, ws.ledger_url)
     return CheckResult(docs)
 
 

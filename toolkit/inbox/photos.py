@@ -170,7 +170,7 @@ def judge_group(pipeline: Any, group: list[Held]) -> None:
         verdict = pipeline.worker.check(path)
     finally:
         path.unlink(missing_ok=True)  # made here from the photos: the photos themselves are filed below
-    signed = approval_findings(pipeline.cfg.project_dir, verdict.doc)  # 签约审定
+    signed = approval_findings(pipeline.cfg.project_dir, verdict.doc, pipeline.cfg.ledger_url)  # 签约审定
     if verdict.doc is not None:
         verdict.doc.findings += signed
     verdict = dataclasses.replace(verdict, findings=verdict.findings + [f.as_dict() for f in signed])

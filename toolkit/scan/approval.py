@@ -118,9 +118,9 @@ class SignedCopy:
     how: str = ""  # how each page was checked (QR code or image, resolution), and pages put in order
 
 
-def against_approval(project_dir: Path, copy: SignedCopy) -> list[Finding]:
+def against_approval(project_dir: Path, copy: SignedCopy, url: str | None = None) -> list[Finding]:
     """Compare a signed copy with the approval on record: none recorded, or pages unlike the approved draft."""
-    approved = stage_of(project_dir, copy.document_id)
+    approved = stage_of(project_dir, copy.document_id, url)
     name = copy.name
     if approved is None:
         msg = f"{name}：{copy.document_id} 没有签约审定记录，签署件已按打印件比对（签署前须先审定草稿）"
@@ -137,11 +137,11 @@ def _differs(pages: tuple[str, ...], n: int, text_hash: str) -> bool:
     return n > len(pages) or pages[n - 1] != text_hash
 
 
-def stage_of(project_dir: Path, document_id: str) -> Stage | None:
+def stage_of(project_dir: Path, document_id: str, url: str | None = None) -> Stage | None:
     """Return the approval of a document on record (None: not approved)."""
-    if not has_ledger(project_dir):  # a project without a ledger has no approval: none is created by looking
+    if not has_ledger(project_dir, url):  # a project without a ledger has no approval: none is created by looking
         return None
-    stages = open_stages(project_dir)
+    stages = open_stages(project_dir, url)  # url: the ledger's (None: LOUPAN_DB, else the project's file)
     try:
         return stages.latest(document_id, "approved")
     finally:
@@ -161,7 +161,7 @@ def signed_copy_of(doc) -> SignedCopy | None:
     return SignedCopy(path.name, document_id, dict(enumerate(page_hashes(path), start=1)))
 
 
-def approval_findings(project_dir: Path, doc) -> list[Finding]:
+def approval_findings(project_dir: Path, doc, url: str | None = None) -> list[Finding]:
     """Return what the approval on record says of a checked document that is a signed copy (none otherwise)."""
     copy = signed_copy_of(doc) if doc is not None else None
-    return against_approval(project_dir, copy) if copy is not None else []
+    return against_approval(project_dir, copy, url) if copy is not None else []
