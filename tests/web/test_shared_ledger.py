@@ -4,6 +4,7 @@ in the database under the project's code, nothing in the project's own SQLite fi
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -70,3 +71,26 @@ def test_login_and_a_discount_approval_round_trip_over_http_on_postgresql(pg_clu
     assert db.one("SELECT COUNT(*) AS n FROM sessions WHERE project='CHY'")["n"] == 1  # the manager's ended
     db.close()
     assert not ledger_path(project).exists()
+
+
+def test_the_web_keeps_a_few_connections_and_replaces_one_the_server_cut(project_copy, pg_url):
+    from tests.pg.cluster import truncate
+    from toolkit import api
+    from toolkit.api import accounts
+
+    truncate(pg_url)
+    ws = api.open_project(project_copy)
+    ws.ledger_url = pg_url
+    with accounts.accounts(ws) as a:
+        first = a.db.one("SELECT pg_backend_pid() AS pid")["pid"]
+    with accounts.accounts(ws) as a:  # the same connection, kept between calls
+        assert a.db.one("SELECT pg_backend_pid() AS pid")["pid"] == first
+    admin = Db(pg_url)
+    admin.one("SELECT pg_terminate_backend(?) AS done", (first,))  # a server restart, as the kept one sees it
+    while admin.one("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE pid=?", (first,))["n"]:
+        time.sleep(0.05)  # the backend has gone (it ends a moment after the signal)
+    admin.close()
+    accounts.user_add(ws, "周敏", "案场经理", PASSWORD)  # answered on a new connection, no error
+    with accounts.accounts(ws) as a:
+        assert a.user("周敏")["role"] == "案场经理"
+        assert a.db.one("SELECT pg_backend_pid() AS pid")["pid"] != first

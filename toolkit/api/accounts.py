@@ -6,15 +6,18 @@ project's staff roster with the role it has there, so the authority of a login i
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from toolkit.errors import UsageError
+from toolkit.ledger.db import is_pg, resolve
 from toolkit.ledger.store import open_ledger
 from toolkit.ledger.users import Accounts
 from toolkit.workspace import Workspace
@@ -31,13 +34,62 @@ class User:
     role: str
 
 
+class _Idle:
+    """A few open connections to a shared database kept between calls: connecting costs more than the queries.
+
+    Every web request asks for its session, so each call would otherwise open a PostgreSQL connection. At most
+    KEEP are kept per database and project; one that no longer answers is closed and replaced.
+    """
+
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.kept: dict[tuple[str, str], list[Accounts]] = {}
+
+    def take(self, key: tuple[str, str]) -> Accounts | None:
+        with self.lock:
+            kept = self.kept.get(key)
+            a = kept.pop() if kept else None
+        if a is not None and not a.alive():
+            a.close()
+            return None
+        return a
+
+    def give(self, key: tuple[str, str], a: Accounts) -> None:
+        with self.lock:
+            kept = self.kept.setdefault(key, [])
+            if len(kept) < self.KEEP and not a.db.in_transaction:
+                kept.append(a)
+                return
+        a.close()
+
+    def close_all(self) -> None:
+        """Close every connection kept (at exit)."""
+        with self.lock:
+            kept, self.kept = self.kept, {}
+        for a in (a for group in kept.values() for a in group):
+            a.close()
+
+
+_IDLE = _Idle()
+atexit.register(_IDLE.close_all)
+
+
 @contextlib.contextmanager
 def accounts(ws: Workspace) -> Iterator[Accounts]:
-    """Open the web records of the project's ledger where --db or LOUPAN_DB says (closed at the end)."""
-    a = Accounts(open_ledger(ws.project_dir, ws.ledger_url, ws.project.code))
+    """Open the web records of the project's ledger where --db or LOUPAN_DB says (closed or kept at the end)."""
+    url = resolve(ws.project_dir, ws.ledger_url)
+    key = (url, ws.project.code)
+    a = (_IDLE.take(key) if is_pg(url) else None) or Accounts(open_ledger(ws.project_dir, url, ws.project.code))
     try:
         yield a
-    finally:
+    except BaseException:
+        a.close()
+        raise
+    if a.db.pg:
+        _IDLE.give(key, a)
+    else:  # a SQLite file is cheap to open, and may be moved away between calls
         a.close()
 
 

@@ -23,6 +23,14 @@ class Accounts:
         """Close the ledger underneath."""
         self.ledger.close()
 
+    def alive(self) -> bool:
+        """Say whether the connection still answers (a kept one may have been cut by a server restart)."""
+        try:
+            self.db.one("SELECT 1 AS ok")
+        except Exception:  # noqa: BLE001 - any failure means: open a new one
+            return False
+        return True
+
     def _write(self, sql: str, args: tuple) -> list[Any]:
         """Run one write in its own commit; return the rows it returns (RETURNING: the same on both backends)."""
         return self.ledger._tx(sql, args)
