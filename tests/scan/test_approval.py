@@ -209,3 +209,31 @@ def test_a_signed_scan_of_the_approved_docx_is_clean_and_of_another_print_refuse
     monkeypatch.setenv("LOUPAN_PRINTED", str(other_print.parent))
     (d,) = api.check(project, [_signed_scan(other_print, project, tmp_path / "b")]).documents
     assert [(f.rule, f.location) for f in d.findings] == [("sign.unlike_approved", "第1页")]
+
+
+def test_the_report_says_how_pages_were_checked_like_pages_together():
+    from toolkit.reports.check_html import checked_notes
+
+    how = "；".join(
+        [*(f"第{n}页：二维码+图像比对（约200 dpi）" for n in (1, 2, 3)), "第4页：按图像认定页码", "签约审定：x"]
+    )
+    assert checked_notes(how) == [
+        "检查方式（第1–3页）：二维码+图像比对（约200 dpi）",
+        "检查方式（第4页）：按图像认定页码",
+        "签约审定：x",
+    ]
+    assert checked_notes("") == []
+
+
+def test_the_report_names_each_rule_by_its_title_and_its_severity_in_chinese():
+    from toolkit.reports.check_html import render_html
+    from toolkit.rules import finding
+
+    f = finding("sign.unlike_approved", "第1页与审定的草稿不一致", location="第1页")
+    html = render_html([("scan.pdf", "subscription", [f])], title="收件检查报告：已退回", notes=["检查方式：x"])
+    assert (
+        "签署件与审定稿一致" in html
+        and ">错误<" in html
+        and "sign.unlike_approved" in html
+        and "<li>检查方式：x</li>" in html
+    )

@@ -26,7 +26,7 @@ from toolkit.inbox.photos import Given, Photos, is_photo, release
 from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
 from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
-from toolkit.reports.check_html import render_html
+from toolkit.reports.check_html import checked_notes, render_html
 from toolkit.rules import finding
 from toolkit.scan.approval import approval_findings
 
@@ -38,6 +38,18 @@ CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit 
 GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
 AHEAD = 32  # files claimed, read and sent to the check workers ahead: they keep busy while groups are filed
 WIDE = 8  # a drop of at least this many files uses every check worker
+OUTCOME_TITLES = {
+    "accepted": "已接收归档",
+    "rejected": "已退回",
+    "quarantine": "已隔离，待重新提交",
+    "duplicates": "重复文件",
+}
+NEXT = {  # what the sales admin does next, at the top of the report
+    "accepted": "文件已作为签署件归档，无需处理。",
+    "rejected": "文件未作为签署件归档（存于 rejected 文件夹）：请核实下列错误，按审定的版本重新打印签署后再放入收件夹。",
+    "quarantine": "无法判断该文件（存于 quarantine 文件夹）：请按说明重新扫描或重新导出后再放入收件夹。",
+    "duplicates": "与已收文件内容相同，未重复归档。",
+}
 KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
 
@@ -451,7 +463,8 @@ class Pipeline:
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
-        how = mask_text(getattr(verdict.doc, "how", "") or "")
+        copy = getattr(verdict.doc, "signed_copy", None)  # a scan: how each page was checked
+        how = mask_text("；".join(h for h in (getattr(copy, "how", ""), getattr(verdict.doc, "how", "")) if h))
         return Judgement(
             outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, None, verdict.terms, checked=how
         )
@@ -508,7 +521,9 @@ class Pipeline:
             )
             for r in j.reasons
         ]
-        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
+        title = f"收件检查报告：{OUTCOME_TITLES.get(j.outcome, j.outcome)}"
+        notes = [NEXT.get(j.outcome, ""), *checked_notes(j.checked)]
+        html = render_html([(mask_text(name), j.document, findings)], title=title, notes=notes)
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 

@@ -9,6 +9,7 @@ signed copy (a scan, photos, or a digitally signed PDF) shows against the approv
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -157,10 +158,20 @@ def _against(approved: Stage | None, copy: SignedCopy) -> list[Finding]:
 
 def matched(approved: Stage, copy: SignedCopy) -> str:
     """Say which approval a signed copy matched, for its report."""
-    when = f"{approved.at[:16].replace('T', ' ')} 由{approved.by}审定的草稿（{Path(approved.path).name}）"
+    when = f"{_beijing(approved.at)}由{approved.by}审定的草稿 {Path(approved.path).name}"
     if not approved.pages:
         return f"签约审定：{when}；审定时未记录各页，未逐页比对"
-    return f"签约审定：与{when}逐页一致（{len(copy.pages)}/{len(approved.pages)}页）"
+    pages = f"{len(copy.pages)}/{len(approved.pages)}页"
+    return f"签约审定：签署所用的打印件与{when}逐页相符（{pages}）"
+
+
+def _beijing(at: str) -> str:
+    """Write a ledger time (UTC) as the office reads it: Beijing time, to the minute."""
+    try:
+        t = dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    except ValueError:
+        return at
+    return t.strftime("%Y-%m-%d %H:%M（北京时间）")
 
 
 def _differs(pages: tuple[str, ...], n: int, text_hash: str) -> bool:
