@@ -23,7 +23,7 @@ from toolkit.findings import Finding
 from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
 from toolkit.inbox.photos import Given, Photos, is_photo, release
-from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
+from toolkit.inbox.worker import PAGE_SECONDS, CheckWorker, Verdict, cross_check, pages_in, time_limit
 from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import checked_notes, render_html
@@ -65,6 +65,7 @@ class InboxConfig:
     incomplete_grace: float = 30.0
     rescan: float = 60.0
     time_limit: float = 60.0
+    page_time_limit: float = PAGE_SECONDS  # more per page judged beyond the first (worker.time_limit)
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
@@ -227,6 +228,10 @@ class Pipeline:
         except OSError:
             return False  # processed alone, which says what is wrong with it
 
+    def limit_for(self, pages: int) -> float:
+        """Return the time limit of a check that judges this many pages."""
+        return time_limit(self.cfg.time_limit, pages, self.cfg.page_time_limit)
+
     def release_photos(self, force: bool = False) -> int:
         """Judge the held photos whose documents are complete or waited for long enough; return how many."""
         return release(self, force)
@@ -286,7 +291,7 @@ class Pipeline:
         if _unsafe(c, item.name, self.cfg.max_size) or any(a.content.sha256 == c.sha256 for a in ahead):
             return
         if self.ledger.first_with_hash(c.sha256, 0) is None:
-            item.ticket = self.worker.submit(item.claim)
+            item.ticket = self.worker.submit(item.claim, self.limit_for(pages_in(c.data, item.name)))
 
     def process(self, claim: Path, name: str, item: Claimed | None = None) -> None:
         """Judge a claimed file, record the verdict, file it whole, then write its report."""
@@ -398,7 +403,10 @@ class Pipeline:
         if isinstance(ticket, Given):  # photos judged together as one document (inbox/photos.py)
             verdict = ticket.verdict
         else:
-            verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
+            limit = self.limit_for(pages_in(content.data, name))
+            verdict = (
+                self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256, limit)
+            )
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
         self._keep(content.sha256, verdict.doc)
