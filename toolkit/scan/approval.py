@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.findings import Finding, has_errors
-from toolkit.ledger.stages import Stage, has_ledger, open_stages
+from toolkit.ledger.stages import Stage, Stages, has_ledger, open_stages
 from toolkit.rules import finding
 
 REVIEW = "review"  # the project's review folder: drafts dropped in review/, approved copies kept in review/approved/
