@@ -1,4 +1,4 @@
-# make demo: render the example project's documents into output/ (DOCX and PDF).
+# make demo: render the example project's documents into output/ (DOCX and PDF), approve, sign and scan one.
 # make test: run the tests (slow ones left out; make test-all runs them too).  make lint: ruff and mypy.
 # make bench: run the benchmarks, then a summary of every figure (median, min–max).  Each sets up .venv first.
 PYTHON ?= python3
@@ -17,18 +17,23 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(LOUPAN) render --project $(PROJECT) --docs procedure,handbook --out output --pdf
-	$(LOUPAN) render --project $(PROJECT) --all-deals --docs subscription,contract --out output --pdf
+	rm -rf output/signing && mkdir -p output/signing/inbox output/signing/filed && cp -r $(PROJECT) output/signing/cuihu
+	$(LOUPAN) db upgrade --project output/signing/cuihu  # a project with a ledger: rendering records stage 已出具
+	$(LOUPAN) render --project output/signing/cuihu --all-deals --docs subscription,contract --out output --pdf
 	rm -rf output/month && $(PY) -m toolkit.play_activity $(PROJECT) $(PROJECT)/activity/2026-11.yaml output/month/cuihu
 	$(LOUPAN) report monthly --period 2026-11 --project output/month/cuihu --out output
 	$(LOUPAN) report weekly --period 2026-W46 --project output/month/cuihu --out output
-	@echo "== signed scans of CHY-2026-0001's 认购书 (the clean one accepted, the altered one refused) =="
-	$(PY) -m toolkit.scan_demo $(PROJECT) output/CHY-2026-0001-subscription.pdf output/scans
-	LOUPAN_PRINTED=output $(LOUPAN) check --project $(PROJECT) output/scans/CHY-2026-0001-subscription-signed.pdf \
-	  --html output/scans/CHY-2026-0001-subscription-signed.html
-	@LOUPAN_PRINTED=output $(LOUPAN) check --project $(PROJECT) output/scans/CHY-2026-0001-subscription-altered.pdf \
-	  --html output/scans/CHY-2026-0001-subscription-altered.html >output/scans/altered.txt; \
-	  rc=$$?; cat output/scans/altered.txt; [ $$rc -eq 1 ] && grep -q scan.altered output/scans/altered.txt \
-	  || { echo "the altered scan must be refused with scan.altered (exit $$rc)"; exit 1; }
+	@echo "== 签约审定: the drafts approved, CHY-2026-0001's 认购书 signed and scanned, the scans taken by the inbox =="
+	$(LOUPAN) check --project output/signing/cuihu --approve --by 王敏 \
+	  output/CHY-2026-0001-subscription.docx output/CHY-2026-0002-subscription.docx
+	$(PY) -m toolkit.scan_demo output/signing/cuihu output/CHY-2026-0001-subscription.pdf output/signing/inbox
+	LOUPAN_PRINTED=output $(LOUPAN) ingest --project output/signing/cuihu --inbox output/signing/inbox \
+	  --filed output/signing/filed
+	@grep -q '签约审定：签署所用的打印件与' output/signing/filed/accepted/*-signed.pdf.report.html \
+	  && grep -q scan.altered output/signing/filed/rejected/*-altered.pdf.report.html \
+	  || { echo "the signed scan must be accepted against its approval, the altered one rejected"; exit 1; }
+	@echo "reports: output/signing/filed/accepted/*.report.html, output/signing/filed/rejected/*.report.html"
+	$(LOUPAN) status --project output/signing/cuihu
 	@echo "== the office's paperwork: price list from the scheme, design-change notices, the duty sheet =="
 	$(LOUPAN) pricing build --project $(PROJECT) --scheme $(PROJECT)/pricing/scheme.yaml --out output/pricing
 	$(LOUPAN) notice design-change --project output/month/cuihu --change $(PROJECT)/notices/design-change.yaml \
@@ -70,7 +75,8 @@ bench: $(STAMP)
 	$(PY) bench/bench_check.py && \
 	$(PY) bench/bench_reports.py && \
 	$(PY) bench/bench_inbox.py && \
-	$(PY) bench/bench_pricing.py
+	$(PY) bench/bench_pricing.py && \
+	$(PY) bench/bench_scan.py
 	$(PY) bench/summary.py $(BENCH_SUMMARY)
 
 templates: $(STAMP)

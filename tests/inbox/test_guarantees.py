@@ -263,8 +263,8 @@ def test_a_claim_deleted_during_its_check_is_still_filed_from_what_was_read(docu
     (inbox / SUB).write_bytes(data)
     real = p.worker.check
 
-    def check_and_delete(path, sha256=""):
-        verdict = real(path, sha256)
+    def check_and_delete(path, sha256="", limit=None):
+        verdict = real(path, sha256, limit)
         Path(path).unlink()
         return verdict
 

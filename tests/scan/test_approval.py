@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from tests.scan import corpus
+from tests.scan.conftest import DEALS
 from toolkit import api
 from toolkit.api.review import review_folder, stages
 from toolkit.cli import main
@@ -139,3 +140,109 @@ def test_a_rendered_pdf_is_recorded_only_in_a_project_with_a_ledger(project, fir
     assert ledger_path(project.project_dir).exists() == (ledger_backend is None)
     (d,) = stages(project.project_dir)
     assert (d.deal_no, d.document, d.stage) == ("CHY-2026-0001", "subscription", "rendered") and d.rendered
+
+
+# -- a DOCX draft: approved with the pages it prints as ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def other_print(tmp_path_factory, ws, printed):
+    """Render the first deal again with another buyer's address: the same document id, page 1 printed otherwise."""
+    out = tmp_path_factory.mktemp("reprinted")
+    deal = out / "CHY-2026-0001.yaml"
+    deal.write_text(DEALS[0].read_text("utf-8").replace("科技园路1号", "科技园路9号"), "utf-8")
+    api.render(ws, deals=[deal], docs=["subscription"], out=out / "print", pdf=True)
+    return out / "print" / "CHY-2026-0001-subscription.pdf"
+
+
+def _signed_scan(first, ws, folder, name="scan.pdf"):
+    from toolkit.scan.places import declared, locate
+    from toolkit.scan.raster import render_pdf
+
+    pages = render_pdf(first)
+    corpus.sign_all(pages, locate(first, declared(ws.pack, "subscription")), HEIGHT)
+    folder.mkdir(exist_ok=True)
+    corpus.scan_pdf(pages, folder / name)
+    return folder / name
+
+
+def test_an_approved_docx_records_the_pages_of_the_pdf_rendered_with_it(project, first):
+    (a,) = approve(project, [first.with_suffix(".docx")], "王敏")
+    assert a.approved and a.prints_as == first and a.note == ""
+    assert a.approved.pages == tuple(corpus_hashes(first)) and len(a.approved.pages) == 6
+    assert a.approved.path.endswith("-CHY-2026-0001-subscription.docx")
+    assert against_approval(project.project_dir, _copy(first)) == []
+
+
+def test_a_print_of_another_render_is_unlike_the_approved_docx(project, first, other_print):
+    approve(project, [first.with_suffix(".docx")], "王敏")
+    (f,) = against_approval(project.project_dir, _copy(other_print))
+    assert f.rule == "sign.unlike_approved" and f.location == "第1页" and "王敏" in f.message
+
+
+def test_a_docx_edited_after_rendering_is_not_taken_for_its_pdf(project, first, tmp_path):
+    from toolkit.ledger.stages import Stages
+    from toolkit.read.document import read_document
+    from toolkit.scan.drafts import _flat, _rendered_with, _same_print
+
+    docx = first.with_suffix(".docx")
+    props = read_document(docx).properties
+    st = Stages(ledger_path(project.project_dir))
+    assert _rendered_with(st, docx, props, DOC_ID) == [first]
+    st.close()
+    text = _flat(read_document(docx))
+    assert _same_print(first, props, text)
+    assert not _same_print(first, props, text.replace("科技园路1号", "科技园路9号"))
+    assert not _same_print(first, {**props, "input_sha256": "0" * 64}, text)
+
+
+@pytest.mark.slow
+def test_a_docx_alone_is_converted_with_its_marks_and_the_print_kept(project, first, tmp_path):
+    alone = tmp_path / "drafts" / "CHY-2026-0001-subscription.docx"  # no PDF beside it, none in the ledger
+    alone.parent.mkdir()
+    shutil.copyfile(first.with_suffix(".docx"), alone)
+    (a,) = approve(project, [alone], "王敏")
+    assert a.approved and a.prints_as and a.prints_as.parent == project.project_dir / "review/approved/CHY-2026-0001"
+    assert a.prints_as.name.endswith("-CHY-2026-0001-subscription.pdf")
+    assert a.approved.pages == tuple(corpus_hashes(first))  # LibreOffice prints it as rendering did
+
+
+@pytest.mark.slow
+def test_a_signed_scan_of_the_approved_docx_is_clean_and_of_another_print_refused(
+    project, first, other_print, tmp_path, monkeypatch
+):
+    approve(project, [first.with_suffix(".docx")], "王敏")
+    monkeypatch.setenv("LOUPAN_PRINTED", str(first.parent))
+    (d,) = api.check(project, [_signed_scan(first, project, tmp_path / "a")]).documents
+    assert [f.rule for f in d.findings] == [] and "王敏" in d.how
+    monkeypatch.setenv("LOUPAN_PRINTED", str(other_print.parent))
+    (d,) = api.check(project, [_signed_scan(other_print, project, tmp_path / "b")]).documents
+    assert [(f.rule, f.location) for f in d.findings] == [("sign.unlike_approved", "第1页")]
+
+
+def test_the_report_says_how_pages_were_checked_like_pages_together():
+    from toolkit.reports.check_html import checked_notes
+
+    how = "；".join(
+        [*(f"第{n}页：二维码+图像比对（约200 dpi）" for n in (1, 2, 3)), "第4页：按图像认定页码", "签约审定：x"]
+    )
+    assert checked_notes(how) == [
+        "检查方式（第1–3页）：二维码+图像比对（约200 dpi）",
+        "检查方式（第4页）：按图像认定页码",
+        "签约审定：x",
+    ]
+    assert checked_notes("") == []
+
+
+def test_the_report_names_each_rule_by_its_title_and_its_severity_in_chinese():
+    from toolkit.reports.check_html import render_html
+    from toolkit.rules import finding
+
+    f = finding("sign.unlike_approved", "第1页与审定的草稿不一致", location="第1页")
+    html = render_html([("scan.pdf", "subscription", [f])], title="收件检查报告：已退回", notes=["检查方式：x"])
+    assert (
+        "签署件与审定稿一致" in html
+        and ">错误<" in html
+        and "sign.unlike_approved" in html
+        and "<li>检查方式：x</li>" in html
+    )

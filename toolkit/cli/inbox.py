@@ -23,6 +23,7 @@ def add_commands(sub: Any) -> None:
         w.add_argument("--filed", type=Path, required=True, help="the filed tree (outside the inbox)")
         _seconds(w, "--stability", 2.0, "how long a file must stay unchanged before it is taken")
         _seconds(w, "--time-limit", 60.0, "longest check of one file before it is quarantined")
+        _seconds(w, "--page-time-limit", 15.0, "more time per page judged beyond the first (scans, photos together)")
         grace = 30.0 if name == "watch" else 5.0
         _seconds(
             w,
@@ -50,6 +51,7 @@ def _inbox_command(args: argparse.Namespace) -> int:
     options = {
         "stability": args.stability,
         "time_limit": args.time_limit,
+        "page_time_limit": args.page_time_limit,
         "pack_dir": args.pack,
         "incomplete_grace": args.incomplete_grace,
     }

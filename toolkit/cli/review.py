@@ -53,6 +53,10 @@ def _print(results: list, as_json: bool) -> int:
         if a.approved:
             print(f"{a.path.name}: {a.document_id}: 已审定 approved by {a.approved.by} at {a.approved.at[:19]}")
             print(f"  kept as {a.approved.path}")
+            if a.prints_as:  # the marked PDF whose pages were recorded: the one to print and sign
+                print(f"  prints as {a.prints_as} ({len(a.approved.pages)} pages recorded)")
+            if a.note:
+                print(f"  {a.note}")
         else:
             print(f"{a.path.name}: 未审定 not approved: {a.why}")
         o.print_findings(a.findings)
@@ -68,6 +72,8 @@ def _json(a: Any) -> dict[str, Any]:
         "by": s.by if s else "",
         "at": s.at if s else "",
         "kept_as": s.path if s else "",
+        "prints_as": str(a.prints_as or ""),
+        "pages": list(s.pages) if s else [],
         "why": a.why,
         "findings": [f.as_dict() for f in a.findings],
     }

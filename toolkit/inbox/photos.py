@@ -167,7 +167,7 @@ def judge_group(pipeline: Any, group: list[Held]) -> None:
 
     path = bundle(group, pipeline.cfg.work)
     try:
-        verdict = pipeline.worker.check(path)
+        verdict = pipeline.worker.check(path, "", pipeline.limit_for(len(group)))  # more pages, more time
     finally:
         path.unlink(missing_ok=True)  # made here from the photos: the photos themselves are filed below
     signed = approval_findings(pipeline.cfg.project_dir, verdict.doc, pipeline.cfg.ledger_url)  # 签约审定

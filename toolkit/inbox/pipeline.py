@@ -23,10 +23,10 @@ from toolkit.findings import Finding
 from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
 from toolkit.inbox.photos import Given, Photos, is_photo, release
-from toolkit.inbox.worker import CheckWorker, Verdict, cross_check
+from toolkit.inbox.worker import PAGE_SECONDS, CheckWorker, Verdict, cross_check, pages_in, time_limit
 from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
-from toolkit.reports.check_html import render_html
+from toolkit.reports.check_html import checked_notes, render_html
 from toolkit.rules import finding
 from toolkit.scan.approval import approval_findings
 
@@ -38,6 +38,18 @@ CLAIM_NAME_BYTES = 180  # the claim prefix and a filed name's suffixes must fit 
 GROUP = 8  # verdicts committed together: a crash before the commit leaves them claimed, to be judged again
 AHEAD = 32  # files claimed, read and sent to the check workers ahead: they keep busy while groups are filed
 WIDE = 8  # a drop of at least this many files uses every check worker
+OUTCOME_TITLES = {
+    "accepted": "已接收归档",
+    "rejected": "已退回",
+    "quarantine": "已隔离，待重新提交",
+    "duplicates": "重复文件",
+}
+NEXT = {  # what the sales admin does next, at the top of the report
+    "accepted": "文件已作为签署件归档，无需处理。",
+    "rejected": "文件未作为签署件归档（存于 rejected 文件夹）：请核实下列错误，按审定的版本重新打印签署后再放入收件夹。",
+    "quarantine": "无法判断该文件（存于 quarantine 文件夹）：请按说明重新扫描或重新导出后再放入收件夹。",
+    "duplicates": "与已收文件内容相同，未重复归档。",
+}
 KEEP = 128  # checked documents kept (without their parse tree) for the cross-check with their counterpart
 
 
@@ -53,6 +65,7 @@ class InboxConfig:
     incomplete_grace: float = 30.0
     rescan: float = 60.0
     time_limit: float = 60.0
+    page_time_limit: float = PAGE_SECONDS  # more per page judged beyond the first (worker.time_limit)
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
@@ -215,6 +228,10 @@ class Pipeline:
         except OSError:
             return False  # processed alone, which says what is wrong with it
 
+    def limit_for(self, pages: int) -> float:
+        """Return the time limit of a check that judges this many pages."""
+        return time_limit(self.cfg.time_limit, pages, self.cfg.page_time_limit)
+
     def release_photos(self, force: bool = False) -> int:
         """Judge the held photos whose documents are complete or waited for long enough; return how many."""
         return release(self, force)
@@ -274,7 +291,7 @@ class Pipeline:
         if _unsafe(c, item.name, self.cfg.max_size) or any(a.content.sha256 == c.sha256 for a in ahead):
             return
         if self.ledger.first_with_hash(c.sha256, 0) is None:
-            item.ticket = self.worker.submit(item.claim)
+            item.ticket = self.worker.submit(item.claim, self.limit_for(pages_in(c.data, item.name)))
 
     def process(self, claim: Path, name: str, item: Claimed | None = None) -> None:
         """Judge a claimed file, record the verdict, file it whole, then write its report."""
@@ -386,11 +403,16 @@ class Pipeline:
         if isinstance(ticket, Given):  # photos judged together as one document (inbox/photos.py)
             verdict = ticket.verdict
         else:
-            verdict = self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256)
+            limit = self.limit_for(pages_in(content.data, name))
+            verdict = (
+                self.worker.result(ticket) if ticket is not None else self.worker.check(claim, content.sha256, limit)
+            )
         if verdict.error:
             return Judgement("quarantine", [_reason("doc.unreadable", verdict.error.replace(claim.name, name))])
         self._keep(content.sha256, verdict.doc)
-        signed = [f.as_dict() for f in approval_findings(self.cfg.project_dir, verdict.doc)]  # 签约审定
+        signed = [
+            f.as_dict() for f in approval_findings(self.cfg.project_dir, verdict.doc, self.cfg.ledger_url)
+        ]  # 签约审定
         verdict = self._with_counterpart(verdict)
         verdict = dataclasses.replace(verdict, findings=verdict.findings + signed)
         judgement = self._decide(verdict, claim.name, name)
@@ -451,7 +473,8 @@ class Pipeline:
             outcome = "quarantine"
         else:
             outcome = "rejected" if errors else "accepted"
-        how = mask_text(getattr(verdict.doc, "how", "") or "")
+        copy = getattr(verdict.doc, "signed_copy", None)  # a scan: how each page was checked
+        how = mask_text("；".join(h for h in (getattr(copy, "how", ""), getattr(verdict.doc, "how", "")) if h))
         return Judgement(
             outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, None, verdict.terms, checked=how
         )
@@ -508,7 +531,9 @@ class Pipeline:
             )
             for r in j.reasons
         ]
-        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
+        title = f"收件检查报告：{OUTCOME_TITLES.get(j.outcome, j.outcome)}"
+        notes = [NEXT.get(j.outcome, ""), *checked_notes(j.checked)]
+        html = render_html([(mask_text(name), j.document, findings)], title=title, notes=notes)
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 

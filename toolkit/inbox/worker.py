@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import multiprocessing as mp
 import os
+import re
 import resource
 from collections import deque
 from dataclasses import dataclass, field
@@ -127,6 +128,26 @@ def _apply_units(ws, units: dict[str, str]) -> None:
             ws.project.units[code] = dataclasses.replace(unit, status=status)
 
 
+PAGE_SECONDS = 15.0  # more time per page judged beyond the first: a scanned page takes 2-10 s on a loaded machine
+MAX_PAGES = 200  # the allowance stops growing here, whatever a file claims
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def time_limit(base: float, pages: int = 1, per_page: float = PAGE_SECONDS) -> float:
+    """Return how long one check may take: the base limit for one page, plus an allowance per further page judged."""
+    return base + per_page * (min(max(pages, 1), MAX_PAGES) - 1)
+
+
+def pages_in(data: bytes | None, name: str) -> int:
+    """Count a PDF's page objects in its bytes, without parsing it (1 when none is seen, or not a PDF).
+
+    Pages inside compressed object streams are not seen: such a file gets the base limit, as before.
+    """
+    if not data or not name.lower().endswith(".pdf"):
+        return 1
+    return max(1, len(_PDF_PAGE.findall(data)))
+
+
 class CheckWorker:
     """A worker process with a time limit per request; requests may be queued ahead and answered in order."""
 
@@ -137,6 +158,7 @@ class CheckWorker:
         self.terms: Terms | None = None  # the pack's shared terms, for a cross-check in the inbox itself
         self.pending: deque[tuple[int, tuple]] = deque()  # sent, not yet answered, in order
         self.answers: dict[int, Verdict] = {}
+        self.limits: dict[int, float] = {}  # a request's own time limit, when it is not the worker's (several pages)
         self.seq = 0
 
     def start(self) -> None:
@@ -163,17 +185,20 @@ class CheckWorker:
             raise RuntimeError("the check worker did not start")
         self.terms = hello[1]
 
-    def check(self, path: Path, sha256: str = "") -> Verdict:
-        """Check one file alone."""
-        return self.result(self.submit(path))
+    def check(self, path: Path, sha256: str = "", limit: float | None = None) -> Verdict:
+        """Check one file alone (within `limit` seconds, else the worker's time limit)."""
+        return self.result(self.submit(path, limit))
 
     def pair(self, record: Path, kept: Any, new: Any) -> Verdict:
         """Cross-check a checked document with its counterpart on record (read from disk only if not kept)."""
         return self.result(self.submit_pair(record, kept, new))
 
-    def submit(self, path: Path) -> int:
-        """Queue the check of one file; return a ticket for `result`."""
-        return self._send(("check", str(path), None, None))
+    def submit(self, path: Path, limit: float | None = None) -> int:
+        """Queue the check of one file (within `limit` seconds, else the worker's time limit); return a ticket."""
+        ticket = self._send(("check", str(path), None, None))
+        if limit:
+            self.limits[ticket] = limit
+        return ticket
 
     def submit_pair(self, record: Path, kept: Any, new: Any) -> int:
         """Queue a cross-check; return a ticket for `result`."""
@@ -194,9 +219,10 @@ class CheckWorker:
         """Wait for the answer to a ticket; a request over the time limit or a crash costs the worker."""
         while ticket not in self.answers:
             head, _ = self.pending[0]
+            limit = self.limits.pop(head, self.time_limit)
             try:
-                answer = self.conn.recv() if self.conn.poll(self.time_limit) else None
-                why = f"检查超过{self.time_limit:.0f}秒的时限"
+                answer = self.conn.recv() if self.conn.poll(limit) else None
+                why = f"检查超过{limit:.0f}秒的时限"
             except (EOFError, OSError):
                 answer, why = None, "检查进程在读取该文件时中止"
             self.pending.popleft()
@@ -251,18 +277,18 @@ class CheckPool:
         """Return the pack's shared terms, as the first worker reported them."""
         return self.workers[0].terms
 
-    def check(self, path: Path, sha256: str = "") -> Verdict:
-        """Check one file alone."""
-        return self.result(self.submit(path))
+    def check(self, path: Path, sha256: str = "", limit: float | None = None) -> Verdict:
+        """Check one file alone (within `limit` seconds, else the workers' time limit)."""
+        return self.result(self.submit(path, limit))
 
     def pair(self, record: Path, kept: Any, new: Any) -> Verdict:
         """Cross-check a checked document with its counterpart on record."""
         return self.result(self.submit_pair(record, kept, new))
 
-    def submit(self, path: Path) -> tuple[int, int]:
+    def submit(self, path: Path, limit: float | None = None) -> tuple[int, int]:
         """Queue the check of one file on the least busy worker."""
         i = self._least_busy()
-        return i, self.workers[i].submit(path)
+        return i, self.workers[i].submit(path, limit)
 
     def submit_pair(self, record: Path, kept: Any, new: Any) -> tuple[int, int]:
         """Queue a cross-check on the least busy worker."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from html import escape
 
 from toolkit.findings import Finding
@@ -13,16 +15,48 @@ table{border-collapse:collapse;width:100%} td,th{border:1px solid #ccc;padding:4
 th{background:#f3f3f3;text-align:left} .error{color:#b00020;font-weight:bold} .warning{color:#a86b00}
 del{background:#ffd6d6;color:#8a0000} ins{background:#d6ffd6;color:#005a00;text-decoration:none}
 .ok{color:#1b7f1b} .redline{font-family:"Noto Serif CJK SC",serif;line-height:1.7}
+.rule{color:#777;font-size:.8em} .rule-text{color:#555;font-size:.9em;margin-top:.4em} .notes{color:#444}
+td.where{min-width:4.5em} td.error,td.warning{white-space:nowrap} img.crop{border:1px solid #999;margin-top:.4em;width:auto;height:auto;zoom:1.6}
 """
+SEVERITY = {"error": "错误", "warning": "提示"}
+_PAGE = re.compile(r"^第(\d+)页：(.+)$")
 
 
-def render_html(documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告") -> str:
-    """Write the report: one section per document (name, type, findings)."""
+def render_html(
+    documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告", notes: Sequence[str] = ()
+) -> str:
+    """Write the report: what was done (notes), then one section per document (name, type, findings)."""
     body = "".join(_section(name, kind, findings) for name, kind, findings in documents)
+    said = "".join(f"<li>{escape(n)}</li>" for n in notes if n)
+    said = f"<ul class='notes'>{said}</ul>" if said else ""
     return (
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-        f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(documents)}{body}</body></html>"
+        f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(documents)}{said}{body}</body></html>"
     )
+
+
+def checked_notes(checked: str) -> list[str]:
+    """Turn how a document was checked ("第1页：…；第2页：…；签约审定：…") into report lines, like pages together."""
+    lines: list[str] = []
+    run: list[tuple[int, str]] = []
+    for part in (p for p in checked.split("；") if p):
+        page = _PAGE.match(part)
+        if page and run and run[-1][1] == page[2] and run[-1][0] + len(run) - 1 == int(page[1]) - 1:
+            run.append((run[-1][0], page[2]))
+            continue
+        lines += _pages_line(run)
+        run = [(int(page[1]), page[2])] if page else []
+        if not page:
+            lines.append(part)
+    return [*lines, *_pages_line(run)]
+
+
+def _pages_line(run: list[tuple[int, str]]) -> list[str]:
+    if not run:
+        return []
+    first, how = run[0]
+    pages = f"第{first}页" if len(run) == 1 else f"第{first}–{first + len(run) - 1}页"
+    return [f"检查方式（{pages}）：{how}"]
 
 
 def _summary(documents: list[tuple[str, str, list[Finding]]]) -> str:
@@ -37,19 +71,32 @@ def _section(name: str, kind: str, findings: list[Finding]) -> str:
     if not findings:
         return head + "<p class='ok'>无问题。</p>"
     rows = "".join(_row(f) for f in findings)
-    return head + "<table><tr><th>规则</th><th>级别</th><th>位置</th><th>说明</th></tr>" + rows + "</table>"
+    return head + "<table><tr><th>问题</th><th>级别</th><th>位置</th><th>说明</th></tr>" + rows + "</table>"
 
 
 def _row(f: Finding) -> str:
     detail = _redline(f.extra["redline"]) if f.extra.get("redline") else escape(f.message)
     if f.extra.get("redline"):
         detail = escape(f.message.split("：")[0]) + "<div class='redline'>" + detail + "</div>"
-    if f.extra.get("crop_png"):  # a scan's altered region (toolkit/scan)
-        detail += f"<br><img alt='' src='data:image/png;base64,{f.extra['crop_png']}'>"
+    if f.extra.get("crop_png"):  # a scan's altered region (toolkit/scan), enlarged: a person reads it at a glance
+        detail += f"<br><img class='crop' alt='扫描件局部' src='data:image/png;base64,{f.extra['crop_png']}'>"
+    title, text = _declared(f.rule)
+    if text:  # what the rule asks for says what to do about it
+        detail += f"<div class='rule-text'>规定：{escape(text)}</div>"
+    severity = SEVERITY.get(f.severity, f.severity)
     return (
-        f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
-        f"<td>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"
+        f"<tr><td>{escape(title)}<br><span class='rule'>{escape(f.rule)}</span></td>"
+        f"<td class='{escape(f.severity)}'>{escape(severity)}</td>"
+        f"<td class='where'>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"
     )
+
+
+def _declared(rule_id: str) -> tuple[str, str]:
+    """Return a rule's title and text as the toolkit declares them (a rule unknown here: its id alone)."""
+    from toolkit.rules import registry
+
+    spec = registry().get(rule_id)
+    return (spec.title, spec.text) if spec is not None else (rule_id, "")
 
 
 def _redline(lines: list[list[str]]) -> str:

@@ -1,12 +1,15 @@
 """签约审定: a filled draft checked and approved before signing; the signed copy compared with what was approved.
 
-`approve` checks drafts (DOCX or PDF), records each clean one in the ledger with who approved it, and keeps a
-copy in the project's review folder (`review/approved/<deal>/`). `against_approval` tells what a signed copy
-(a scan, photos, or a digitally signed PDF) shows against the approval on record.
+`approve` checks drafts (DOCX or PDF), records each clean one in the ledger with who approved it and the text
+hash of each page it prints as, and keeps a copy in the project's review folder (`review/approved/<deal>/`). A
+DOCX prints as the marked PDF rendered with it (same provenance, same text), else as its own conversion through
+LibreOffice with the print marks, kept beside the approved copy to be printed. `against_approval` tells what a
+signed copy (a scan, photos, or a digitally signed PDF) shows against the approval on record.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.findings import Finding, has_errors
-from toolkit.ledger.stages import Stage, has_ledger, open_stages
+from toolkit.ledger.stages import Stage, Stages, has_ledger, open_stages
 from toolkit.rules import finding
 
 REVIEW = "review"  # the project's review folder: drafts dropped in review/, approved copies kept in review/approved/
@@ -30,6 +33,8 @@ class Approval:
     approved: Stage | None = None
     findings: list[Finding] = field(default_factory=list)
     why: str = ""  # why it was not approved, when there are no findings to say it
+    prints_as: Path | None = None  # the marked PDF whose pages were recorded (the one to print and sign)
+    note: str = ""  # what the approval could not record (no page hashes: no marked print and no LibreOffice)
 
 
 def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval]:
@@ -54,18 +59,26 @@ def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval
                 a.why = "检查有错误，不予审定" if d.printed is not None else "不是本项目的认购书或合同"
             else:
                 a.document_id = f"{d.printed.typed('doc.number')}-{d.doc_id}".upper()
-                a.approved = stages.record(_stage(ws.project_dir, d, a.document_id, by, move))
+                a.approved = stages.record(_stage(ws, stages, d, a, by, move))
             out.append(a)
     finally:
         stages.close()
     return out
 
 
-def _stage(project_dir: Path, d, document_id: str, by: str, move: bool) -> Stage:
+def _stage(ws, stages: Stages, d, a: Approval, by: str, move: bool) -> Stage:
     deal_no = str(d.printed.typed("doc.number"))
-    pages = tuple(page_hashes(d.path))
-    kept = keep_copy(Path(project_dir) / REVIEW / "approved" / deal_no, d.path, move)
-    return Stage(document_id, deal_no, d.doc_id, "approved", "", by, _sha256(kept), pages, str(kept))
+    folder = Path(ws.project_dir) / REVIEW / "approved" / deal_no
+    pages: list[str] = page_hashes(d.path)
+    if Path(d.path).suffix.lower() == ".docx":
+        from toolkit.scan.drafts import prints_as
+
+        a.prints_as, a.note = prints_as(ws, stages, Path(d.path), a.document_id, folder)
+        pages = printed_hashes(a.prints_as) if a.prints_as else []
+    elif pages:
+        a.prints_as = Path(d.path)
+    kept = keep_copy(folder, d.path, move)
+    return Stage(a.document_id, deal_no, d.doc_id, "approved", "", by, _sha256(kept), tuple(pages), str(kept))
 
 
 def keep_copy(folder: Path, source: Path, move: bool = False) -> Path:
@@ -99,13 +112,19 @@ def _sha256(path: Path) -> str:
 
 def page_hashes(path: Path) -> list[str]:
     """Return the page text hashes of a marked PDF (what its QR codes carry); none for a DOCX."""
-    if path.suffix.lower() != ".pdf":
+    if Path(path).suffix.lower() != ".pdf":
         return []
     from toolkit.render.marks import MARKED
     from toolkit.render.pdf import read_metadata
-    from toolkit.scan.pages import printed_hashes
 
     return printed_hashes(path) if read_metadata(path).get(MARKED) == "1" else []
+
+
+def printed_hashes(pdf: Path) -> list[str]:
+    """Return the text hash of each page of a marked PDF, as its QR codes carry them."""
+    from toolkit.scan.pages import printed_hashes as hashes  # pypdfium2, OpenCV, zxing: only once a PDF is read
+
+    return hashes(pdf)
 
 
 @dataclass(frozen=True)
@@ -120,7 +139,10 @@ class SignedCopy:
 
 def against_approval(project_dir: Path, copy: SignedCopy, url: str | None = None) -> list[Finding]:
     """Compare a signed copy with the approval on record: none recorded, or pages unlike the approved draft."""
-    approved = stage_of(project_dir, copy.document_id, url)
+    return _against(stage_of(project_dir, copy.document_id, url), copy)
+
+
+def _against(approved: Stage | None, copy: SignedCopy) -> list[Finding]:
     name = copy.name
     if approved is None:
         msg = f"{name}：{copy.document_id} 没有签约审定记录，签署件已按打印件比对（签署前须先审定草稿）"
@@ -131,6 +153,24 @@ def against_approval(project_dir: Path, copy: SignedCopy, url: str | None = None
     pages = "、".join(f"第{n}页" for n in unlike)
     msg = f"{name}：{pages}与{approved.at[:10]}由{approved.by}审定的草稿不一致（签署的不是审定的版本）"
     return [finding("sign.unlike_approved", msg, document=name, location=pages, expected=approved.path)]
+
+
+def matched(approved: Stage, copy: SignedCopy) -> str:
+    """Say which approval a signed copy matched, for its report."""
+    when = f"{_beijing(approved.at)}由{approved.by}审定的草稿 {Path(approved.path).name}"
+    if not approved.pages:
+        return f"签约审定：{when}；审定时未记录各页，未逐页比对"
+    pages = f"{len(copy.pages)}/{len(approved.pages)}页"
+    return f"签约审定：签署所用的打印件与{when}逐页相符（{pages}）"
+
+
+def _beijing(at: str) -> str:
+    """Write a ledger time (UTC) as the office reads it: Beijing time, to the minute."""
+    try:
+        t = dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    except ValueError:
+        return at
+    return t.strftime("%Y-%m-%d %H:%M（北京时间）")
 
 
 def _differs(pages: tuple[str, ...], n: int, text_hash: str) -> bool:
@@ -162,6 +202,15 @@ def signed_copy_of(doc) -> SignedCopy | None:
 
 
 def approval_findings(project_dir: Path, doc, url: str | None = None) -> list[Finding]:
-    """Return what the approval on record says of a checked document that is a signed copy (none otherwise)."""
+    """Return what the approval on record says of a checked signed copy (none otherwise).
+
+    A copy that matches its approval says which in its `how`, which the check and the inbox report print.
+    """
     copy = signed_copy_of(doc) if doc is not None else None
-    return against_approval(project_dir, copy, url) if copy is not None else []
+    if copy is None:
+        return []
+    approved = stage_of(project_dir, copy.document_id, url)
+    found = _against(approved, copy)
+    if approved is not None and not found:
+        doc.how = "；".join(h for h in (doc.how, matched(approved, copy)) if h)
+    return found

@@ -258,7 +258,7 @@ def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segme
 
 def _crop_png(image: np.ndarray, box) -> str:
     x0, y0, x1, y1 = box
-    crop = image[max(y0 - 20, 0) : y1 + 20, max(x0 - 20, 0) : x1 + 20]
+    crop = image[max(y0 - 45, 0) : y1 + 45, max(x0 - 60, 0) : x1 + 60]  # the printed text around it, to compare
     ok, buf = cv2.imencode(".png", crop)
     return base64.b64encode(buf.tobytes()).decode("ascii") if ok else ""
 
