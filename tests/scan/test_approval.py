@@ -181,13 +181,12 @@ def test_a_print_of_another_render_is_unlike_the_approved_docx(project, first, o
 
 
 def test_a_docx_edited_after_rendering_is_not_taken_for_its_pdf(project, first, tmp_path):
-    from toolkit.ledger.stages import open_stages
     from toolkit.read.document import read_document
     from toolkit.scan.drafts import _flat, _rendered_with, _same_print
 
     docx = first.with_suffix(".docx")
     props = read_document(docx).properties
-    st = open_stages(project.project_dir)
+    st = open_stages(project.project_dir)  # where LOUPAN_DB says, as the approval itself opens it
     assert _rendered_with(st, docx, props, DOC_ID) == [first]
     st.close()
     text = _flat(read_document(docx))

@@ -59,7 +59,7 @@ class _Idle:
     def give(self, key: tuple[str, str], a: Accounts) -> None:
         with self.lock:
             kept = self.kept.setdefault(key, [])
-            if len(kept) < self.KEEP and not a.db.in_transaction:
+            if len(kept) < self.KEEP and a.clean():
                 kept.append(a)
                 return
         a.close()
@@ -87,7 +87,7 @@ def accounts(ws: Workspace) -> Iterator[Accounts]:
     except BaseException:
         a.close()
         raise
-    if a.db.pg:
+    if a.shared:
         _IDLE.give(key, a)
     else:  # a SQLite file is cheap to open, and may be moved away between calls
         a.close()

@@ -23,6 +23,15 @@ class Accounts:
         """Close the ledger underneath."""
         self.ledger.close()
 
+    @property
+    def shared(self) -> bool:
+        """Say whether the ledger is a shared database (PostgreSQL)."""
+        return bool(self.db.pg)
+
+    def clean(self) -> bool:
+        """Say whether no transaction is left open (only such a connection is kept for the next call)."""
+        return not self.db.in_transaction
+
     def alive(self) -> bool:
         """Say whether the connection still answers (a kept one may have been cut by a server restart)."""
         try:
