@@ -35,10 +35,11 @@ LOST = ("格式条款失去加粗或下划线标示，买受人可能未被提�
 def _prominence(c: DocCase) -> Iterator[Breach]:
     if not c.template or c.text.kind not in ("docx", "pdf"):
         return
-    clauses = sorted(bold_clauses(Path(c.template)))
+    bold = bold_clauses(Path(c.template))
+    clauses = sorted(bold)
     signed: dict[str, bool | None]
     if c.text.kind == "docx":
-        signed = emphasis(Path(c.text.path), c.text.body, clauses)  # the tree read_docx parsed, when it kept it
+        signed = dict(emphasis(Path(c.text.path), c.text.body, bold))  # on the tree read_docx parsed, if it kept it
     else:
         from toolkit.read.pdfstyle import emphasis_of  # pypdfium2, for PDFs only
 
@@ -74,7 +75,9 @@ def bold_clauses(template: Path) -> frozenset[str]:
     return frozenset(c for c, marked in emphasis(template).items() if marked)
 
 
-def _paragraphs(path: Path, root: etree._Element | None = None, only=None) -> Iterator[tuple[str, list]]:
+def _paragraphs(
+    path: Path, root: etree._Element | None = None, only: frozenset | None = None
+) -> Iterator[tuple[str, list]]:
     """Yield each bookmarked paragraph of a DOCX as (clause id, its runs that carry text), of some clauses only."""
     if root is None:
         with zipfile.ZipFile(path) as z:
@@ -92,7 +95,7 @@ def _text(run: etree._Element) -> str:
     return "".join(t.text or "" for t in run.iter(f"{W}t"))
 
 
-def emphasis(path: Path, root: etree._Element | None = None, only=None) -> dict[str, bool]:
+def emphasis(path: Path, root: etree._Element | None = None, only: frozenset | None = None) -> dict[str, bool]:
     """Tell, for each clause id of a DOCX (or of some), whether all of its text is bold or underlined."""
     return {clause: all(_marked(r) for r in runs) for clause, runs in _paragraphs(path, root, only)}
 
