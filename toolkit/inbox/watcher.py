@@ -14,7 +14,7 @@ from pathlib import Path
 
 from toolkit.errors import UsageError
 from toolkit.inbox.names import for_log, ignored
-from toolkit.inbox.pipeline import InboxConfig, Pipeline
+from toolkit.inbox.pipeline import WIDE, InboxConfig, Pipeline
 from toolkit.inbox.stability import StabilityTracker, looks_complete
 
 
@@ -101,6 +101,8 @@ class Watcher:
         while not self.stopping:
             for path in self.source.drain():
                 self.see(path)
+            if len(self.tracker.files) >= WIDE:
+                self._warm()
             if self.clock() >= next_rescan:
                 self.rescan()
                 next_rescan = self.clock() + self.cfg.rescan
@@ -159,6 +161,12 @@ class Watcher:
         except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one batch
             self.log(f"error while taking files: {exc.__class__.__name__}: {exc}; they are finished at the next start")
             return 0
+
+    def _warm(self) -> None:
+        """Start every check worker while a drop settles, so they are ready when its files are stable."""
+        warm = getattr(getattr(self.pipeline, "worker", None), "warm", None)
+        if warm is not None:
+            warm()
 
     def _release(self, force: bool = False) -> int:
         """Judge the photos held for the other pages of their document, once due (inbox/photos.py)."""
