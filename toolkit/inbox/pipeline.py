@@ -345,13 +345,10 @@ class Pipeline:
             except OSError as exc:  # its files stay claimed, and the next rescan or start files them
                 for d in [d for d in placed if d[3].parent == folder]:
                     placed.remove(d)
-                    self._try(d[1], self._fail, FilingError(f"{folder} could not be made durable ({exc.strerror})"))
+                    self.unfinished[d[1]] = f"{folder} could not be made durable ({exc.strerror}); it stays claimed"
+                    self.log(f"could not finish {d[1]}: {self.unfinished[d[1]]}; it is finished at the next start")
         for decided in placed:
             self._attempt(decided[1], self._settle, *decided)
-
-    @staticmethod
-    def _fail(exc: Exception) -> None:
-        raise exc
 
     def _put(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
              content: Content | None) -> bool:  # fmt: skip
