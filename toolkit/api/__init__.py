@@ -184,7 +184,7 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     """Open the ledger and the check worker, finish what was in flight, and close both at the end."""
     from toolkit.inbox.lock import InboxLock, check_ledger
     from toolkit.inbox.pipeline import Pipeline
-    from toolkit.inbox.watcher import QueueSource, Watcher, check_folders
+    from toolkit.inbox.watcher import QueueSource, Watcher, check_folders, fewer_collections
     from toolkit.inbox.worker import CheckPool
     from toolkit.ledger.db import is_pg, resolve
     from toolkit.ledger.store import open_ledger
@@ -205,7 +205,8 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
         recovered = pipeline.recover()
         if recovered:
             log(f"finished {recovered} file(s) left in flight by the last run")
-        yield Watcher(cfg, pipeline, source or QueueSource(), log)
+        with fewer_collections():
+            yield Watcher(cfg, pipeline, source or QueueSource(), log)
     finally:
         worker.stop()
         ledger.close()

@@ -35,10 +35,11 @@ LOST = ("格式条款失去加粗或下划线标示，买受人可能未被提�
 def _prominence(c: DocCase) -> Iterator[Breach]:
     if not c.template or c.text.kind not in ("docx", "pdf"):
         return
-    clauses = sorted(bold_clauses(Path(c.template)))
+    bold = bold_clauses(Path(c.template))
+    clauses = sorted(bold)
     signed: dict[str, bool | None]
     if c.text.kind == "docx":
-        signed = dict(emphasis(Path(c.text.path)))
+        signed = dict(emphasis(Path(c.text.path), c.text.body, bold))  # on the tree read_docx parsed, if it kept it
     else:
         from toolkit.read.pdfstyle import emphasis_of  # pypdfium2, for PDFs only
 
@@ -74,14 +75,19 @@ def bold_clauses(template: Path) -> frozenset[str]:
     return frozenset(c for c, marked in emphasis(template).items() if marked)
 
 
-def _paragraphs(path: Path) -> Iterator[tuple[str, list]]:
-    """Yield each bookmarked paragraph of a DOCX as (clause id, its runs that carry text)."""
-    with zipfile.ZipFile(path) as z:
-        root = etree.fromstring(z.read("word/document.xml"))
+def _paragraphs(
+    path: Path, root: etree._Element | None = None, only: frozenset | None = None
+) -> Iterator[tuple[str, list]]:
+    """Yield each bookmarked paragraph of a DOCX as (clause id, its runs that carry text), of some clauses only."""
+    if root is None:
+        with zipfile.ZipFile(path) as z:
+            root = etree.fromstring(z.read("word/document.xml"))
     for p in root.iter(f"{W}p"):
         names = [b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart") if not b.get(f"{W}name", "_").startswith("_")]
+        if not names or (only is not None and names[0] not in only):
+            continue
         runs = [r for r in p.iter(f"{W}r") if _text(r).strip()]
-        if names and runs:
+        if runs:
             yield names[0], runs
 
 
@@ -89,9 +95,9 @@ def _text(run: etree._Element) -> str:
     return "".join(t.text or "" for t in run.iter(f"{W}t"))
 
 
-def emphasis(path: Path) -> dict[str, bool]:
-    """Tell, for each clause id of a DOCX, whether all of its text is bold or underlined."""
-    return {clause: all(_marked(r) for r in runs) for clause, runs in _paragraphs(path)}
+def emphasis(path: Path, root: etree._Element | None = None, only: frozenset | None = None) -> dict[str, bool]:
+    """Tell, for each clause id of a DOCX (or of some), whether all of its text is bold or underlined."""
+    return {clause: all(_marked(r) for r in runs) for clause, runs in _paragraphs(path, root, only)}
 
 
 @lru_cache(maxsize=16)

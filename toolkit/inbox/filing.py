@@ -78,6 +78,13 @@ def sha256_of(path: Path) -> str:
 
 def place(claim: Path, target: Path, content: Content, tag: str) -> None:
     """Put the claimed content at target, whole and verified; the claim goes only once target is durable."""
+    put(claim, target, content, tag)
+    fsync_dir(target.parent)
+    release_claim(claim)
+
+
+def put(claim: Path, target: Path, content: Content, tag: str) -> None:
+    """Give the claimed content its name at target, whole and verified; not yet durable, the claim kept."""
     if os.path.lexists(target):
         if sha256_of(target) != content.sha256:
             raise FilingError(f"{target} already exists with other content: the inbox never overwrites a filed file")
@@ -85,8 +92,11 @@ def place(claim: Path, target: Path, content: Content, tag: str) -> None:
         raise ClaimGone(f"the claimed file {claim} is gone and was never filed")
     elif not _link_same_file(claim, target, content):
         _copy(claim, target, content, tag)
-    _fsync_dir(target.parent)
-    if os.path.lexists(claim):  # a second name of the filed inode, or a copy verified by its hash
+
+
+def release_claim(claim: Path) -> None:
+    """Remove a claim once its file is durable in place (a second name of that inode, or a verified copy)."""
+    if os.path.lexists(claim):
         os.unlink(claim)
 
 
@@ -162,7 +172,8 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make the names given in a folder durable (one call covers every file put there since the last)."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)

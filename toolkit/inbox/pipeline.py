@@ -20,7 +20,17 @@ from typing import Any
 
 from toolkit.domain.ids import mask_text
 from toolkit.findings import Finding
-from toolkit.inbox.filing import ClaimGone, Content, FilingError, place, read_claim, write_file
+from toolkit.inbox.filing import (
+    ClaimGone,
+    Content,
+    FilingError,
+    fsync_dir,
+    place,
+    put,
+    read_claim,
+    release_claim,
+    write_file,
+)
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
 from toolkit.inbox.photos import Given, Photos, is_photo, release
 from toolkit.inbox.worker import PAGE_SECONDS, CheckWorker, Verdict, cross_check, pages_in, time_limit
@@ -261,8 +271,7 @@ class Pipeline:
                     taken += 1
                     decided = self._try(item.name, self._record, item.claim, item.name, item)
                     group += [decided] if decided else []
-            for decided in group:
-                self._attempt(decided[1], self._complete, *decided)
+            self._complete_group(group)
 
     def _claim(self, path: Path) -> Claimed | None:
         name = display_name(path.name)
@@ -342,6 +351,35 @@ class Pipeline:
                 os.unlink(claim)  # the link itself: its target is left alone, and is named in the report
         else:
             place(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
+        self._settle(file_id, name, claim, target, sha, j, content)
+
+    def _complete_group(self, group: list[tuple]) -> None:
+        """File a group's files: each given its name, each folder made durable once, then the claims and reports."""
+        placed = [d for d in group if self._try(d[1], self._put, *d)]
+        for folder in {d[3].parent for d in placed}:
+            try:
+                fsync_dir(folder)
+            except OSError as exc:  # its files stay claimed, and the next rescan or start files them
+                for d in [d for d in placed if d[3].parent == folder]:
+                    placed.remove(d)
+                    self.unfinished[d[1]] = f"{folder} could not be made durable ({exc.strerror}); it stays claimed"
+                    self.log(f"could not finish {d[1]}: {self.unfinished[d[1]]}; it is finished at the next start")
+        for decided in placed:
+            self._attempt(decided[1], self._settle, *decided)
+
+    def _put(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
+             content: Content | None) -> bool:  # fmt: skip
+        """Give a file its name in place (not yet durable); a link refused is filed at once. True: settle it."""
+        if target.name.endswith(".symlink.txt"):
+            self._complete(file_id, name, claim, target, sha, j, content)
+            return False
+        put(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
+        return True
+
+    def _settle(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
+                content: Content | None) -> None:  # fmt: skip
+        """Finish a file durable in place: the claim goes, the reports are written, it is marked filed next."""
+        release_claim(claim)
         self._reports(target, file_id, name, sha, j)
         self.filed_ids.append(file_id)  # marked filed with the next commit: a restart before redoes the above
         rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""

@@ -5,16 +5,18 @@ The clock, the sleep and the event source are injected, so the logic is tested w
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UsageError
 from toolkit.inbox.names import for_log, ignored
-from toolkit.inbox.pipeline import InboxConfig, Pipeline
+from toolkit.inbox.pipeline import WIDE, InboxConfig, Pipeline
 from toolkit.inbox.stability import StabilityTracker, looks_complete
 
 
@@ -101,6 +103,8 @@ class Watcher:
         while not self.stopping:
             for path in self.source.drain():
                 self.see(path)
+            if len(self.tracker.files) >= WIDE:
+                self._warm()
             if self.clock() >= next_rescan:
                 self.rescan()
                 next_rescan = self.clock() + self.cfg.rescan
@@ -160,6 +164,12 @@ class Watcher:
             self.log(f"error while taking files: {exc.__class__.__name__}: {exc}; they are finished at the next start")
             return 0
 
+    def _warm(self) -> None:
+        """Start every check worker while a drop settles, so they are ready when its files are stable."""
+        warm = getattr(getattr(self.pipeline, "worker", None), "warm", None)
+        if warm is not None:
+            warm()
+
     def _release(self, force: bool = False) -> int:
         """Judge the photos held for the other pages of their document, once due (inbox/photos.py)."""
         release = getattr(self.pipeline, "release_photos", None)
@@ -172,6 +182,22 @@ class Watcher:
             where = "inbox" if os.path.lexists(path) else "claim area, and is finished at the next start"
             self.log(f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the {where}")
             return 0
+
+
+YOUNG = 20_000  # new objects between collections while watching (Python's default: 700)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while the inbox runs: a verdict unpickles thousands of objects, none cyclic."""
+    before = gc.get_threshold()
+    gc.freeze()  # what start-up loaded (modules, project, ledger) is never walked again
+    gc.set_threshold(YOUNG, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def check_folders(cfg: InboxConfig) -> None:

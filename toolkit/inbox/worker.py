@@ -160,6 +160,7 @@ class CheckWorker:
         self.answers: dict[int, Verdict] = {}
         self.limits: dict[int, float] = {}  # a request's own time limit, when it is not the worker's (several pages)
         self.seq = 0
+        self.greeted = False  # the launched worker said it is ready (its hello read)
 
     def start(self) -> None:
         """Start the worker and wait until it has opened the project."""
@@ -169,6 +170,7 @@ class CheckWorker:
     def launch(self) -> None:
         """Start the worker process (it opens the project by itself; `wait_ready` waits for that)."""
         ctx = mp.get_context("spawn")
+        self.greeted = False
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
             target=_serve,
@@ -183,7 +185,21 @@ class CheckWorker:
         hello = self.conn.recv() if self.conn.poll(120) else None
         if not isinstance(hello, tuple) or hello[0] != "ready":
             raise RuntimeError("the check worker did not start")
-        self.terms = hello[1]
+        self.terms, self.greeted = hello[1], True
+
+    def warm(self) -> bool:
+        """Start the worker without waiting for it; tell whether it is ready for requests (never blocks)."""
+        if self.proc is None:
+            self.launch()
+        if not self.greeted:
+            try:
+                if not self.conn.poll(0):
+                    return False
+                self.wait_ready()
+            except (EOFError, OSError, RuntimeError):
+                self.stop()  # it died while starting: launched again at the next call
+                return False
+        return True
 
     def check(self, path: Path, sha256: str = "", limit: float | None = None) -> Verdict:
         """Check one file alone (within `limit` seconds, else the worker's time limit)."""
@@ -299,9 +315,15 @@ class CheckPool:
         """Wait for the answer to a ticket."""
         return self.workers[ticket[0]].result(ticket[1])
 
+    def warm(self) -> None:
+        """Start the workers not running yet, without waiting: files are on their way (a drop is arriving)."""
+        for w in self.workers:
+            w.warm()
+
     def _least_busy(self) -> int:
-        choices = range(len(self.workers)) if self.wide else range(1)
-        return min(choices, key=lambda i: self.workers[i].load())
+        """Choose the first worker, or in a drop the least busy of those ready (one still starting is skipped)."""
+        ready = [0] + [i for i in range(1, len(self.workers)) if self.wide and self.workers[i].warm()]
+        return min(ready, key=lambda i: self.workers[i].load())
 
     def stop(self) -> None:
         """Stop every worker."""

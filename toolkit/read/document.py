@@ -9,6 +9,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -60,6 +61,7 @@ class DocumentText:
     active: list[tuple[str, str]] = field(default_factory=list)  # (what, where): macros, links, scripts
     shapes: list[Shape] = field(default_factory=list)  # DOCX drawings: pictures, shapes, text boxes
     footers: list[str] = field(default_factory=list)  # a PDF's 第N页共M页 per page ('' where none): its order
+    body: Any = field(default=None, repr=False, compare=False)  # DOCX: word/document.xml as parsed, for the checks
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -109,6 +111,7 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
     doc.hidden = [(where, how, normalize(text)) for where, how, text in reader.hidden if normalize(text)]
     doc.markup = _markup(body) + ([("comment", "word/comments.xml", "")] if comments else [])
     doc.shapes = drawn
+    doc.body = body  # the checks that look at runs (clause.prominence) read it here, not from the file again
     return doc
 
 
@@ -140,23 +143,26 @@ def _xml(z: zipfile.ZipFile, name: str) -> etree._Element:
 
 def _units(paragraphs: list) -> list[Unit]:
     units = []
+    tables: dict = {}  # each table of the part by its number, found once (not once per cell)
     for count, (p, seen) in enumerate(paragraphs, start=1):
         text = normalize(seen)
         if text:
             marks = tuple(b.get(f"{W}name") for b in p.iter(f"{W}bookmarkStart"))
-            where = _cell(p) or f"paragraph {count}"
+            where = _cell(p, tables) or f"paragraph {count}"
             units.append(Unit(text, where, marks))
     return units
 
 
-def _cell(p: etree._Element) -> str:
+def _cell(p: etree._Element, tables: dict) -> str:
     tc = next((a for a in p.iterancestors(f"{W}tc")), None)
     if tc is None:
         return ""
     tr = tc.getparent()
     tbl = tr.getparent()
-    tables = list(tbl.getroottree().getroot().iter(f"{W}tbl"))
-    return f"table {tables.index(tbl) + 1} row {tbl.index(tr)} cell {tr.index(tc)}"
+    if tbl not in tables:
+        tables.clear()  # (the proxies stay alive in the dict, so the same table is found under the same key)
+        tables.update((t, i) for i, t in enumerate(tbl.getroottree().getroot().iter(f"{W}tbl"), start=1))
+    return f"table {tables[tbl]} row {tbl.index(tr)} cell {tr.index(tc)}"
 
 
 def _markup(root: etree._Element) -> list[tuple[str, str, str]]:

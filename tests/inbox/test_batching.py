@@ -1,0 +1,96 @@
+"""A drop filed in groups: each folder made durable once per group before any claim goes; workers never waited for."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from toolkit.inbox import pipeline as pipeline_mod
+from toolkit.inbox.pipeline import Pipeline
+from toolkit.inbox.worker import CheckPool, CheckWorker
+from toolkit.ledger.store import Ledger, ledger_path
+
+
+def _copy(data: bytes, n: int) -> bytes:
+    """Return the DOCX with another zip comment: the same document, another file."""
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.comment = f"copy {n}".encode()
+    return buf.getvalue()
+
+
+def test_a_group_makes_each_folder_durable_once_before_its_claims_go(documents, inbox_env, monkeypatch):
+    cfg, inbox, filed = inbox_env
+    events: list[tuple[str, Path]] = []
+    real_put, real_sync, real_release = pipeline_mod.put, pipeline_mod.fsync_dir, pipeline_mod.release_claim
+
+    def put(claim, target, content, tag):
+        events.append(("put", target))
+        return real_put(claim, target, content, tag)
+
+    def fsync_dir(folder):
+        events.append(("sync", folder))
+        return real_sync(folder)
+
+    def release_claim(claim):
+        events.append(("release", claim))
+        return real_release(claim)
+
+    monkeypatch.setattr(pipeline_mod, "put", put)
+    monkeypatch.setattr(pipeline_mod, "fsync_dir", fsync_dir)
+    monkeypatch.setattr(pipeline_mod, "release_claim", release_claim)
+    sources = sorted(documents.glob("*.docx"))
+    paths = []
+    for i in range(16):
+        path = inbox / f"drop-{i:02d}.docx"
+        path.write_bytes(_copy(sources[i % len(sources)].read_bytes(), i))
+        paths.append(path)
+    db, worker = Ledger(ledger_path(cfg.project_dir)), CheckWorker(cfg.project_dir, None, 60)
+    try:
+        p = Pipeline(cfg, db, worker, lambda _: None)
+        assert p.take_many(paths) == 16
+        rows = db.all_files()
+        assert len(rows) == 16 and {r.state for r in rows} == {"filed"}
+    finally:
+        worker.stop()
+        db.close()
+    assert not list(cfg.work.iterdir()), "every claim went"
+    assert len(list(filed.rglob("*.report.json"))) == 16
+    assert sum(kind == "put" for kind, _ in events) == 16
+    syncs = [i for i, (kind, _) in enumerate(events) if kind == "sync"]
+    folders = {t.parent for kind, t in events if kind == "put"}
+    assert len(syncs) <= 2 * len(folders) < 16, "one flush per folder and group of 8, not one per file"
+    releases = [i for i, (kind, _) in enumerate(events) if kind == "release"]
+    for i, (kind, target) in enumerate(events):
+        if kind == "put":  # the file's folder is flushed after it got its name and before its claim goes
+            later = [j for j in syncs if j > i and events[j][1] == target.parent]
+            claim_gone = min(j for j in releases if j > i)
+            assert later and later[0] < claim_gone
+
+
+class _Starting:
+    """A check worker that tells whether it is ready (as a launched process does) and how busy it is."""
+
+    def __init__(self, ready: bool, load: int):
+        self.ready, self.queued, self.warmed = ready, load, 0
+
+    def warm(self) -> bool:
+        self.warmed += 1
+        return self.ready
+
+    def load(self) -> int:
+        return self.queued
+
+
+def test_a_check_worker_still_starting_gets_no_file_and_is_not_waited_for(tmp_path):
+    pool = CheckPool(tmp_path, None, 60, size=2)
+    first, second = _Starting(True, 5), _Starting(False, 0)
+    pool.workers = [first, second]  # type: ignore[list-item]
+    assert pool._least_busy() == 0, "a file now and then goes to the first worker"
+    pool.wide = True
+    assert pool._least_busy() == 0 and second.warmed == 1, "the second is started, not waited for"
+    second.ready = True
+    assert pool._least_busy() == 1, "once ready it takes its share"
+    pool.warm()
+    assert second.warmed == 3
