@@ -164,7 +164,7 @@ def _lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, in
     """Group character boxes into one box per printed line (a long value may wrap)."""
     lines: list[list[tuple[float, float, float, float]]] = []
     for b in boxes:
-        if lines and abs((b[1] + b[3]) / 2 - (lines[-1][-1][1] + lines[-1][-1][3]) / 2) < 8:
+        if lines and b[0] >= lines[-1][-1][0] - 10:  # a line goes on rightwards; a wrapped one starts left again
             lines[-1].append(b)
         else:
             lines.append([b])
