@@ -16,9 +16,12 @@ del{background:#ffd6d6;color:#8a0000} ins{background:#d6ffd6;color:#005a00;text-
 """
 
 
-def render_html(documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告") -> str:
-    """Write the report: one section per document (name, type, findings)."""
-    body = "".join(_section(name, kind, findings) for name, kind, findings in documents)
+def render_html(
+    documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告", read: dict[str, list] | None = None
+) -> str:
+    """Write the report: one section per document (name, type, findings; a scan's values as read)."""
+    read = read or {}
+    body = "".join(_section(name, kind, findings) + _read(read.get(name)) for name, kind, findings in documents)
     return (
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
         f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(documents)}{body}</body></html>"
@@ -50,6 +53,33 @@ def _row(f: Finding) -> str:
         f"<tr><td>{escape(f.rule)}</td><td class='{escape(f.severity)}'>{escape(f.severity)}</td>"
         f"<td>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"
     )
+
+
+_HOW = {
+    "same": "与打印件一致",
+    "ocr_differs": "识别不一致，该处无改动痕迹，按打印件",
+    "handwritten": "手写改动，按手写值检查",
+}
+
+
+def _read(rows: list[dict] | None) -> str:
+    """List the values read from a scan, page by page (personal numbers already masked)."""
+    if not rows:
+        return ""
+    head = "<tr><th>页</th><th>位置</th><th>打印</th><th>识别</th><th>检查所用</th><th>说明</th></tr>"
+    cells = (
+        (
+            r["page"],
+            f"{r.get('where') or r['path']} {r.get('option', '')}".strip(),
+            r["printed"],
+            r["read"],
+            r["taken"],
+            _HOW.get(r["how"], r["how"]),
+        )
+        for r in rows
+    )
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in cells)
+    return f"<h3>扫描件识别的数值</h3><table>{head}{body}</table>"
 
 
 def _redline(lines: list[list[str]]) -> str:

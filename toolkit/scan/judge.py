@@ -293,7 +293,10 @@ def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | 
     if v.printed is not None:
         reader = values.Reader(v.images, [f for f in v.findings if f.rule == "scan.altered"], v.printed)
         base = check_one(v.printed, project, policy, pack, script, read=reader)
-        out.printed, out.parsed, out.values_read = base.printed, base.parsed, values.rows(reader.reads)
+        out.printed, out.parsed = base.printed, base.parsed
+        out.values_read = values.rows(
+            reader.reads, lambda r: base.outline.place(r.clause, base.printed, r.path).location
+        )
         out.findings += values.annotated([f for f in base.findings if not f.rule.startswith("sign.")], reader.reads)
     checked = [f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())] or ["未能逐页比对"]
     out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, "；".join(checked + v.notes))

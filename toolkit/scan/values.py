@@ -11,7 +11,7 @@ import bisect
 import dataclasses
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -363,6 +363,22 @@ def notes(reads: list[ValueRead]) -> list[str]:
     ]
 
 
-def rows(reads: list[ValueRead]) -> list[dict[str, Any]]:
-    """Return the values read, page by page, for the report."""
-    return [r.row() for r in sorted(reads, key=lambda r: (r.page, r.box[1], r.box[0]))]
+def rows(reads: list[ValueRead], place: Callable[[ValueRead], str] | None = None) -> list[dict[str, Any]]:
+    """Return the values read, page by page, for the report (named where a reader finds them, when place is given)."""
+    ordered = sorted(reads, key=lambda r: (r.page, r.box[1], r.box[0]))
+    return [r.row() | ({"where": place(r)} if place else {}) for r in ordered]
+
+
+HOW = {SAME: "", DIFFERS: "识别为“{read}”，该处无改动痕迹，按打印件", WRITTEN: "手写改为“{taken}”，印为“{printed}”"}
+
+
+def summary(rows: list[dict[str, Any]]) -> list[str]:
+    """Write the values read as one line per page, for the terminal."""
+    pages: dict[int, list[str]] = {}
+    for r in rows:
+        value = r["taken"] if not r.get("option") else f"{r['option']}{r['taken']}"
+        said = HOW[r["how"]].format(**r)
+        pages.setdefault(r["page"], []).append(
+            f"{r.get('where') or r['path']} {value}" + (f"（{said}）" if said else "")
+        )
+    return [f"第{n}页：" + "；".join(items) for n, items in sorted(pages.items())]
