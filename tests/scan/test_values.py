@@ -39,7 +39,7 @@ def _checked(tmp_path, monkeypatch, printed, ws, pages, name="scan.pdf"):
 
 
 def _read(path="deal.deposit", filter_="yuan", printed="50,000.00", box=(673, 1407, 780, 1437), **kw) -> ValueRead:
-    return ValueRead(3, path, filter_, "sub_dep_1", printed, printed, printed, box, lines=[box], at=10, **kw)
+    return ValueRead(3, path, filter_, "sub_dep_1", printed, printed, printed, box, lines=[box], **{"at": 10, **kw})
 
 
 # -- without OCR ----------------------------------------------------------------------------------------------------
@@ -157,3 +157,34 @@ def test_an_overwritten_total_breaks_the_arithmetic_and_its_capitals(
     rules = {f.rule for f in doc.findings if f.extra.get("read_from_scan")}
     assert {"amount.arithmetic", "amount.words_mismatch"} <= rules
     assert ("scan.altered", "第2页") in {(f.rule, f.location) for f in doc.findings}
+
+
+def test_the_other_document_is_cross_checked_against_the_values_read(ws, first):
+    from toolkit.checks.documents import cross_check
+
+    def read(parsed, text):
+        (deposit,) = [v for v in parsed.values if v.path == "deal.deposit" and v.filter == "yuan"]
+        r = _read(how=WRITTEN, at=deposit.at)
+        r.taken = "60000"
+        return values.substitute(parsed, [r])
+
+    printed, scan = (
+        check_one(first, ws.project, ws.policy, ws.pack),
+        check_one(first, ws.project, ws.policy, ws.pack, read=read),
+    )
+    (f,) = cross_check(printed, scan, ws.pack)
+    assert (f.rule, f.extra["term"], f.found) == ("terms.mismatch", "deposit", "60000")
+    assert cross_check(printed, check_one(first, ws.project, ws.policy, ws.pack), ws.pack) == []
+
+
+def test_a_check_box_is_ticked_by_the_ink_inside_its_frame():
+    import cv2
+    import numpy as np
+
+    page = np.full((60, 60), 255, np.uint8)
+    cv2.rectangle(page, (17, 17), (41, 41), 0, 2)  # an empty □ (its glyph box is the frame plus the pad)
+    box = (12, 12, 47, 47)
+    assert values.tick(page, box) == "□"
+    cv2.line(page, (20, 30), (27, 38), 0, 3)
+    cv2.line(page, (27, 38), (39, 20), 0, 3)  # ticked by hand
+    assert values.tick(page, box) == "■"
