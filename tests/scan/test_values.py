@@ -172,8 +172,12 @@ def test_the_other_document_is_cross_checked_against_the_values_read(ws, first):
         check_one(first, ws.project, ws.policy, ws.pack),
         check_one(first, ws.project, ws.policy, ws.pack, read=read),
     )
+    written = _read(how=WRITTEN)
+    written.taken = "60000"
+    scan.values_read = [written.row()]
     (f,) = cross_check(printed, scan, ws.pack)
     assert (f.rule, f.extra["term"], f.found) == ("terms.mismatch", "deposit", "60000")
+    assert f.extra["read_from_scan"][0]["taken"] == "60000"
     assert cross_check(printed, check_one(first, ws.project, ws.policy, ws.pack), ws.pack) == []
 
 

@@ -340,10 +340,17 @@ def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Find
                         clause=place.clause,
                         expected=str(va),
                         found=str(vb),
-                        extra={"term": term.id, "documents": [a.path.name, b.path.name], "paths": [path]},
+                        extra={"term": term.id, "documents": [a.path.name, b.path.name], "paths": [path]}
+                        | _read_from_scan((a, b), path),
                     )
                 )
     return out
+
+
+def _read_from_scan(docs: tuple[CheckedDocument, ...], path: str) -> dict[str, Any]:
+    """Say which of the values compared a scan carries written by hand (scan/values.py read them)."""
+    rows = [r for d in docs for r in d.values_read if r["how"] == "handwritten" and r["path"] == path]
+    return {"read_from_scan": rows} if rows else {}
 
 
 def _paths(a: Printed, b: Printed, path: str) -> list[str]:
