@@ -116,6 +116,19 @@ def test_a_clean_scan_reads_the_printed_values(tmp_path, monkeypatch, ws, printe
     assert all(r["taken"] == r["printed"] and r["how"] != WRITTEN for r in read)
     assert sum(r["how"] == SAME for r in read) >= 0.9 * len(read)  # OCR agrees with the print nearly everywhere
     assert any(r["path"] == "buyers[0].id_no" and "*" in r["read"] for r in read)
+    _the_reports_list_the_values_read(doc)
+
+
+def _the_reports_list_the_values_read(doc) -> None:
+    from toolkit.cli.documents import _doc_json
+    from toolkit.reports.check_html import render_html
+
+    html = render_html([(doc.path.name, doc.doc_id, doc.findings)], read={doc.path.name: doc.values_read})
+    assert "扫描件识别的数值" in html and "440305********4536" in html and "440305198806124536" not in html
+    lines = values.summary(doc.values_read)
+    assert [line[:3] for line in lines] == ["第1页", "第2页", "第3页", "第4页", "第6页"]
+    assert "定金" in lines[2] and "138****8000" in lines[0]
+    assert _doc_json(doc)["values_read"] == doc.values_read
 
 
 @pytest.mark.slow
