@@ -205,3 +205,26 @@ def test_a_check_box_is_ticked_by_the_ink_inside_its_frame():
     cv2.line(page, (20, 30), (27, 38), 0, 3)
     cv2.line(page, (27, 38), (39, 20), 0, 3)  # ticked by hand
     assert values.tick(page, box) == "■"
+
+
+@pytest.mark.slow
+def test_the_inbox_report_lists_the_values_read(tmp_path, example, printed, pages, places, monkeypatch):
+    import json
+    import shutil
+
+    from toolkit import api
+
+    monkeypatch.setenv("LOUPAN_PRINTED", str(printed))
+    project, inbox, filed = tmp_path / "project", tmp_path / "inbox", tmp_path / "filed"
+    shutil.copytree(example, project)
+    inbox.mkdir()
+    cfg = api.inbox_config(project, inbox, filed, stability=0.05, incomplete_grace=0.3, tick=0.02, time_limit=120)
+    corpus.sign_all(pages, places, HEIGHT)
+    corpus.save_pdf([corpus.degrade(p, i) for i, p in enumerate(pages)], inbox / "scan-0001.pdf")
+    assert api.ingest(cfg, log=lambda _: None) == 1
+    (report,) = (filed / "accepted").glob("*scan-0001.pdf.report.json")
+    rows = json.loads(report.read_text())["values_read"]
+    assert rows and all(r["taken"] == r["printed"] for r in rows)
+    assert "440305198806124536" not in report.read_text()
+    html = report.with_name(report.name.replace(".json", ".html")).read_text(encoding="utf-8")
+    assert "扫描件识别的数值" in html

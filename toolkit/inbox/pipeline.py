@@ -83,6 +83,7 @@ class Judgement:
     terms: dict[str, Any] | None = None
     photos: list[str] = field(default_factory=list)  # the photo files judged together as this document
     checked: str = ""  # how the pages were compared with what was printed (a scan's, an electronic PDF's)
+    values_read: list[dict[str, Any]] = field(default_factory=list)  # a scan's values as OCR read them (masked)
 
 
 @dataclass
@@ -453,7 +454,15 @@ class Pipeline:
             outcome = "rejected" if errors else "accepted"
         how = mask_text(getattr(verdict.doc, "how", "") or "")
         return Judgement(
-            outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, None, verdict.terms, checked=how
+            outcome,
+            reasons,
+            verdict.document,
+            verdict.deal_no,
+            verdict.unit,
+            None,
+            verdict.terms,
+            checked=how,
+            values_read=list(getattr(verdict.doc, "values_read", None) or []),
         )
 
     def _unit_findings(self, verdict: Verdict) -> list[dict[str, Any]]:
@@ -488,6 +497,7 @@ class Pipeline:
             "reasons": j.reasons,
             "photos": [mask_text(p) for p in j.photos],
             "checked": j.checked,
+            "values_read": j.values_read,
             "duplicate_of": {
                 "id": j.duplicate_of.id,
                 "file": mask_text(j.duplicate_of.name),
@@ -508,7 +518,8 @@ class Pipeline:
             )
             for r in j.reasons
         ]
-        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
+        read = {mask_text(name): j.values_read}
+        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}", read=read)
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 
