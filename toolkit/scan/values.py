@@ -354,15 +354,6 @@ def _said(hits: list[ValueRead]) -> str:
     return "；".join(f"第{r.page}页手写“{r.row()['taken']}”，由扫描件识别，印为“{r.row()['printed']}”" for r in hits)
 
 
-def notes(reads: list[ValueRead]) -> list[str]:
-    """Write what OCR read otherwise than the print where the paper carries no mark (not a finding)."""
-    return [
-        f"第{r.page}页 {r.path}：识别为“{r.row()['read']}”，印为“{r.row()['printed']}”，该处无改动痕迹，按打印件"
-        for r in reads
-        if r.how == DIFFERS
-    ]
-
-
 def rows(reads: list[ValueRead], place: Callable[[ValueRead], str] | None = None) -> list[dict[str, Any]]:
     """Return the values read, page by page, for the report (named where a reader finds them, when place is given)."""
     ordered = sorted(reads, key=lambda r: (r.page, r.box[1], r.box[0]))
