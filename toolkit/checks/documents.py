@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from toolkit.checks import encumbrance, prominence, term_rules  # noqa: F401  (they register their rules)
 from toolkit.checks.content import Wording, scan
@@ -72,6 +72,7 @@ class CheckedDocument:
     outline: Outline = field(default_factory=lambda: Outline(None))
     signed_copy: Any = None  # a scan's document id and page hashes, for 签约审定 (scan/approval.SignedCopy)
     how: str = ""  # how the pages were compared with what was printed (scans, PDFs), for the report
+    values_read: list[dict[str, Any]] = field(default_factory=list)  # a scan's values as OCR read them (masked)
 
 
 def check_documents(
@@ -91,8 +92,15 @@ def check_documents(
     return docs
 
 
-def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: str | None = None) -> CheckedDocument:
-    """Read one file and run every document rule on it."""
+def check_one(
+    path: Path,
+    project: Project,
+    policy: Policy,
+    pack: Pack,
+    script: str | None = None,
+    read: Callable[[Parsed, DocumentText], Parsed] | None = None,
+) -> CheckedDocument:
+    """Read one file and run every document rule on it (on the values `read` gives, for a scan of it)."""
     from toolkit.scan import kind  # scans, photos and signed PDFs (toolkit/scan sits above the checks)
 
     if kind.is_scan(path):
@@ -115,6 +123,8 @@ def check_one(path: Path, project: Project, policy: Policy, pack: Pack, script: 
             _finding(policy, "doc.unknown", f"{path.name}：不是已知模板包生成的文件（{note}）", path.name)
         )
         return out
+    if read is not None:  # the printed PDF of a scan: the rules run on the values read from the paper
+        parsed = read(parsed, text)
     out.doc_id, out.pack, out.version, out.parsed = doc_id, pack.name, pack.version, parsed
     out.printed = printed_values(path.name, parsed)
     if note:
@@ -330,10 +340,17 @@ def cross_check(a: CheckedDocument, b: CheckedDocument, pack: Pack) -> list[Find
                         clause=place.clause,
                         expected=str(va),
                         found=str(vb),
-                        extra={"term": term.id, "documents": [a.path.name, b.path.name], "paths": [path]},
+                        extra={"term": term.id, "documents": [a.path.name, b.path.name], "paths": [path]}
+                        | _read_from_scan((a, b), path),
                     )
                 )
     return out
+
+
+def _read_from_scan(docs: tuple[CheckedDocument, ...], path: str) -> dict[str, Any]:
+    """Say which of the values compared a scan carries written by hand (scan/values.py read them)."""
+    rows = [r for d in docs for r in d.values_read if r["how"] == "handwritten" and r["path"] == path]
+    return {"read_from_scan": rows} if rows else {}
 
 
 def _paths(a: Printed, b: Printed, path: str) -> list[str]:

@@ -169,6 +169,10 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}" + (f" ({d.how})" if d.how else ""))
             if getattr(d, "signed_copy", None) is not None:  # a scan or photo: which pages were checked how
                 print(f"  checked: {d.signed_copy.how}")
+            if getattr(d, "values_read", None):  # a scan's values as OCR read them (personal numbers masked)
+                from toolkit.scan.values import summary
+
+                print("\n".join(f"  read: {line}" for line in summary(d.values_read)))
             o.print_findings(d.findings)
     return 1 if has_errors(result.findings) else 0
 
@@ -183,4 +187,4 @@ def _doc_json(d: Any) -> dict[str, Any]:
         "pack_version": d.version,
         "checked": checked,
         "findings": findings,
-    }
+    } | ({"values_read": d.values_read} if getattr(d, "values_read", None) else {})

@@ -106,6 +106,7 @@ class Judgement:
     terms: dict[str, Any] | None = None
     photos: list[str] = field(default_factory=list)  # the photo files judged together as this document
     checked: str = ""  # how the pages were compared with what was printed (a scan's, an electronic PDF's)
+    values_read: list[dict[str, Any]] = field(default_factory=list)  # a scan's values as OCR read them (masked)
 
 
 @dataclass
@@ -514,7 +515,15 @@ class Pipeline:
         copy = getattr(verdict.doc, "signed_copy", None)  # a scan: how each page was checked
         how = mask_text("；".join(h for h in (getattr(copy, "how", ""), getattr(verdict.doc, "how", "")) if h))
         return Judgement(
-            outcome, reasons, verdict.document, verdict.deal_no, verdict.unit, None, verdict.terms, checked=how
+            outcome,
+            reasons,
+            verdict.document,
+            verdict.deal_no,
+            verdict.unit,
+            None,
+            verdict.terms,
+            checked=how,
+            values_read=list(getattr(verdict.doc, "values_read", None) or []),
         )
 
     def _unit_findings(self, verdict: Verdict) -> list[dict[str, Any]]:
@@ -549,6 +558,7 @@ class Pipeline:
             "reasons": j.reasons,
             "photos": [mask_text(p) for p in j.photos],
             "checked": j.checked,
+            "values_read": j.values_read,
             "duplicate_of": {
                 "id": j.duplicate_of.id,
                 "file": mask_text(j.duplicate_of.name),
@@ -571,7 +581,8 @@ class Pipeline:
         ]
         title = f"收件检查报告：{OUTCOME_TITLES.get(j.outcome, j.outcome)}"
         notes = [NEXT.get(j.outcome, ""), *checked_notes(j.checked)]
-        html = render_html([(mask_text(name), j.document, findings)], title=title, notes=notes)
+        read = {mask_text(name): j.values_read}
+        html = render_html([(mask_text(name), j.document, findings)], title=title, notes=notes, read=read)
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 

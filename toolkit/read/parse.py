@@ -30,6 +30,7 @@ class Value:
     clause: str
     location: str
     tick_value: str = ""
+    at: int = field(default=-1, compare=False)  # where the text starts in the stream (a scan's values are read there)
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,15 @@ class _Matcher:
             if token.is_var:
                 text = m.group(f"v{i}").replace(SOFT, "").replace(HARD, "")
                 self.out.values.append(
-                    Value(self.resolve(token.path), token.filter, text, seg.clause_id or seg.label, where, token.value)
+                    Value(
+                        self.resolve(token.path),
+                        token.filter,
+                        text,
+                        seg.clause_id or seg.label,
+                        where,
+                        token.value,
+                        m.start(f"v{i}"),
+                    )
                 )
 
     def resolve(self, path: str) -> str:

@@ -23,10 +23,14 @@ _PAGE = re.compile(r"^第(\d+)页：(.+)$")
 
 
 def render_html(
-    documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告", notes: Sequence[str] = ()
+    documents: list[tuple[str, str, list[Finding]]],
+    title: str = "文件检查报告",
+    notes: Sequence[str] = (),
+    read: dict[str, list] | None = None,
 ) -> str:
-    """Write the report: what was done (notes), then one section per document (name, type, findings)."""
-    body = "".join(_section(name, kind, findings) for name, kind, findings in documents)
+    """Write the report: what was done (notes), then one section per document (name, type, findings; a scan's values as read)."""
+    read = read or {}
+    body = "".join(_section(name, kind, findings) + _read(read.get(name)) for name, kind, findings in documents)
     said = "".join(f"<li>{escape(n)}</li>" for n in notes if n)
     said = f"<ul class='notes'>{said}</ul>" if said else ""
     return (
@@ -97,6 +101,33 @@ def _declared(rule_id: str) -> tuple[str, str]:
 
     spec = registry().get(rule_id)
     return (spec.title, spec.text) if spec is not None else (rule_id, "")
+
+
+_HOW = {
+    "same": "与打印件一致",
+    "ocr_differs": "识别不一致，该处无改动痕迹，按打印件",
+    "handwritten": "手写改动，按手写值检查",
+}
+
+
+def _read(rows: list[dict] | None) -> str:
+    """List the values read from a scan, page by page (personal numbers already masked)."""
+    if not rows:
+        return ""
+    head = "<tr><th>页</th><th>位置</th><th>打印</th><th>识别</th><th>检查所用</th><th>说明</th></tr>"
+    cells = (
+        (
+            r["page"],
+            f"{r.get('where') or r['path']} {r.get('option', '')}".strip(),
+            r["printed"],
+            r["read"],
+            r["taken"],
+            _HOW.get(r["how"], r["how"]),
+        )
+        for r in rows
+    )
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in cells)
+    return f"<h3>扫描件识别的数值</h3><table>{head}{body}</table>"
 
 
 def _redline(lines: list[list[str]]) -> str:

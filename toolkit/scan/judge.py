@@ -24,7 +24,7 @@ from toolkit.pack.clauses import _walk
 from toolkit.pack.manifest import Pack
 from toolkit.render.marks import Mark, qr_rect
 from toolkit.rules import finding
-from toolkit.scan import ocr
+from toolkit.scan import ocr, values
 from toolkit.scan.approval import SignedCopy
 from toolkit.scan.diff import Blob, differences
 from toolkit.scan.kind import electronic, is_scan  # noqa: F401  (the judge's public entry points)
@@ -53,6 +53,7 @@ class Verdict:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     ocr_seconds: float = 0.0
+    images: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # page N → scan registered on it
 
 
 def judge_files(paths: list[Path], pack: Pack, policy: Policy, near: list[Path] | None = None) -> Verdict:
@@ -187,6 +188,7 @@ def _page(v, name, p, ref, places, text, segments, signed, policy, pdf_page) -> 
         why = f"估计分辨率约{dpi:.0f} dpi" if reg.ok else "无法与打印件对齐（过于模糊、过暗或不完整）"
         return [_unreadable(name, f"第{n}页", f"{why}；请以至少150 dpi 灰度重新扫描整页")]
     v.pages_checked[n] = f"{p.how or '二维码'}+图像比对（约{dpi:.0f} dpi）"
+    v.images[n] = image  # the values printed on the page are read here (scan/values.py)
     k = DPI / 72
     height = float(pdf_page.get_size()[1])
     ignore = [_px(qr_rect(float(pdf_page.get_size()[0])), height, k, pad=40, left_pad=700)]
@@ -281,17 +283,21 @@ def _unreadable(name: str, where: str, why: str) -> Finding:
 def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | None = None):
     """Judge one scan or photo file for `loupan check`, as a CheckedDocument.
 
-    The values (deal number, unit, terms) and every text-level rule come from the printed PDF the scan was
-    matched with: the image comparison has shown that the scan carries nothing else.
+    Every text-level rule runs on the printed PDF the scan was matched with, with the values as the scan
+    carries them (`scan/values.py`: each term OCR'd in its box, a correction written over it taken).
     """
     from toolkit.checks.documents import CheckedDocument, check_one
 
     v = judge_files([path], pack, policy)
     out = CheckedDocument(path, v.doc_kind, pack.name, v.version, findings=list(v.findings))
     if v.printed is not None:
-        base = check_one(v.printed, project, policy, pack, script)
+        reader = values.Reader(v.images, [f for f in v.findings if f.rule == "scan.altered"], v.printed)
+        base = check_one(v.printed, project, policy, pack, script, read=reader)
         out.printed, out.parsed = base.printed, base.parsed
-        out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
+        out.values_read = values.rows(
+            reader.reads, lambda r: base.outline.place(r.clause, base.printed, r.path).location
+        )
+        out.findings += values.annotated([f for f in base.findings if not f.rule.startswith("sign.")], reader.reads)
     checked = [f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())] or ["未能逐页比对"]
     out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, "；".join(checked + v.notes))
     return out
