@@ -197,10 +197,10 @@ class Ledger:
         )
 
     def accepted(self, deal_no: str, document: str) -> FileRow | None:
-        """Return the latest accepted document of a deal."""
+        """Return the latest accepted document of a deal, its verdict committed (filed, or being filed)."""
         return self._one(
             "SELECT * FROM files WHERE project=? AND deal_no=? AND document=? AND outcome='accepted' AND "
-            "state='filed' ORDER BY id DESC LIMIT 1",
+            "state IN ('filing', 'filed') ORDER BY id DESC LIMIT 1",
             (self.project, deal_no, document),
         )
 
@@ -295,4 +295,5 @@ def _row(r: Any) -> FileRow:
         json.loads(r["reasons"]) if r["reasons"] else [],
         r["received_at"],
         r["decided_at"],
+        r["kept"],
     )
