@@ -1,9 +1,10 @@
 """Several inbox workers on one PostgreSQL ledger against the single SQLite worker, in the same run.
 
 A drop of N files (1,000 by default; `bench_pg.py N ROUNDS`) into one inbox: seconds from the first file
-renamed in until every report is written, with 1, 2 and 4 `loupan watch` processes on a throwaway
-PostgreSQL cluster, and with the one worker SQLite allows, the runs interleaved round after round so the
-machine's load falls on all of them. CPU seconds of the watchers, their check workers and the database
+renamed in until every report is written (after a first drop of 64 files that starts each worker's check
+processes, as a watcher running all day has them), with 1, 2 and 4 `loupan watch` processes on a
+throwaway PostgreSQL cluster, and with the one worker SQLite allows, the runs interleaved round after round
+so the machine's load falls on all of them. CPU seconds of the watchers, their check workers and the database
 during each drop say what a run was waiting for (a run that leaves a core idle is bound by its latency,
 not by the machine), and per file whether more workers add work. Resident memory of each worker (with its
 check pool) sampled through each drop: the last quarter against the second, once each worker's check pool
@@ -36,6 +37,7 @@ EXAMPLE = ROOT / "examples" / "cuihu"
 N_DROP = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 RUNS = [(False, 1), (True, 1), (True, 2), (True, 4)]  # (PostgreSQL, workers)
+WARM = 64  # files dropped and judged before the timed drop: each worker has started its check processes
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -88,7 +90,7 @@ def drop(tmp: Path, sources: list[bytes], url: str | None, workers: int, cluster
     shutil.copytree(EXAMPLE, project)
     inbox.mkdir()
     staging.mkdir()
-    for i in range(N_DROP):
+    for i in range(N_DROP + WARM):
         (staging / f"f{i:04d}.docx").write_bytes(unique(sources[i % len(sources)], i))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "toolkit.cli", "watch", "--project", str(project), "--inbox", str(inbox),
@@ -97,10 +99,14 @@ def drop(tmp: Path, sources: list[bytes], url: str | None, workers: int, cluster
     try:
         for p in procs:
             ready(p)
+        for p in sorted(staging.iterdir())[N_DROP:]:  # a first drop starts every worker's check pool, as in a day
+            os.rename(p, inbox / p.name)
+        while reports(filed) < WARM:
+            time.sleep(0.25)
         start, usage, memory = time.monotonic(), Usage(procs, cluster if url else None), []
         for p in sorted(staging.iterdir()):
             os.rename(p, inbox / p.name)
-        while (done := reports(filed)) < N_DROP:
+        while (done := reports(filed) - WARM) < N_DROP:
             memory.append((done, [rss_kb(p.pid) for p in procs]))
             time.sleep(0.25)
         seconds, cpu = time.monotonic() - start, usage.since()
