@@ -75,6 +75,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_check.py && \
 	$(PY) bench/bench_reports.py && \
 	$(PY) bench/bench_inbox.py && \
+	$(PY) bench/bench_pg.py && \
 	$(PY) bench/bench_pricing.py && \
 	$(PY) bench/bench_scan.py
 	$(PY) bench/summary.py $(BENCH_SUMMARY)

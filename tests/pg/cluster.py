@@ -12,7 +12,18 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-BIN = Path(os.environ.get("LOUPAN_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _bin() -> Path:
+    """Return LOUPAN_PG_BIN, else the newest /usr/lib/postgresql/N/bin (Debian's layout), else version 15's."""
+    if os.environ.get("LOUPAN_PG_BIN"):
+        return Path(os.environ["LOUPAN_PG_BIN"])
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _bin()
 USER = "postgres"
 
 

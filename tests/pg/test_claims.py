@@ -72,3 +72,31 @@ def test_a_shared_ledger_needs_its_project(pg_url):
 
     with pytest.raises(UsageError, match="project code"):
         Ledger(pg_url)
+
+
+def test_a_lock_is_asked_for_once_a_transaction_and_held_until_it_ends(pg_url):
+    import hashlib
+
+    from toolkit.ledger.db import Db
+
+    a, b = Db(pg_url), Db(pg_url)
+    number = int.from_bytes(hashlib.blake2b(b"CHY/unit/1-1801", digest_size=8).digest(), "big", signed=True)
+    sent: list[str] = []
+    real = a.execute
+    a.execute = lambda sql, args=(): sent.append(sql) or real(sql, args)  # type: ignore[method-assign]
+
+    def free() -> bool:
+        with b.tx():
+            return bool(b.one("SELECT pg_try_advisory_xact_lock(?) AS ok", (number,))["ok"])
+
+    with a.tx():
+        a.lock("CHY", "unit", "1-1801")
+        a.lock("CHY", "unit", "1-1801")  # the unit read again in the same verdict
+        assert not free(), "another connection waits for it"
+    assert free(), "released with the transaction"
+    with a.tx():
+        a.lock("CHY", "unit", "1-1801")  # a new transaction asks again
+        assert not free()
+    assert sum("pg_advisory_xact_lock" in s for s in sent) == 2
+    a.close()
+    b.close()

@@ -20,6 +20,7 @@ from typing import Any
 
 from toolkit.domain.ids import mask_text
 from toolkit.findings import Finding
+from toolkit.inbox import shared_kept
 from toolkit.inbox.filing import (
     ClaimGone,
     Content,
@@ -338,6 +339,7 @@ class Pipeline:
             deal_no=judgement.deal_no or None,
             unit=judgement.unit or None,
             duplicate_of=judgement.duplicate_of.id if judgement.duplicate_of else None,
+            kept=shared_kept.dump(self.kept.get(content.sha256)) if judgement.outcome == "accepted" else None,
         )
         return file_id, name, claim, target, content.sha256, judgement, content
 
@@ -466,9 +468,10 @@ class Pipeline:
         if recent and (record is None or recent[0] > record.id) and recent[1] in self.kept:
             record = FileRow(recent[0], "", "", recent[1], "filing", "accepted", other, verdict.deal_no, None,
                              str(recent[2]), None, None, [], "", None)  # fmt: skip
-        elif record is None or not Path(record.filed_path or "").is_file():
+        elif record is None or not (record.kept or Path(record.filed_path or "").is_file()):
             return verdict
         kept, terms, filed = self.kept.get(record.sha256 or ""), getattr(self.worker, "terms", None), record.filed_path
+        kept = kept or shared_kept.load(record)  # accepted by another worker: its printed values, from its row
         if kept is not None and verdict.doc is not None and terms is not None:
             kept = dataclasses.replace(kept, path=Path(filed or ""))
             more = cross_check(kept, verdict.doc, terms)  # both kept: no worker, no disk

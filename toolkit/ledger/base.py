@@ -36,6 +36,7 @@ class FileRow:
     reasons: list[dict[str, Any]]
     received_at: str
     decided_at: str | None
+    kept: str | None = None  # an accepted deal document's printed values (inbox/shared_kept.py), for its counterpart
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ class Db:
         self.url = str(url)
         self.dialect = "postgresql" if is_pg(self.url) else "sqlite"
         self._sql: dict[str, str] = {}
+        self._locked: set[int] = set()  # advisory locks the open transaction holds: asked for once each
         self.conn: Any = _connect_pg(self.url) if self.dialect == "postgresql" else _connect_sqlite(self.url)
 
     @property
@@ -128,6 +129,7 @@ class Db:
 
     def begin(self) -> None:
         """Open a transaction: on SQLite the write lock at once (what is read inside stays true until commit)."""
+        self._locked.clear()
         self.execute("BEGIN" if self.pg else "BEGIN IMMEDIATE")
 
     @contextlib.contextmanager
@@ -148,7 +150,10 @@ class Db:
         """Hold a lock on a name until the transaction ends (PostgreSQL; SQLite's write lock already covers it)."""
         if self.pg and self.in_transaction:
             digest = hashlib.blake2b("/".join(key).encode(), digest_size=8).digest()
-            self.execute("SELECT pg_advisory_xact_lock(?)", (int.from_bytes(digest, "big", signed=True),))
+            number = int.from_bytes(digest, "big", signed=True)
+            if number not in self._locked:  # held already until this transaction ends: no round trip
+                self.execute("SELECT pg_advisory_xact_lock(?)", (number,))
+                self._locked.add(number)
 
     def has_table(self, name: str) -> bool:
         """Say whether a table exists."""

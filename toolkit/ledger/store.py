@@ -27,6 +27,10 @@ from toolkit.rules import Refusal
 
 __all__ = ["FileRow", "Ledger", "ledger_path", "now", "open_ledger"]
 IN_FLIGHT = "state NOT IN ('filed', 'gone')"
+ROW = (  # a file's row without its kept printed values (a dozen kB a deal document): only `accepted` reads them
+    "SELECT id, name, claim_path, sha256, state, outcome, document, deal_no, unit, filed_path, report_path, "
+    "duplicate_of, reasons, received_at, decided_at FROM files"
+)
 
 
 def now(after: float = 0.0) -> str:
@@ -142,11 +146,11 @@ class Ledger:
 
     def by_claim(self, claim_path: Path) -> FileRow | None:
         """Return the row of a claimed file."""
-        return self._one("SELECT * FROM files WHERE project=? AND claim_path=?", (self.project, str(claim_path)))
+        return self._one(f"{ROW} WHERE project=? AND claim_path=?", (self.project, str(claim_path)))
 
     def get(self, file_id: int) -> FileRow | None:
         """Return one row."""
-        return self._one("SELECT * FROM files WHERE project=? AND id=?", (self.project, file_id))
+        return self._one(f"{ROW} WHERE project=? AND id=?", (self.project, file_id))
 
     def first_with_hash(self, sha256: str, other_than: int) -> FileRow | None:
         """Return the earliest other file with the same content (inside a verdict: the content locked until it commits).
@@ -155,7 +159,7 @@ class Ledger:
         """
         self.db.lock(self.project, "sha256", sha256)
         return self._one(
-            "SELECT * FROM files WHERE project=? AND sha256=? AND id<>? AND outcome IS NOT NULL "
+            f"{ROW} WHERE project=? AND sha256=? AND id<>? AND outcome IS NOT NULL "
             "AND outcome<>'duplicates' ORDER BY id LIMIT 1",
             (self.project, sha256, other_than),
         )
@@ -179,7 +183,7 @@ class Ledger:
         worker has locked, so two workers never finish the same file.
         """
         if not self.shared:
-            return self._all(f"SELECT * FROM files WHERE project=? AND {IN_FLIGHT} ORDER BY id", (self.project,))
+            return self._all(f"{ROW} WHERE project=? AND {IN_FLIGHT} ORDER BY id", (self.project,))
         self._beat()
         rows = self._tx(
             "UPDATE files SET worker=?, lease_until=? WHERE project=? AND id IN (SELECT id FROM files "
@@ -197,10 +201,10 @@ class Ledger:
         )
 
     def accepted(self, deal_no: str, document: str) -> FileRow | None:
-        """Return the latest accepted document of a deal."""
+        """Return the latest accepted document of a deal, its verdict committed (filed, or being filed)."""
         return self._one(
             "SELECT * FROM files WHERE project=? AND deal_no=? AND document=? AND outcome='accepted' AND "
-            "state='filed' ORDER BY id DESC LIMIT 1",
+            "state IN ('filing', 'filed') ORDER BY id DESC LIMIT 1",
             (self.project, deal_no, document),
         )
 
@@ -211,12 +215,12 @@ class Ledger:
     def recent(self, outcome: str, limit: int = 10) -> list[FileRow]:
         """Return the latest files with an outcome."""
         return self._all(
-            "SELECT * FROM files WHERE project=? AND outcome=? ORDER BY id DESC LIMIT ?", (self.project, outcome, limit)
+            f"{ROW} WHERE project=? AND outcome=? ORDER BY id DESC LIMIT ?", (self.project, outcome, limit)
         )
 
     def all_files(self) -> list[FileRow]:
         """Return every row."""
-        return self._all("SELECT * FROM files WHERE project=? ORDER BY id", (self.project,))
+        return self._all(f"{ROW} WHERE project=? ORDER BY id", (self.project,))
 
     def _beat(self) -> None:
         """Renew this worker's leases from now on, while it holds files in flight (shared ledgers only)."""
@@ -225,7 +229,7 @@ class Ledger:
 
     def files_of_unit(self, code: str) -> list[FileRow]:
         """Return the files of one unit, oldest first."""
-        return self._all("SELECT * FROM files WHERE unit=? ORDER BY id", (code,))
+        return self._all(f"{ROW} WHERE unit=? ORDER BY id", (code,))
 
     # -- units ----------------------------------------------------------------------------------
     def unit(self, code: str) -> dict[str, Any] | None:
@@ -295,4 +299,5 @@ def _row(r: Any) -> FileRow:
         json.loads(r["reasons"]) if r["reasons"] else [],
         r["received_at"],
         r["decided_at"],
+        r["kept"] if "kept" in r.keys() else None,
     )
