@@ -57,7 +57,13 @@ class SharedPool:
     real: Any = None  # the toolkit's CheckPool, which the fixture replaces by this class
 
     def __init__(
-        self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None, eager: bool = False
+        self,
+        project_dir: Path,
+        pack_dir: Path | None,
+        time_limit: float,
+        size: int | None = None,
+        eager: bool = False,
+        page_seconds: float = 0.0,
     ):
         key = _worker_key(project_dir, pack_dir)
         pool = self.pools.pop(key, None) or SharedPool.real(project_dir, pack_dir, time_limit, size, eager=eager)
@@ -65,7 +71,7 @@ class SharedPool:
         while len(self.pools) > KEEP_POOLS:  # a pool for inputs made by one test only is not kept running
             self.pools.pop(next(iter(self.pools))).stop()
         for w in pool.workers:
-            w.time_limit = time_limit
+            w.time_limit, w.page_seconds = time_limit, page_seconds
         object.__setattr__(self, "pool", pool)
 
     def start(self) -> None:

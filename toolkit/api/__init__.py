@@ -167,7 +167,7 @@ def check_report(result: CheckResult, out: Path) -> Path:
     """Write a check's findings as an HTML report a person reads."""
     from toolkit.reports.check_html import render_html
 
-    report = [(d.path.name, d.doc_id, d.findings) for d in result.documents]
+    report = [(d.path.name, d.doc_id, d.findings, d.how) for d in result.documents]
     Path(out).write_text(render_html(report), encoding="utf-8")
     return Path(out)
 
@@ -198,7 +198,9 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
         check_ledger(Path(url))
     lock = InboxLock(cfg.inbox, Path(url)) if not shared else None  # alone: one watcher per inbox and ledger
     ledger = open_ledger(cfg.project_dir, url)
-    worker: Any = CheckPool(cfg.project_dir, cfg.pack_dir, cfg.time_limit, eager=eager)  # a CheckWorker-like pool
+    worker: Any = CheckPool(
+        cfg.project_dir, cfg.pack_dir, cfg.time_limit, eager=eager, page_seconds=cfg.ocr_page_seconds
+    )  # a CheckWorker-like pool
     try:
         worker.start()
         pipeline = Pipeline(cfg, ledger, worker, log)

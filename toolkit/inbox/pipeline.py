@@ -53,6 +53,7 @@ class InboxConfig:
     incomplete_grace: float = 30.0
     rescan: float = 60.0
     time_limit: float = 60.0
+    ocr_page_seconds: float = 45.0  # added to a scan's limit per page: a page without a code is read whole by OCR
     max_size: int = MAX_SIZE
     polling: bool = False
     tick: float = 0.05
@@ -508,7 +509,7 @@ class Pipeline:
             )
             for r in j.reasons
         ]
-        html = render_html([(mask_text(name), j.document, findings)], title=f"收件检查报告：{j.outcome}")
+        html = render_html([(mask_text(name), j.document, findings, j.checked)], title=f"收件检查报告：{j.outcome}")
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 

@@ -130,12 +130,13 @@ def _apply_units(ws, units: dict[str, str]) -> None:
 class CheckWorker:
     """A worker process with a time limit per request; requests may be queued ahead and answered in order."""
 
-    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float):
+    def __init__(self, project_dir: Path, pack_dir: Path | None, time_limit: float, page_seconds: float = 0.0):
         self.project_dir, self.pack_dir, self.time_limit = project_dir, pack_dir, time_limit
+        self.page_seconds = page_seconds  # more time per scanned page: a page without a code is read whole by OCR
         self.proc: Any = None
         self.conn: Any = None
         self.terms: Terms | None = None  # the pack's shared terms, for a cross-check in the inbox itself
-        self.pending: deque[tuple[int, tuple]] = deque()  # sent, not yet answered, in order
+        self.pending: deque[tuple[int, tuple, float]] = deque()  # sent, not yet answered, in order, with limits
         self.answers: dict[int, Verdict] = {}
         self.seq = 0
 
@@ -173,17 +174,25 @@ class CheckWorker:
 
     def submit(self, path: Path) -> int:
         """Queue the check of one file; return a ticket for `result`."""
-        return self._send(("check", str(path), None, None))
+        return self._send(("check", str(path), None, None), self.limit_for(path))
+
+    def limit_for(self, path: Path) -> float:
+        """Return the time limit of checking a file: the base limit, and more for each page of a scan or photo."""
+        if not self.page_seconds:
+            return self.time_limit
+        from toolkit.scan.kind import scan_pages
+
+        return self.time_limit + self.page_seconds * scan_pages(Path(path))
 
     def submit_pair(self, record: Path, kept: Any, new: Any) -> int:
         """Queue a cross-check; return a ticket for `result`."""
-        return self._send(("pair", str(record), kept, new))
+        return self._send(("pair", str(record), kept, new), self.time_limit)
 
-    def _send(self, request: tuple) -> int:
+    def _send(self, request: tuple, limit: float) -> int:
         if self.proc is None or not self.proc.is_alive():
             self._restart()
         self.seq += 1
-        self.pending.append((self.seq, request))
+        self.pending.append((self.seq, request, limit))
         try:
             self.conn.send(request)
         except (OSError, BrokenPipeError):
@@ -193,10 +202,10 @@ class CheckWorker:
     def result(self, ticket: int) -> Verdict:
         """Wait for the answer to a ticket; a request over the time limit or a crash costs the worker."""
         while ticket not in self.answers:
-            head, _ = self.pending[0]
+            head, _, limit = self.pending[0]
             try:
-                answer = self.conn.recv() if self.conn.poll(self.time_limit) else None
-                why = f"检查超过{self.time_limit:.0f}秒的时限"
+                answer = self.conn.recv() if self.conn.poll(limit) else None
+                why = f"检查超过{limit:.0f}秒的时限"
             except (EOFError, OSError):
                 answer, why = None, "检查进程在读取该文件时中止"
             self.pending.popleft()
@@ -212,7 +221,7 @@ class CheckWorker:
         if not self.pending and self.seq:
             return  # started again when the next request comes
         self.start()
-        for _, request in self.pending:
+        for _, request, _ in self.pending:
             self.conn.send(request)
 
     def load(self) -> int:
@@ -231,10 +240,16 @@ class CheckPool:
     """As many check workers as the cores allow, started as the work needs them; same calls as one worker."""
 
     def __init__(
-        self, project_dir: Path, pack_dir: Path | None, time_limit: float, size: int | None = None, eager: bool = False
+        self,
+        project_dir: Path,
+        pack_dir: Path | None,
+        time_limit: float,
+        size: int | None = None,
+        eager: bool = False,
+        page_seconds: float = 0.0,
     ):
         size = size or max(1, min(4, len(os.sched_getaffinity(0))))
-        self.workers = [CheckWorker(project_dir, pack_dir, time_limit) for _ in range(size)]
+        self.workers = [CheckWorker(project_dir, pack_dir, time_limit, page_seconds) for _ in range(size)]
         self.wide = False  # use every worker (a large drop), or only the first (a file now and then)
         self.eager = eager  # start every worker at once (a watcher: its memory stays the same through a drop)
 

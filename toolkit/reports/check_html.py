@@ -16,18 +16,18 @@ del{background:#ffd6d6;color:#8a0000} ins{background:#d6ffd6;color:#005a00;text-
 """
 
 
-def render_html(documents: list[tuple[str, str, list[Finding]]], title: str = "文件检查报告") -> str:
-    """Write the report: one section per document (name, type, findings)."""
-    body = "".join(_section(name, kind, findings) for name, kind, findings in documents)
+def render_html(documents: list[tuple], title: str = "文件检查报告") -> str:
+    """Write the report: one section per document (name, type, findings, and how it was checked when known)."""
+    body = "".join(_section(*doc[:3]) + _how(doc[3] if len(doc) > 3 else "") for doc in documents)
     return (
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
         f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(documents)}{body}</body></html>"
     )
 
 
-def _summary(documents: list[tuple[str, str, list[Finding]]]) -> str:
-    errors = sum(f.severity == "error" for _, _, fs in documents for f in fs)
-    warnings = sum(f.severity == "warning" for _, _, fs in documents for f in fs)
+def _summary(documents: list[tuple]) -> str:
+    errors = sum(f.severity == "error" for doc in documents for f in doc[2])
+    warnings = sum(f.severity == "warning" for doc in documents for f in doc[2])
     verdict = "<span class='ok'>未发现错误</span>" if not errors else f"<span class='error'>{errors} 项错误</span>"
     return f"<p>{len(documents)} 份文件：{verdict}，{warnings} 项提示。</p>"
 
@@ -38,6 +38,14 @@ def _section(name: str, kind: str, findings: list[Finding]) -> str:
         return head + "<p class='ok'>无问题。</p>"
     rows = "".join(_row(f) for f in findings)
     return head + "<table><tr><th>规则</th><th>级别</th><th>位置</th><th>说明</th></tr>" + rows + "</table>"
+
+
+def _how(how: str) -> str:
+    """List how the document was checked: a scan's pages one by one (二维码+图像比对, 文字识别+文本比对, 未核对)."""
+    if not how:
+        return ""
+    items = "".join(f"<li>{escape(part)}</li>" for part in how.split("；") if part)
+    return f"<p>核对方式：</p><ul class='how'>{items}</ul>"
 
 
 def _row(f: Finding) -> str:

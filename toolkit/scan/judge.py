@@ -48,6 +48,7 @@ class Verdict:
     version: str = ""
     printed: Path | None = None
     pages_checked: dict[int, str] = field(default_factory=dict)  # page N → how it was checked
+    pages: int = 0  # pages of the printed PDF
     marks: dict[int, str] = field(default_factory=dict)  # page N → the text hash its QR code carries
     notes: list[str] = field(default_factory=list)  # what was done that is not a finding (pages put in order)
     findings: list[Finding] = field(default_factory=list)
@@ -82,6 +83,7 @@ def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Pol
         v.findings.append(_unreadable(name, "", f"找不到打印时的PDF（{v.document_id.lower()}.pdf），无法比对"))
         return
     refs, hashes = render_pdf(v.printed, DPI), printed_hashes(v.printed)
+    v.pages = len(refs)
     by_text = _place_unmarked(pages, v, refs, hashes)
     ours = [p for p in pages if p.mark and p.mark.document_id == v.document_id]
     v.marks = {_mark(p).page: _mark(p).text_hash for p in ours}
@@ -303,6 +305,18 @@ def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | 
         base = check_one(v.printed, project, policy, pack, script)
         out.printed, out.parsed = base.printed, base.parsed
         out.findings += [f for f in base.findings if not f.rule.startswith("sign.")]
-    checked = [f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())] or ["未能逐页比对"]
-    out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, "；".join(checked + v.notes))
+    out.pages_checked = how_checked(v)
+    checked = [f"第{n}页：{h}" for n, h in sorted(out.pages_checked.items())] or ["未能逐页比对"]
+    out.how = "；".join(checked + v.notes)
+    out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, out.how)
+    return out
+
+
+def how_checked(v: Verdict) -> dict[int, str]:
+    """Say for each printed page how it was checked, or why it was not (the finding that says so)."""
+    out = dict(v.pages_checked)
+    for n in range(1, v.pages + 1):
+        if n not in out:
+            why = next((f.message.split("：", 1)[-1] for f in v.findings if f.location == f"第{n}页"), "未能比对")
+            out[n] = f"未核对（{why}）"
     return out

@@ -29,7 +29,7 @@ from toolkit.scan.pages import _LABEL, ScanPage
 from toolkit.scan.places import Place
 from toolkit.scan.register import register
 from toolkit.scan.textcompare import Flat, Hunk, differences, flatten, value_mask
-from toolkit.scan.where import _fixed, clause_of
+from toolkit.scan.where import _fixed, clause_before, clause_of
 
 WORK_WIDTH = 1400  # px: pages are read by OCR at about 170 dpi whatever the scan's resolution
 FOOTER = re.compile(r"^第\d+页共\d+页$")
@@ -220,10 +220,14 @@ def covered_pages(tps: list[TextPage], exp: Expected, share: float = 0.5) -> set
 def hunk_finding(name: str, tp: TextPage, h: Hunk, exp: Expected) -> Finding:
     """Build the clause.altered finding of a difference that stayed when read again."""
     n = exp.page_of(h.a0)
-    expected, found = exp.flat.original(h.a0, h.a1).strip(), tp.flat.original(h.b0, h.b1).strip()
+    (a0, a1), (b0, b1) = _number(exp.flat.text, h.a0, h.a1), _number(tp.flat.text, h.b0, h.b1)
+    if (a0, a1) != (h.a0, h.a1) or (b0, b1) != (h.b0, h.b1):  # a digit changed: show the whole numbers
+        a0, a1, b0, b1 = min(a0, h.a0), max(a1, h.a1), min(b0, h.b0), max(b1, h.b1)
+    expected, found = exp.flat.original(a0, a1).strip(), tp.flat.original(b0, b1).strip()
     context = exp.flat.original(max(h.a0 - 12, 0), min(h.a1 + 12, len(exp.flat.text)))
     clause = clause_of(expected, exp.segments) if len(h.expected) >= 6 else ""
     clause = clause or clause_of(context, exp.segments)
+    clause = clause or clause_before(exp.flat.original(max(a0 - 80, 0), a0), exp.segments)  # a table cell
     if not found:
         what = f"打印件的“{expected}”在扫描件中没有"
     elif not expected:
@@ -241,6 +245,17 @@ def hunk_finding(name: str, tp: TextPage, h: Hunk, exp: Expected) -> Finding:
         found=found,
         extra={"page": n, "scan_page": tp.page.source, "seen": "ocr"},
     )
+
+
+def _number(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a stretch of a skeleton to the whole number it is in (unchanged when it touches no digit)."""
+    if not any(c.isdigit() for c in text[max(start - 1, 0) : end + 1]):
+        return start, end
+    while start > 0 and text[start - 1].isdigit():
+        start -= 1
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return start, end
 
 
 def place_lines(tps: list[TextPage], label: str) -> list[tuple[int, int, float]]:
