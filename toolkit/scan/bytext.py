@@ -117,6 +117,12 @@ def judge_by_text(name: str, pages: list[ScanPage], printed: Path, pack: Pack, k
     out.findings += [_unreadable(name, tp.page.source, why) for tp in tps if tp.covered is None]
     good = [tp for tp in tps if tp.covered]
     out.covered = covered_pages(good, exp) - set(skip)
+    for tp in good:
+        overlapped = [n for n in range(1, len(exp.starts) + 1) if _overlaps(tp, exp, n)]
+        if not set(overlapped) & out.covered:  # its text is all on pages already accounted for
+            where = "、".join(f"第{n}页" for n in overlapped)
+            msg = f"{name}：{tp.page.source}的文字是打印件{where}的内容，该页已有，重复"
+            out.findings.append(finding("scan.pages", msg, document=name, location=tp.page.source))
     for n in sorted(out.covered):
         sources = "、".join(tp.page.source for tp in good if _overlaps(tp, exp, n))
         out.checked[n] = f"二维码无法读取，{HOW}（{sources}）"

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 
+import cv2
 import numpy as np
 
 from toolkit.pack.clauses import _walk
 from toolkit.pack.manifest import Pack
 from toolkit.scan import ocr
+from toolkit.scan.diff import INK, TOLERANCE, flatten, print_ink
 from toolkit.scan.register import register
 from toolkit.scan.where import WINDOW, _clause, _fixed
 from toolkit.text import normalize
 
+SAME_PRINT = 0.88  # share of the ink both ways a page placed by image must agree in (a genuine scan: 0.95 and more)
 CLEAR_LEAD = 1.5  # the best printed page must fit with this many times the inliers of the next best
 BAND = (0.08, 0.07, 0.92, 0.30)  # left, top, right, bottom of the page read by OCR (fractions of the page)
 MIN_WINDOWS = 3  # windows of fixed wording a document must hold to be named
@@ -31,12 +34,26 @@ def place_by_image(image: np.ndarray, refs: list[np.ndarray], candidates: list[i
     fits = []
     for n in candidates:
         reg = register(image, refs[n - 1])
-        if reg.ok:
-            fits.append((reg.inliers, n))
-    fits.sort(reverse=True)
+        if reg.ok and reg.image is not None:
+            fits.append((reg.inliers, n, reg.image))
+    fits.sort(key=lambda f: -f[0])
     if not fits or (len(fits) > 1 and fits[0][0] < CLEAR_LEAD * fits[1][0]):
         return None
-    return fits[0][1]
+    inliers, n, warped = fits[0]
+    return n if agreement(warped, refs[n - 1]) >= SAME_PRINT else None
+
+
+def agreement(scan: np.ndarray, reference: np.ndarray) -> float:
+    """Return the share of the printed page's ink that the registered scan has within the tolerance.
+
+    A page laid out otherwise (printed from the DOCX with other margins) can still register on a printed
+    page by its running header and title: its lines then fall between the printed ones.
+    """
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * TOLERANCE + 1, 2 * TOLERANCE + 1))
+    scan_ink, ink = (flatten(scan) < INK).astype(np.uint8), print_ink(reference)
+    shown = float((ink & cv2.dilate(scan_ink, kernel)).sum() / max(int(ink.sum()), 1))
+    printed = float((scan_ink & cv2.dilate(ink, kernel)).sum() / max(int(scan_ink.sum()), 1))
+    return min(shown, printed)
 
 
 def name_by_wording(image: np.ndarray, pack: Pack) -> str:
