@@ -126,7 +126,7 @@ def judge_by_text(name: str, pages: list[ScanPage], printed: Path, pack: Pack, k
     for n in sorted(out.covered):
         sources = "、".join(tp.page.source for tp in good if _overlaps(tp, exp, n))
         out.checked[n] = f"二维码无法读取，{HOW}（{sources}）"
-    ignore = _places(name, good, [pl for pl in places if pl.page in out.covered], refs, out)
+    ignore = _places(name, good, [pl for pl in places if pl.page in out.covered], refs, out, exp.flat.text)
     remainders = _remainders(exp, {pl.label for pl in places})
     for t, tp in enumerate(good):
         for h in tp.hunks:
@@ -140,7 +140,9 @@ def _overlaps(tp: TextPage, exp: Expected, n: int) -> bool:
     return tp.covered is not None and tp.covered[0] < bounds[n] and tp.covered[1] > bounds[n - 1]
 
 
-def _places(name: str, tps: list[TextPage], places: list[Place], refs, out: TextResult) -> dict[int, set[int]]:
+def _places(
+    name: str, tps: list[TextPage], places: list[Place], refs, out: TextResult, doc: str
+) -> dict[int, set[int]]:
     """Judge the ink of each place on a page read by text; return the lines of each page a place covers."""
     ignore: dict[int, set[int]] = {}
     for label in dict.fromkeys(pl.label for pl in places):
@@ -150,7 +152,8 @@ def _places(name: str, tps: list[TextPage], places: list[Place], refs, out: Text
             tp = tps[t]
             ignore.setdefault(t, set()).update(_near_lines(tp, i, pl))
             height = refs[pl.page - 1].shape[0] * 72 / 150
-            ink = place_ink(tp.page.image, tp.lines[i], x_end, pl, refs[pl.page - 1], height)
+            row = [tp.lines[j] for j in _near_lines(tp, i, pl) if _printed_words(tp.lines[j], tp.lines[i], doc)]
+            ink = place_ink(tp.page.image, tp.lines[i], x_end, pl, refs[pl.page - 1], height, row)
             if ink is None:
                 msg = f"第{pl.page}页“{pl.label}”处无法与打印件对齐，未能判断是否签署；请以至少150 dpi 灰度重新扫描"
                 out.findings.append(_unreadable(name, tp.page.source, msg))
@@ -160,6 +163,15 @@ def _places(name: str, tps: list[TextPage], places: list[Place], refs, out: Text
             out.findings.append(_unreadable(name, f"第{pl.page}页", f"文字识别未找到“{pl.label}”，未能判断是否签署"))
             out.signed.add(pl.name)
     return ignore
+
+
+def _printed_words(ln, label_line, doc: str) -> bool:
+    """Tell whether an OCR line on a place's row is print: the label's own line, or words the printed text has."""
+    same_row = abs((ln.box[1] + ln.box[3]) / 2 - (label_line.box[1] + label_line.box[3]) / 2) < 0.5 * (
+        label_line.box[3] - label_line.box[1]
+    )
+    words = flatten(ln.text).text
+    return same_row and (ln is label_line or (len(words) >= 2 and words in doc))
 
 
 def _near_lines(tp: TextPage, i: int, pl: Place) -> set[int]:

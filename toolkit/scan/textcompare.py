@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -171,4 +172,21 @@ def differences(page: str, doc: str, values: bytes) -> tuple[tuple[int, int] | N
     if span is None:
         return None, []
     covered, hunks = align(page, doc, span)
-    return covered, [h for h in hunks if not moved(h, page, doc, span) and significant(h, values)]
+    hunks = [h for h in _unshuffled(hunks) if not moved(h, page, doc, span)]
+    return covered, [h for h in hunks if significant(h, values)]
+
+
+def _unshuffled(hunks: list[Hunk], gap: int = 150) -> list[Hunk]:
+    """Drop the runs of nearby hunks whose characters are the same both sides (cells of a table read in another order)."""
+    runs: list[list[Hunk]] = []
+    for h in hunks:
+        if runs and h.a0 - runs[-1][-1].a1 <= gap:
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    out = []
+    for run in runs:
+        gone, added = Counter("".join(h.expected for h in run)), Counter("".join(h.found for h in run))
+        if len(run) < 2 or sum(((gone - added) + (added - gone)).values()) > 1:
+            out += run
+    return out

@@ -272,7 +272,7 @@ def place_lines(tps: list[TextPage], label: str) -> list[tuple[int, int, float]]
     return out
 
 
-def place_ink(image: np.ndarray, line: Line, x_end: float, pl: Place, ref: np.ndarray, height: float):
+def place_ink(image: np.ndarray, line: Line, x_end: float, pl: Place, ref: np.ndarray, height: float, printed):
     """Tell whether a place found on a page read by OCR carries ink (None when it cannot be judged)."""
     from toolkit.scan.judge import _ink_in, _px  # (judge imports this module)
 
@@ -284,6 +284,30 @@ def place_ink(image: np.ndarray, line: Line, x_end: float, pl: Place, ref: np.nd
     mid = (line.box[1] + line.box[3]) / 2
     sy0, sy1 = int(max(mid - (BAND + 40) * r, 0)), int(min(mid + (BAND + 40) * r, image.shape[0]))
     reg = register(image[sy0:sy1], band)
-    if not reg.ok or reg.image is None:
+    if reg.ok and reg.image is not None:
+        return _ink_in(reg.image, band, (core[0], core[1] - y0, core[2], core[3] - y0))
+    return _ink_beside(image, line, x_end, printed, r)
+
+
+def _ink_beside(image: np.ndarray, line: Line, x_end: float, printed: list[Line], r: float) -> bool | None:
+    """Judge the ink right of a label on the scan itself, the printed text on that line (OCR boxes) left out.
+
+    For a band that would not register (its lines laid out otherwise): the same thresholds, in scan pixels.
+    """
+    from toolkit.scan.diff import INK, flatten
+    from toolkit.scan.judge import SIGNED_INK, SIGNED_SPAN
+    from toolkit.scan.places import LINE_WIDTH
+
+    height = line.box[3] - line.box[1]
+    x0, x1 = int(x_end + 4 * r), int(min(x_end + LINE_WIDTH * 150 / 72 * r, image.shape[1] * 0.9))
+    y0, y1 = int(max(line.box[1] - 0.6 * height, 0)), int(line.box[3] + 0.6 * height)
+    if x1 - x0 < 20 or y1 <= y0:
         return None
-    return _ink_in(reg.image, band, (core[0], core[1] - y0, core[2], core[3] - y0))
+    ink = (flatten(image[y0:y1]) < INK).astype(np.uint8)
+    for ln in printed:  # the printed words right of the label (the seller's name, the buyer's in brackets)
+        bx0 = int(max(ln.box[0], x_end if ln is line else ln.box[0]))
+        ink[max(ln.box[1] - y0, 0) : max(ln.box[3] - y0, 0), max(bx0, 0) : ln.box[2]] = 0
+    ink = np.asarray(cv2.morphologyEx(ink[:, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), dtype=np.uint8)
+    cols = np.flatnonzero(ink.sum(axis=0))
+    span = int(cols[-1] - cols[0]) if cols.size else 0
+    return int(ink.sum()) >= SIGNED_INK * r * r and span >= SIGNED_SPAN * r
