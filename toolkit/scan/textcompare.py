@@ -176,17 +176,20 @@ def differences(page: str, doc: str, values: bytes) -> tuple[tuple[int, int] | N
     return covered, [h for h in hunks if significant(h, values)]
 
 
-def _unshuffled(hunks: list[Hunk], gap: int = 150) -> list[Hunk]:
-    """Drop the runs of nearby hunks whose characters are the same both sides (cells of a table read in another order)."""
-    runs: list[list[Hunk]] = []
-    for h in hunks:
-        if runs and h.a0 - runs[-1][-1].a1 <= gap:
-            runs[-1].append(h)
+def _unshuffled(hunks: list[Hunk], reach: int = 200) -> list[Hunk]:
+    """Drop the longest runs of nearby hunks whose characters are the same both sides (table cells read in another order)."""
+    out, i = [], 0
+    while i < len(hunks):
+        ends = [j for j in range(len(hunks) - 1, i, -1) if hunks[j].a0 - hunks[i].a1 <= reach]
+        j = next((j for j in ends if _imbalance(hunks[i : j + 1]) <= 1), None)
+        if j is None:
+            out.append(hunks[i])
+            i += 1
         else:
-            runs.append([h])
-    out = []
-    for run in runs:
-        gone, added = Counter("".join(h.expected for h in run)), Counter("".join(h.found for h in run))
-        if len(run) < 2 or sum(((gone - added) + (added - gone)).values()) > 1:
-            out += run
+            i = j + 1
     return out
+
+
+def _imbalance(run: list[Hunk]) -> int:
+    gone, added = Counter("".join(h.expected for h in run)), Counter("".join(h.found for h in run))
+    return sum(((gone - added) + (added - gone)).values())
