@@ -40,6 +40,8 @@ def agreement(scan: np.ndarray, reference: np.ndarray) -> float:
     """
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * TOLERANCE + 1, 2 * TOLERANCE + 1))
     scan_ink, ink = (flatten(scan) < INK).astype(np.uint8), print_ink(reference)
+    foot = int(0.9 * ink.shape[0])  # the footer and the print mark (torn off with the code) are not compared
+    scan_ink[foot:], ink[foot:] = 0, 0
     near_scan: np.ndarray = cv2.dilate(scan_ink, kernel)
     near_print: np.ndarray = cv2.dilate(ink, kernel)
     shown = float((ink & near_scan).sum() / max(int(ink.sum()), 1))
