@@ -167,7 +167,7 @@ def check_report(result: CheckResult, out: Path) -> Path:
     """Write a check's findings as an HTML report a person reads."""
     from toolkit.reports.check_html import render_html
 
-    report = [(d.path.name, d.doc_id, d.findings) for d in result.documents]
+    report = [(d.path.name, d.doc_id, d.findings, d.how) for d in result.documents]
     read = {d.path.name: d.values_read for d in result.documents if getattr(d, "values_read", None)}
     Path(out).write_text(render_html(report, read=read), encoding="utf-8")
     return Path(out)

@@ -33,6 +33,7 @@ from toolkit.script import convert
 from toolkit.text import normalize
 
 IDENTIFY_SCORE = 0.6
+TEXT_COMPARED = "文本比对（文件存储的文字逐段与模板和生成时的数值比对）"  # how an electronic document is checked
 # Which printed values each deal rule needs; a rule runs on a document only when they are all printed.
 NEEDS = {
     "id.checksum": ("buyers",),
@@ -71,8 +72,11 @@ class CheckedDocument:
     findings: list[Finding] = field(default_factory=list)
     outline: Outline = field(default_factory=lambda: Outline(None))
     signed_copy: Any = None  # a scan's document id and page hashes, for 签约审定 (scan/approval.SignedCopy)
-    how: str = ""  # how the pages were compared with what was printed (scans, PDFs), for the report
+    how: str = (
+        ""  # how the document was compared with what was printed (text; PDF pages; a scan's pages), for the report
+    )
     values_read: list[dict[str, Any]] = field(default_factory=list)  # a scan's values as OCR read them (masked)
+    pages_checked: dict[int, str] = field(default_factory=dict)  # a scan's page N → how it was checked, or why not
 
 
 def check_documents(
@@ -135,7 +139,8 @@ def check_one(
     deal_rules = printed_deal_rules(case) if doc_id in pack.docs_per("deal") else []  # a notice is no sale
     out.findings += run_doc_rules(case) + deal_rules + provenance_terms(case) + added_wording(case)
     out.findings += seen_findings(text, template, script, path.name, policy)
-    drawn, out.how = printed_findings(path, text, compiled, policy)
+    drawn, pages = printed_findings(path, text, compiled, policy)
+    out.how = "；".join(h for h in (TEXT_COMPARED, pages) if h)
     out.findings += drawn
     out.findings += kind.electronic(path, policy)
     return out

@@ -166,9 +166,9 @@ def _check(args: argparse.Namespace) -> int:
     else:
         for d in result.documents:
             verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
-            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}" + (f" ({d.how})" if d.how else ""))
-            if getattr(d, "signed_copy", None) is not None:  # a scan or photo: which pages were checked how
-                print(f"  checked: {d.signed_copy.how}")
+            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
+            if d.how:  # how it was checked: its text, its PDF pages, a scan's or photo's pages one by one
+                print(f"  checked: {d.how}")
             if getattr(d, "values_read", None):  # a scan's values as OCR read them (personal numbers masked)
                 from toolkit.scan.values import summary
 
@@ -179,12 +179,13 @@ def _check(args: argparse.Namespace) -> int:
 
 def _doc_json(d: Any) -> dict[str, Any]:
     findings = [f.as_dict() for f in d.findings]
-    checked = d.signed_copy.how if getattr(d, "signed_copy", None) is not None else d.how
+    checked = d.how
     return {
         "file": str(d.path),
         "document": d.doc_id,
         "pack": d.pack,
         "pack_version": d.version,
         "checked": checked,
+        "pages_checked": {str(n): h for n, h in sorted(getattr(d, "pages_checked", {}).items())},
         "findings": findings,
     } | ({"values_read": d.values_read} if getattr(d, "values_read", None) else {})

@@ -516,7 +516,9 @@ class Pipeline:
         else:
             outcome = "rejected" if errors else "accepted"
         copy = getattr(verdict.doc, "signed_copy", None)  # a scan: how each page was checked
-        how = mask_text("；".join(h for h in (getattr(copy, "how", ""), getattr(verdict.doc, "how", "")) if h))
+        how = mask_text(
+            getattr(verdict.doc, "how", "") or getattr(copy, "how", "") or ""
+        )  # a scan's doc.how has its pages
         return Judgement(
             outcome,
             reasons,

@@ -128,7 +128,8 @@ def _apply_units(ws, units: dict[str, str]) -> None:
             ws.project.units[code] = dataclasses.replace(unit, status=status)
 
 
-PAGE_SECONDS = 15.0  # more time per page judged beyond the first: a scanned page takes 2-10 s on a loaded machine
+PAGE_SECONDS = 45.0  # more time per page judged beyond the first: 2-10 s a scanned page on a loaded machine, up to
+# 45 s for a page without a code, which is read whole by OCR
 MAX_PAGES = 200  # the allowance stops growing here, whatever a file claims
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 

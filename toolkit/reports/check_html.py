@@ -23,14 +23,17 @@ _PAGE = re.compile(r"^第(\d+)页：(.+)$")
 
 
 def render_html(
-    documents: list[tuple[str, str, list[Finding]]],
+    documents: list[tuple],
     title: str = "文件检查报告",
     notes: Sequence[str] = (),
     read: dict[str, list] | None = None,
 ) -> str:
-    """Write the report: what was done (notes), then one section per document (name, type, findings; a scan's values as read)."""
+    """Write the report: what was done (notes), then per document its name, type, findings, how it was checked
+    when known, and a scan's values as read."""
     read = read or {}
-    body = "".join(_section(name, kind, findings) + _read(read.get(name)) for name, kind, findings in documents)
+    body = "".join(
+        _section(*doc[:3]) + _how(doc[3] if len(doc) > 3 else "") + _read(read.get(doc[0])) for doc in documents
+    )
     said = "".join(f"<li>{escape(n)}</li>" for n in notes if n)
     said = f"<ul class='notes'>{said}</ul>" if said else ""
     return (
@@ -63,9 +66,9 @@ def _pages_line(run: list[tuple[int, str]]) -> list[str]:
     return [f"检查方式（{pages}）：{how}"]
 
 
-def _summary(documents: list[tuple[str, str, list[Finding]]]) -> str:
-    errors = sum(f.severity == "error" for _, _, fs in documents for f in fs)
-    warnings = sum(f.severity == "warning" for _, _, fs in documents for f in fs)
+def _summary(documents: list[tuple]) -> str:
+    errors = sum(f.severity == "error" for doc in documents for f in doc[2])
+    warnings = sum(f.severity == "warning" for doc in documents for f in doc[2])
     verdict = "<span class='ok'>未发现错误</span>" if not errors else f"<span class='error'>{errors} 项错误</span>"
     return f"<p>{len(documents)} 份文件：{verdict}，{warnings} 项提示。</p>"
 
@@ -76,6 +79,14 @@ def _section(name: str, kind: str, findings: list[Finding]) -> str:
         return head + "<p class='ok'>无问题。</p>"
     rows = "".join(_row(f) for f in findings)
     return head + "<table><tr><th>问题</th><th>级别</th><th>位置</th><th>说明</th></tr>" + rows + "</table>"
+
+
+def _how(how: str) -> str:
+    """List how the document was checked: a scan's pages one by one (二维码+图像比对, 文字识别+文本比对, 未核对)."""
+    if not how:
+        return ""
+    items = "".join(f"<li>{escape(part)}</li>" for part in how.split("；") if part)
+    return f"<p>核对方式：</p><ul class='how'>{items}</ul>"
 
 
 def _row(f: Finding) -> str:

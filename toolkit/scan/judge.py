@@ -24,7 +24,7 @@ from toolkit.pack.clauses import _walk
 from toolkit.pack.manifest import Pack
 from toolkit.render.marks import Mark, qr_rect
 from toolkit.rules import finding
-from toolkit.scan import ocr, values
+from toolkit.scan import bytext, ocr, values
 from toolkit.scan.approval import SignedCopy
 from toolkit.scan.diff import Blob, differences
 from toolkit.scan.kind import electronic, is_scan  # noqa: F401  (the judge's public entry points)
@@ -32,7 +32,7 @@ from toolkit.scan.pages import ScanPage, find_printed, identify, printed_hashes
 from toolkit.scan.places import Place, declared, locate
 from toolkit.scan.raster import DPI, load_pages, render_pdf
 from toolkit.scan.register import register
-from toolkit.scan.unmarked import name_by_wording, place_by_image
+from toolkit.scan.unmarked import place_by_image
 from toolkit.scan.where import NUMBER, PageText, clause_before, clause_of, page_text, same_figures
 
 SIGNED_INK = 120  # px of added ink inside a place's line for it to count as signed
@@ -48,6 +48,7 @@ class Verdict:
     version: str = ""
     printed: Path | None = None
     pages_checked: dict[int, str] = field(default_factory=dict)  # page N → how it was checked
+    pages: int = 0  # pages of the printed PDF
     marks: dict[int, str] = field(default_factory=dict)  # page N → the text hash its QR code carries
     notes: list[str] = field(default_factory=list)  # what was done that is not a finding (pages put in order)
     findings: list[Finding] = field(default_factory=list)
@@ -69,25 +70,40 @@ def judge_files(paths: list[Path], pack: Pack, policy: Policy, near: list[Path] 
 
 def _judge(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, policy: Policy, near: list[Path]) -> None:
     ids = Counter(p.mark.document_id for p in pages if p.mark)
-    if not ids:
-        v.findings += [_no_code(name, p, pack) for p in pages]
-        return
-    v.document_id = ids.most_common(1)[0][0]
-    v.doc_kind = _kind(v.document_id, pack)
-    v.printed = find_printed(v.document_id, near)
+    if ids:
+        v.document_id = ids.most_common(1)[0][0]
+        v.doc_kind = _kind(v.document_id, pack)
+        v.printed = find_printed(v.document_id, near, {p.mark.text_hash for p in pages if p.mark})
+    else:  # no page has a readable code (printed from the DOCX, or the codes torn off): named by its text
+        named = bytext.identify(pages, pack, near)
+        if isinstance(named, str):
+            v.findings += [_unreadable(name, p.source, named) for p in pages]
+            return
+        v.document_id, v.doc_kind, v.printed, v.version = named.document_id, named.kind, named.path, named.version
     if v.printed is None:
         v.findings.append(_unreadable(name, "", f"找不到打印时的PDF（{v.document_id.lower()}.pdf），无法比对"))
         return
     refs, hashes = render_pdf(v.printed, DPI), printed_hashes(v.printed)
-    v.findings += _place_unmarked(name, pages, v, refs, hashes, pack)
+    v.pages = len(refs)
+    by_text = _place_unmarked(pages, v, refs, hashes)
     ours = [p for p in pages if p.mark and p.mark.document_id == v.document_id]
     v.marks = {_mark(p).page: _mark(p).text_hash for p in ours}
     order = [_mark(p).page for p in ours]
     if order != sorted(order):
         v.notes.append("页序与打印件不同，已按二维码页码排好后比对：" + "、".join(map(str, order)))
     v.findings += [_foreign(name, p, v.document_id) for p in pages if p.mark and p.mark.document_id != v.document_id]
-    v.findings += _count(name, ours, v)
-    _compare(v, name, ours, pack, policy, refs, hashes)
+    text = _by_text(v, name, by_text, pack, refs, {_mark(p).page for p in ours})
+    v.findings += text.findings + _count(name, ours, v, len(refs), text.covered)
+    v.pages_checked.update(text.checked)
+    _compare(v, name, ours, pack, policy, refs, hashes, text.signed)
+
+
+def _by_text(v: Verdict, name: str, pages: list[ScanPage], pack: Pack, refs, skip: set[int]) -> bytext.TextResult:
+    """Check the pages no printed page fits by image at text level (full-page OCR: only these pages)."""
+    if not pages or v.printed is None:
+        return bytext.TextResult()
+    places = locate(v.printed, declared(pack, v.doc_kind) if v.doc_kind else [])
+    return bytext.judge_by_text(name, pages, v.printed, pack, v.doc_kind, places, refs, skip)
 
 
 def _mark(p: ScanPage) -> Mark:
@@ -105,13 +121,13 @@ def _foreign(name: str, p: ScanPage, ours: str) -> Finding:
     return finding("scan.pages", msg, document=name, location=p.source, found=_mark(p).document_id, expected=ours)
 
 
-def _count(name: str, ours: list[ScanPage], v: Verdict) -> list[Finding]:
-    total = Counter(_mark(p).pages for p in ours).most_common(1)[0][0]
+def _count(name: str, ours: list[ScanPage], v: Verdict, printed: int, covered: set[int]) -> list[Finding]:
+    total = Counter(_mark(p).pages for p in ours).most_common(1)[0][0] if ours else printed
     seen = Counter(_mark(p).page for p in ours)
     out = [
         finding("scan.pages", f"{name}：缺少第{n}页（共{total}页）", document=name, location=f"第{n}页")
         for n in range(1, total + 1)
-        if n not in seen
+        if n not in seen and n not in covered
     ]
     out += [
         finding("scan.pages", f"{name}：第{n}页出现{k}次", document=name, location=f"第{n}页")
@@ -121,10 +137,11 @@ def _count(name: str, ours: list[ScanPage], v: Verdict) -> list[Finding]:
     return out
 
 
-def _place_unmarked(name, pages, v: Verdict, refs, hashes, pack: Pack) -> list[Finding]:
-    """Find the printed page of each page without a readable code by its image; the others are unreadable."""
+def _place_unmarked(pages: list[ScanPage], v: Verdict, refs, hashes) -> list[ScanPage]:
+    """Find the printed page of each page without a readable code by its image; return those none fits."""
     seen = {p.mark.page for p in pages if p.mark and p.mark.document_id == v.document_id}
-    version = next(p.mark.version for p in pages if p.mark and p.mark.document_id == v.document_id)
+    marked = [p.mark.version for p in pages if p.mark and p.mark.document_id == v.document_id]
+    version = marked[0] if marked else v.version
     out = []
     for p in pages:
         if p.mark is not None:
@@ -132,26 +149,22 @@ def _place_unmarked(name, pages, v: Verdict, refs, hashes, pack: Pack) -> list[F
         missing = [n for n in range(1, len(refs) + 1) if n not in seen]
         n = place_by_image(p.image, refs, missing or list(range(1, len(refs) + 1)))
         if n is None:
-            out.append(_no_code(name, p, pack))
+            out.append(p)
             continue
         seen.add(n)
         p.mark, p.how = Mark(v.document_id, version, n, len(refs), hashes[n - 1]), "二维码无法读取，按图像认定页码"
     return out
 
 
-def _no_code(name: str, p: ScanPage, pack: Pack) -> Finding:
-    said = name_by_wording(p.image, pack)
-    why = "页面右下角的二维码无法读取（被遮挡、撕去或扫描过于模糊），与打印件各页也无法对齐"
-    return _unreadable(name, p.source, why + (f"；{said}，请用系统打印的PDF签署后重新扫描" if said else ""))
-
-
-def _compare(v: Verdict, name: str, ours: list[ScanPage], pack: Pack, policy: Policy, refs, hashes) -> None:
+def _compare(
+    v: Verdict, name: str, ours: list[ScanPage], pack: Pack, policy: Policy, refs, hashes, signed_by_text
+) -> None:
     printed = v.printed
     if printed is None:  # (only called once the printed PDF was found)
         return
     specs = declared(pack, v.doc_kind) if v.doc_kind else []
     places = locate(printed, specs)
-    signed: set[str] = set()
+    signed: set[str] = set(signed_by_text)
     segments = list(_walk(pack.compiled_for(v.doc_kind).nodes)) if v.doc_kind else []
     doc = pdfium.PdfDocument(str(printed))
     try:
@@ -298,6 +311,18 @@ def checked_scan(path: Path, project, policy: Policy, pack: Pack, script: str | 
             reader.reads, lambda r: base.outline.place(r.clause, base.printed, r.path).location
         )
         out.findings += values.annotated([f for f in base.findings if not f.rule.startswith("sign.")], reader.reads)
-    checked = [f"第{n}页：{h}" for n, h in sorted(v.pages_checked.items())] or ["未能逐页比对"]
-    out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, "；".join(checked + v.notes))
+    out.pages_checked = how_checked(v)
+    checked = [f"第{n}页：{h}" for n, h in sorted(out.pages_checked.items())] or ["未能逐页比对"]
+    out.how = "；".join(checked + v.notes)
+    out.signed_copy = SignedCopy(path.name, v.document_id, v.marks, out.how)
+    return out
+
+
+def how_checked(v: Verdict) -> dict[int, str]:
+    """Say for each printed page how it was checked, or why it was not (the finding that says so)."""
+    out = dict(v.pages_checked)
+    for n in range(1, v.pages + 1):
+        if n not in out:
+            why = next((f.message.split("：", 1)[-1] for f in v.findings if f.location == f"第{n}页"), "未能比对")
+            out[n] = f"未核对（{why}）"
     return out

@@ -41,6 +41,27 @@ def is_scan(path: Path) -> bool:
         return False
 
 
+def scan_pages(path: Path) -> int:
+    """Return how many page images a scan or photo file holds (0 for an electronic document or a broken file)."""
+    try:
+        if is_image(path):
+            from PIL import Image
+
+            with Image.open(path) as im:  # reads the header only
+                return int(getattr(im, "n_frames", 1))
+        if path.suffix.lower() == ".pdf" and not pdf_has_text(path):
+            import pypdfium2 as pdfium
+
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                return len(doc)
+            finally:
+                doc.close()
+    except Exception:  # the worker reports a file it cannot open; its limit is the base one
+        return 0
+    return 0
+
+
 def signed_text(path: Path, reader):
     """Read the signed revision of a PDF updated after signing (None otherwise): that is the text checked."""
     if path.suffix.lower() != ".pdf":

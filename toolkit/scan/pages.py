@@ -16,6 +16,7 @@ from toolkit.render.marks import MARKED, Mark, page_hash, parse_payload
 from toolkit.render.pdf import read_metadata
 
 _LABEL = re.compile(r"\S+ \S+ \S+ p\.\d+/\d+ [0-9A-F]{6}")
+SCRIPT_SUFFIXES = ("", "-hant")  # render/batch.py names a document rendered in traditional script `-hant`
 PRINTED_ENV = "LOUPAN_PRINTED"  # extra folders (os.pathsep-separated) where printed PDFs are kept
 
 
@@ -47,15 +48,23 @@ def _read(image: np.ndarray) -> Mark | None:
     return None
 
 
-def find_printed(document_id: str, near: list[Path]) -> Path | None:
-    """Find the printed (marked) PDF of a document beside the scan, under its folders or in LOUPAN_PRINTED."""
+def find_printed(document_id: str, near: list[Path], hashes: set[str] | None = None) -> Path | None:
+    """Find the printed (marked) PDF of a document beside the scan, under its folders or in LOUPAN_PRINTED.
+
+    It is named `<id>.pdf`, or `<id>-hant.pdf` when printed in traditional script; when both are on record,
+    the one whose pages' text hashes are those the scan's codes carry is the one that was printed.
+    """
     folders = [*near, *(Path(p) for p in os.environ.get(PRINTED_ENV, "").split(os.pathsep) if p)]
-    wanted = document_id.lower() + ".pdf"
-    for folder in folders:
-        for pdf in sorted(folder.rglob("*.pdf")) if folder.is_dir() else []:
-            if pdf.name.lower() == wanted and _is_marked(pdf):
-                return pdf
-    return None
+    wanted = {f"{document_id.lower()}{suffix}.pdf" for suffix in SCRIPT_SUFFIXES}
+    found = [
+        pdf
+        for folder in folders
+        for pdf in (sorted(folder.rglob("*.pdf")) if folder.is_dir() else [])
+        if pdf.name.lower() in wanted and _is_marked(pdf)
+    ]
+    if len(found) > 1 and hashes:
+        return next((pdf for pdf in found if hashes <= set(printed_hashes(pdf))), found[0])
+    return found[0] if found else None
 
 
 def _is_marked(pdf: Path) -> bool:

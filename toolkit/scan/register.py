@@ -48,6 +48,8 @@ def register(scan: np.ndarray, reference: np.ndarray) -> Registration:
     if h is None:
         return Registration(None, 0, 0.0, 99.0)
     inl = mask.ravel().astype(bool)
+    if inl.sum() < MIN_INLIERS:  # (too few to trust; none at all gives no reprojection)
+        return Registration(None, int(inl.sum()), 0.0, 99.0)
     err = float(np.median(np.linalg.norm(cv2.perspectiveTransform(src[inl][None], h)[0] - dst[inl], axis=1)))
     warped = cv2.warpPerspective(
         scan, h, (reference.shape[1], reference.shape[0]), flags=cv2.INTER_AREA, borderValue=255
