@@ -86,30 +86,67 @@ def _active(reader: PdfReader, annotated: list[int]) -> list[tuple[str, str]]:
     return found
 
 
-def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], list[int]]:
-    """Return each page's drawn text (lines as extracted), the text stored but not seen, and annotated pages."""
+class OpenPdf:
+    """A PDF opened once for the readers of one check (its text, then its type styles): pages loaded as asked."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.doc = pdfium.PdfDocument(data)
+        self.loaded: dict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage]] = {}
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def page(self, n: int) -> tuple[pdfium.PdfPage, pdfium.PdfTextPage]:
+        """Return page n (0-based) and its text page, loading them the first time."""
+        if n not in self.loaded:
+            page = self.doc[n]
+            self.loaded[n] = (page, page.get_textpage())
+        return self.loaded[n]
+
+    def close(self) -> None:
+        """Close the document (and with it its pages)."""
+        self.loaded.clear()
+        self.doc.close()
+
+
+_LAST: list[OpenPdf] = []  # the PDF last read, kept open so the style reader of the same check loads no page again
+
+
+def opened(data: bytes) -> OpenPdf:
+    """Return the PDF of these bytes opened: the one last read when it is the same file, else newly opened."""
+    if _LAST and (_LAST[0].data is data or _LAST[0].data == data):
+        return _LAST[0]
     try:
-        doc = pdfium.PdfDocument(data)
+        pdf = OpenPdf(data)
     except pdfium.PdfiumError as exc:
         raise PdfError(f"PDF文件已损坏，无法读取（{exc}）") from None
+    while _LAST:
+        _LAST.pop().close()
+    _LAST.append(pdf)
+    return pdf
+
+
+def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], list[int]]:
+    """Return each page's drawn text (lines as extracted), the text stored but not seen, and annotated pages."""
+    pdf = opened(data)
     pages: list[str] = []
     hidden: list[tuple[str, str, str]] = []
     annotated: list[int] = []
     shown = layer_states(data)
-    try:
-        for i, page in enumerate(doc, start=1):
-            if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
-                annotated.append(i)
-            text, unseen = _page(page, shown)
-            pages.append(text)
-            hidden += [(f"page {i}", how, t) for how, t in unseen if t.strip()]
-    finally:
-        doc.close()
+    for i in range(1, len(pdf) + 1):
+        page, tp = pdf.page(i - 1)
+        if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+            annotated.append(i)
+        text, unseen = _page(page, tp, shown)
+        pages.append(text)
+        hidden += [(f"page {i}", how, t) for how, t in unseen if t.strip()]
     return pages, hidden, annotated
 
 
-def _page(page: pdfium.PdfPage, shown: dict[str, str] | None) -> tuple[str, list[tuple[str, str]]]:
-    tp = page.get_textpage()
+def _page(
+    page: pdfium.PdfPage, tp: pdfium.PdfTextPage, shown: dict[str, str] | None
+) -> tuple[str, list[tuple[str, str]]]:
     text = tp.get_text_range()
     n = tp.count_chars()
     if len(text) != n:
@@ -145,13 +182,18 @@ def _scan(page: pdfium.PdfPage, crop, shown: dict[str, str] | None) -> tuple[dic
     covers: list | None = _annotation_rects(page)
     unseen: dict[int, str] = {}
     seen_text = False
+    texts: list[tuple[float, float, float, float]] = []  # each text object's bounds
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for k in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, k)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             seen_text = True
-            how = _verdict(obj, crop) or (_layer(obj, shown) if shown is not None else "")
+            left, bottom, right, top = _BOX
+            raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            box = (left.value, bottom.value, right.value, top.value)
+            texts.append(box)
+            how = _verdict(obj, crop, box) or (_layer(obj, shown) if shown is not None else "")
             if how:
                 unseen[ctypes.addressof(obj.contents)] = how
         elif covers is None or not seen_text:
@@ -162,7 +204,14 @@ def _scan(page: pdfium.PdfPage, crop, shown: dict[str, str] | None) -> tuple[dic
             raw.FPDFPath_GetDrawMode(obj, fill, stroke)
             if fill.value:
                 covers.append(_bounds(obj))
+    if covers and not any(_under(_grown(t), covers) for t in texts):
+        covers = []  # nothing drawn over any text (the print marks' code in its margin): no glyph to test
     return unseen, covers
+
+
+def _grown(box: tuple[float, float, float, float], by: float = 2.0) -> tuple[float, float, float, float]:
+    """Widen a text object's bounds a little: a glyph's box may reach past its object's outline."""
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
 def _annotation_rects(page: pdfium.PdfPage) -> list:
@@ -265,7 +314,7 @@ def _under(box, covers: list | None) -> bool:
     return any(box[0] < c[2] and box[2] > c[0] and box[1] < c[3] and box[3] > c[1] for c in covers)
 
 
-def _verdict(obj, crop) -> str:
+def _verdict(obj, crop, box: tuple[float, float, float, float]) -> str:
     """Say why a text object's glyphs are not seen, or '' when they are."""
     mode = raw.FPDFTextObj_GetTextRenderMode(obj)
     if mode in (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP):
@@ -280,10 +329,9 @@ def _verdict(obj, crop) -> str:
     raw.FPDFTextObj_GetFontSize(obj, _SIZE)
     if _SIZE.value * _scale(obj) < MIN_SIZE:
         return "字号过小"
-    left, bottom, right, top = _BOX
-    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    left, bottom, right, top = box  # the object's bounds
     x0, y0, x1, y1 = crop
-    if right.value <= x0 or left.value >= x1 or top.value <= y0 or bottom.value >= y1:
+    if right <= x0 or left >= x1 or top <= y0 or bottom >= y1:
         return "位于页面可见范围之外"
     return ""
 
@@ -302,13 +350,19 @@ def _large(obj) -> bool:
 
 
 def _covered(page, tp, crop, text: str, dropped: dict[int, str], covers: list | None) -> dict[int, str]:
-    """Render the page and name each glyph that leaves no ink where it stands."""
-    image = render_page(page, DPI)
-    out = {}
+    """Render the page and name each glyph that leaves no ink where it stands.
+
+    Only glyphs inside an area drawn over text are tested, so a page whose covers meet no glyph (the print
+    marks' QR code in its margin) is not rendered at all.
+    """
+    tested = []
     for i, c in enumerate(text):
         if i in dropped or not c.strip():
             continue
         box = tp.get_charbox(i)
-        if box[2] - box[0] >= 0.5 and _under(box, covers) and not shows_ink(image, box, crop, DPI):
-            out[i] = "被图形或批注遮盖"
-    return out
+        if box[2] - box[0] >= 0.5 and _under(box, covers):
+            tested.append((i, box))
+    if not tested:
+        return {}
+    image = render_page(page, DPI)
+    return {i: "被图形或批注遮盖" for i, box in tested if not shows_ink(image, box, crop, DPI)}

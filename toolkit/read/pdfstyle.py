@@ -26,24 +26,22 @@ SAMPLE = 60  # glyphs read per clause at most
 def emphasis_of(path: Path, literals: dict[str, tuple[str, list[int]]]) -> dict[str, bool | None]:
     """Tell, for each key, whether the glyphs of its wording (looked for on the pages given, 0-based, and the
     page after each) are bold or underlined; None when the wording is not found there."""
-    doc = pdfium.PdfDocument(str(path))
+    from toolkit.read.pdf import opened  # the PDF the reader has just read stays open: its pages are not loaded again
+
+    doc = opened(Path(path).read_bytes())
     pages: dict[int, tuple] = {}
-    try:
-        out: dict[str, bool | None] = {}
-        for key, (literal, candidates) in literals.items():
-            out[key] = _marked_literal(doc, pages, normalize(literal), candidates)
-        return out
-    finally:
-        doc.close()
+    out: dict[str, bool | None] = {}
+    for key, (literal, candidates) in literals.items():
+        out[key] = _marked_literal(doc, pages, normalize(literal), candidates)
+    return out
 
 
-def _marked_literal(doc: pdfium.PdfDocument, pages: dict, literal: str, candidates: list[int]) -> bool | None:
+def _marked_literal(doc, pages: dict, literal: str, candidates: list[int]) -> bool | None:
     spans = [[p] for p in candidates] + [[p, p + 1] for p in candidates]  # a clause running onto the next page
     for span in (s for s in spans if 0 <= s[0] and s[-1] < len(doc)):
         for n in span:
             if n not in pages:
-                page = doc[n]
-                tp = page.get_textpage()
+                page, tp = doc.page(n)
                 pages[n] = (page, tp, *_folded(tp, n))
         stream = "".join(pages[n][2] for n in span)
         where = [w for n in span for w in pages[n][3]]

@@ -22,13 +22,10 @@ def is_image(path: Path) -> bool:
 
 def pdf_has_text(path: Path) -> bool:
     """Tell whether a PDF has a text layer (a rendered PDF) rather than page images (a scan)."""
-    import pypdfium2 as pdfium
+    from toolkit.read.pdf import opened  # kept open: the reader that comes next loads no page again
 
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return any(doc[i].get_textpage().count_chars() >= MIN_TEXT_CHARS for i in range(len(doc)))
-    finally:
-        doc.close()
+    pdf = opened(Path(path).read_bytes())
+    return any(pdf.page(i)[1].count_chars() >= MIN_TEXT_CHARS for i in range(len(pdf)))
 
 
 def is_scan(path: Path) -> bool:
