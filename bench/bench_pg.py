@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_inbox import children, reports, rss_kb, unique  # noqa: E402
 from bench.runs import record  # noqa: E402
 from tests.pg.cluster import Cluster, missing  # noqa: E402
+from toolkit.inbox.watcher import is_watching  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "cuihu"
 N_DROP = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
@@ -54,9 +55,7 @@ def ready(proc: subprocess.Popen, timeout: float = 120) -> None:
     """Wait until a watcher catches SIGTERM, which it does once it watches."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
-        if caught & (1 << (signal.SIGTERM - 1)):
+        if is_watching(proc.pid):
             return
         time.sleep(0.1)
     raise RuntimeError(f"watcher {proc.pid} did not start in {timeout} s")

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.inbox.watcher import is_watching
+
 ROOT = Path(__file__).resolve().parents[2]
 N_FILES = 500
 KILLS = 4
@@ -105,9 +107,7 @@ def wait_watching(proc: subprocess.Popen, timeout: float = 120) -> None:
     """Wait until a watcher catches SIGTERM (it has started watching): a stop sent while it starts up kills it."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
-        if caught & (1 << (signal.SIGTERM - 1)):
+        if is_watching(proc.pid):
             return
         time.sleep(0.1)
     raise AssertionError(f"watcher {proc.pid} did not start watching in {timeout} s")

@@ -190,3 +190,23 @@ def test_names_in_the_filed_tree_are_unique_and_bounded():
 
 def test_personal_data_is_masked():
     assert mask("张伟 440305198806124536 13800138000") == "张伟 440305********4536 138****8000"
+
+
+def test_a_process_is_watching_once_it_handles_sigterm():
+    import subprocess
+    import sys
+    import time
+
+    from toolkit.inbox.watcher import is_watching
+
+    code = "import signal, time; time.sleep(0.5); signal.signal(signal.SIGTERM, lambda *a: None); time.sleep(30)"
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        assert not is_watching(proc.pid)  # still starting: a stop now would kill it
+        end = time.monotonic() + 20
+        while not is_watching(proc.pid) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert is_watching(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()

@@ -215,3 +215,12 @@ def check_folders(cfg: InboxConfig) -> None:
         raise UsageError(f"filed tree {cfg.filed}: cannot be created ({exc.strerror})") from None
     if not os.access(filed, os.W_OK | os.X_OK):
         raise UsageError(f"filed tree {cfg.filed}: not writable")
+
+
+def is_watching(pid: int) -> bool:
+    """Tell whether a watcher process has started watching: it handles SIGTERM (a clean stop) from then on."""
+    import signal
+
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
