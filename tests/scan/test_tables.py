@@ -1,0 +1,80 @@
+"""A table re-laid out by a print of the DOCX, as RapidOCR really read it (recorded): cells in another order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from toolkit.scan.pages import ScanPage
+from toolkit.scan.tables import reorder, table_block
+from toolkit.scan.textcompare import flatten
+from toolkit.scan.textlevel import Expected, Line, TextPage, _aligned, hunk_finding
+
+DATA = json.loads((Path(__file__).parent / "data" / "docx_print_page3.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def exp() -> Expected:
+    e = DATA["expected"]
+    return Expected(flatten(e["text"]), e["starts"], e["header"], bytes(int(c) for c in e["values"]), [])
+
+
+def _read(edit=lambda lines: lines) -> TextPage:
+    lines = edit([Line(text, (box[0], box[1], box[2], box[3])) for text, box in DATA["lines"]])
+    return TextPage(ScanPage("scan.pdf#3", np.zeros(DATA["image_shape"], np.uint8), None), lines)
+
+
+def _replace(old: str, new: str):
+    def edit(lines: list[Line]) -> list[Line]:
+        assert sum(ln.text == old for ln in lines) == 1, old
+        return [Line(new, ln.box) if ln.text == old else ln for ln in lines]
+
+    return edit
+
+
+def test_the_recorded_table_is_read_in_another_order_than_printed():
+    lines = [Line(text, tuple(box)) for text, box in DATA["lines"]]
+    texts = [ln.text for ln in lines]
+    assert texts.index("5,008,097.00") < texts.index("贷款")  # the row's amount before its label
+    block = table_block(lines)
+    assert block is not None
+    i0, i1 = block
+    assert texts[i0:i1][0] == "金额" and texts[i1 - 1] == "玖拾柒元整"
+
+
+def test_a_clean_print_of_the_docx_has_no_difference_in_its_table(exp):
+    tp = _aligned(_read(), exp)
+    assert tp.covered is not None and exp.page_of(tp.covered[0]) == 2  # printed page 3 (the record starts at page 2)
+    assert tp.hunks == []
+    texts = [ln.text for ln in tp.lines]
+    assert texts.index("贷款") < texts.index("5,008,097.00") < texts.index("玖拾柒元整")
+
+
+def test_a_digit_changed_in_an_amount_of_the_table_is_found(exp):
+    tp = _aligned(_read(_replace("2,096,327.00", "2,996,327.00")), exp)
+    (h,) = tp.hunks
+    f = hunk_finding("scan.pdf", tp, h, exp)
+    assert (f.rule, f.expected, f.found) == ("clause.altered", "2,096,327.00", "2,996,327.00")
+
+
+def test_a_digit_changed_in_a_date_of_the_table_is_found(exp):
+    tp = _aligned(_read(_replace("2026年11月27日", "2026年11月29日")), exp)
+    (h,) = tp.hunks
+    assert (h.expected, h.found) == ("7", "9")
+
+
+def test_two_amounts_swapped_between_rows_are_not_taken_for_a_reordering(exp):
+    def swap(lines: list[Line]) -> list[Line]:
+        other = {"50,000.00": "5,008,097.00", "5,008,097.00": "50,000.00"}
+        return [Line(other.get(ln.text, ln.text), ln.box) for ln in lines]
+
+    assert reorder(swap(_read().lines), exp.flat.text) is None  # the boxes contradict the printed order
+    assert _aligned(_read(swap), exp).hunks != []  # the page is not clean (the cells as OCR read them differ)
+
+
+def test_a_cell_left_out_is_found(exp):
+    tp = _aligned(_read(lambda lines: [ln for ln in lines if ln.text != "2026年11月20日"]), exp)
+    assert [(h.expected, h.found) for h in tp.hunks] == [("2026年11月20日", "")]
