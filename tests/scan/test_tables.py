@@ -78,3 +78,32 @@ def test_two_amounts_swapped_between_rows_are_not_taken_for_a_reordering(exp):
 def test_a_cell_left_out_is_found(exp):
     tp = _aligned(_read(lambda lines: [ln for ln in lines if ln.text != "2026年11月20日"]), exp)
     assert [(h.expected, h.found) for h in tp.hunks] == [("2026年11月20日", "")]
+
+
+def test_an_amount_read_again_in_pieces_out_of_order_is_still_a_difference(exp):
+    # what the enlarged second look at the changed amount's line really gave: its two boxes out of order
+    tp = _aligned(_read(_replace("2,096,327.00", "996,327.0002,")), exp)
+    assert any(any(c.isdigit() for c in h.expected + h.found) for h in tp.hunks)
+
+
+def test_boxes_of_one_line_are_joined_left_to_right_whatever_their_tops():
+    from toolkit.scan.ocr import in_lines
+
+    def box(x0, y0, x1, y1):
+        return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+    result = [(box(60, 10, 300, 50), "996,327.00", 0.9), (box(0, 12, 50, 52), "2,", 0.9)]
+    result.append((box(0, 70, 200, 110), "下一行", 0.9))
+    assert [t for _, t, _ in in_lines(result)] == ["2,", "996,327.00", "下一行"]
+
+
+def test_a_place_label_is_not_found_in_the_sentence_that_names_it():
+    from toolkit.scan.textlevel import place_lines
+
+    sentence = (
+        "本认购书自出卖人盖章、认购人签字之日起成立；定金条款自认购人实际交付定金之日起生效。双方"  # read on p. 6
+    )
+    lines = [Line(sentence, (237, 614, 1521, 684)), Line("认购人（签字）：", (187, 1500, 420, 1550))]
+    tp = TextPage(ScanPage("scan.pdf#6", np.zeros(DATA["image_shape"], np.uint8), None), lines)
+    assert [i for _, i, _ in place_lines([tp], "认购人（签字）")] == [1]
+    assert [i for _, i, _ in place_lines([tp], "出卖人（盖章）")] == []

@@ -36,4 +36,21 @@ def read_region(image: np.ndarray, box: tuple[int, int, int, int]) -> str:
     result, _ = engine()(np.ascontiguousarray(crop))
     Stopwatch.seconds += time.perf_counter() - start
     Stopwatch.calls += 1
-    return "".join(text for _, text, _ in sorted(result or [], key=lambda r: (r[0][0][1], r[0][0][0])))
+    return "".join(text for _, text, _ in in_lines(result or []))
+
+
+def in_lines(result: list) -> list:
+    """Order OCR results by line, top to bottom, and left to right within a line (whatever their tops)."""
+    rows: list[list] = []
+    for r in sorted(result, key=_mid):
+        height = max(p[1] for p in r[0]) - min(p[1] for p in r[0])
+        if rows and abs(_mid(r) - _mid(rows[-1][0])) < 0.5 * height:
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    return [r for row in rows for r in sorted(row, key=lambda r: min(p[0] for p in r[0]))]
+
+
+def _mid(r) -> float:
+    ys = [p[1] for p in r[0]]
+    return (min(ys) + max(ys)) / 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+import unicodedata
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -277,10 +278,22 @@ def place_lines(tps: list[TextPage], label: str) -> list[tuple[int, int, float]]
         for i, ln in enumerate(tp.lines):
             f = flatten(ln.text)
             at = f.text.find(want)
-            if at >= 0 and want:
+            if at >= 0 and want and _labels(ln.text, label, at):
                 end = f.at[at + len(want) - 1] + 1
                 out.append((t, i, ln.box[0] + (ln.box[2] - ln.box[0]) * end / max(len(ln.text), 1)))
     return out
+
+
+def _labels(text: str, label: str, at: int) -> bool:
+    """Tell whether a line holds a place's label, not its words in a sentence (认购人签字之日起成立).
+
+    The label starts the line, or is there with its brackets (（签字）): a sentence has none.
+    """
+
+    def bare(s: str) -> str:
+        return unicodedata.normalize("NFKC", s).replace(" ", "")
+
+    return at == 0 or bare(label) in bare(text)
 
 
 def place_ink(image: np.ndarray, line: Line, x_end: float, pl: Place, ref: np.ndarray, height: float, printed):
