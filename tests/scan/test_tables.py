@@ -92,9 +92,10 @@ def test_boxes_of_one_line_are_joined_left_to_right_whatever_their_tops():
     def box(x0, y0, x1, y1):
         return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
 
-    result = [(box(60, 10, 300, 50), "996,327.00", 0.9), (box(0, 12, 50, 52), "2,", 0.9)]
-    result.append((box(0, 70, 200, 110), "下一行", 0.9))
-    assert [t for _, t, _ in in_lines(result)] == ["2,", "996,327.00", "下一行"]
+    # as RapidOCR read the enlarged line of a changed amount: the 0 after the point in two boxes
+    result = [(box(59, 14, 338, 104), "996,327.0", 0.9), (box(21, 33, 73, 91), "2,", 0.9)]
+    result += [(box(301, 28, 379, 81), "00", 0.9), (box(0, 120, 200, 160), "下一行", 0.9)]
+    assert [t for _, t, _ in in_lines(result)] == ["2,", "996,327.0", "0", "下一行"]
 
 
 def test_a_place_label_is_not_found_in_the_sentence_that_names_it():

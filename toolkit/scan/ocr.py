@@ -48,7 +48,19 @@ def in_lines(result: list) -> list:
             rows[-1].append(r)
         else:
             rows.append([r])
-    return [r for row in rows for r in sorted(row, key=lambda r: min(p[0] for p in r[0]))]
+    return [r for row in rows for r in _distinct(sorted(row, key=lambda r: min(p[0] for p in r[0])))]
+
+
+def _distinct(row: list) -> list:
+    """Trim the characters a box of a line shares with the box before it (ink read twice: 327.0 + 00)."""
+    out: list = []
+    for box, text, score in row:
+        x0, x1 = min(p[0] for p in box), max(p[0] for p in box)
+        overlap = max(p[0] for p in out[-1][0]) - x0 if out else 0
+        k = int(overlap / (max(x1 - x0, 1) / max(len(text), 1)) + 0.25) if overlap > 0 else 0
+        if text[k:]:
+            out.append((box, text[k:], score))
+    return out
 
 
 def _mid(r) -> float:
