@@ -117,14 +117,6 @@ def test_the_time_limit_grows_with_the_pages_of_a_scan(tmp_path, pages):
 # -- full-page OCR of pages printed from the DOCX (slow: 8–45 s a page on this machine) -------------------
 
 
-# Known limit, found here: the payment plan's table, laid out anew by the DOCX print, is read by OCR in
-# another order than its cells are printed, and the reordering is reported as clause.altered. Strict: a fix
-# makes these pass, and the marks must then go.
-TABLE_ORDER = pytest.mark.xfail(
-    strict=True, reason="a re-laid-out table's cells are read in another order (known limit)"
-)
-
-
 @pytest.fixture(scope="module")
 def from_docx(printed, tmp_path_factory):
     docx = sorted(printed.glob("*-subscription.docx"))[0]
@@ -141,7 +133,6 @@ def _signed_scan(ws, pdf, tmp_path):
 
 
 @pytest.mark.slow
-@TABLE_ORDER
 def test_a_signed_print_of_the_docx_checks_clean_page_by_page_by_text(tmp_path, ws, printed, from_docx, monkeypatch):
     scan = _signed_scan(ws, from_docx["clean"], tmp_path)
     v = judge_files([scan], ws.pack, ws.policy, near=[printed])
@@ -159,7 +150,6 @@ def test_a_signed_print_of_the_docx_checks_clean_page_by_page_by_text(tmp_path, 
 
 
 @pytest.mark.slow
-@TABLE_ORDER
 def test_an_amount_changed_in_the_docx_before_printing_is_clause_altered(tmp_path, ws, printed, from_docx):
     v = judge_files([_signed_scan(ws, from_docx["amount"], tmp_path)], ws.pack, ws.policy, near=[printed])
     (f,) = v.findings
@@ -168,7 +158,6 @@ def test_an_amount_changed_in_the_docx_before_printing_is_clause_altered(tmp_pat
 
 
 @pytest.mark.slow
-@TABLE_ORDER
 def test_a_sentence_struck_from_the_docx_is_clause_altered_naming_its_clause(tmp_path, ws, printed, from_docx):
     v = judge_files([_signed_scan(ws, from_docx["struck"], tmp_path)], ws.pack, ws.policy, near=[printed])
     (f,) = v.findings
@@ -177,7 +166,6 @@ def test_a_sentence_struck_from_the_docx_is_clause_altered_naming_its_clause(tmp
 
 
 @pytest.mark.slow
-@TABLE_ORDER
 def test_an_unsigned_print_of_the_docx_is_sign_missing(tmp_path, ws, printed, from_docx):
     pages = render_pdf(from_docx["clean"])
     places = locate(from_docx["clean"], declared(ws.pack, "subscription"))

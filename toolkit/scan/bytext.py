@@ -129,9 +129,13 @@ def judge_by_text(name: str, pages: list[ScanPage], printed: Path, pack: Pack, k
     ignore = _places(name, good, [pl for pl in places if pl.page in out.covered], refs, out, exp.flat.text)
     remainders = _remainders(exp, {pl.label for pl in places})
     for t, tp in enumerate(good):
+        seen = set()
         for h in tp.hunks:
             if not _in_place(tp, h, ignore.get(t, set()), remainders):
-                out.findings.append(hunk_finding(name, tp, h, exp))
+                f = hunk_finding(name, tp, h, exp)
+                if (f.location, f.expected, f.found) not in seen:  # two hunks in one number: one change
+                    out.findings.append(f)
+                seen.add((f.location, f.expected, f.found))
     return out
 
 

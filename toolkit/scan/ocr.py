@@ -36,4 +36,33 @@ def read_region(image: np.ndarray, box: tuple[int, int, int, int]) -> str:
     result, _ = engine()(np.ascontiguousarray(crop))
     Stopwatch.seconds += time.perf_counter() - start
     Stopwatch.calls += 1
-    return "".join(text for _, text, _ in sorted(result or [], key=lambda r: (r[0][0][1], r[0][0][0])))
+    return "".join(text for _, text, _ in in_lines(result or []))
+
+
+def in_lines(result: list) -> list:
+    """Order OCR results by line, top to bottom, and left to right within a line (whatever their tops)."""
+    rows: list[list] = []
+    for r in sorted(result, key=_mid):
+        height = max(p[1] for p in r[0]) - min(p[1] for p in r[0])
+        if rows and abs(_mid(r) - _mid(rows[-1][0])) < 0.5 * height:
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    return [r for row in rows for r in _distinct(sorted(row, key=lambda r: min(p[0] for p in r[0])))]
+
+
+def _distinct(row: list) -> list:
+    """Trim the characters a box of a line shares with the box before it (ink read twice: 327.0 + 00)."""
+    out: list = []
+    for box, text, score in row:
+        x0, x1 = min(p[0] for p in box), max(p[0] for p in box)
+        overlap = max(p[0] for p in out[-1][0]) - x0 if out else 0
+        k = int(overlap / (max(x1 - x0, 1) / max(len(text), 1)) + 0.25) if overlap > 0 else 0
+        if text[k:]:
+            out.append((box, text[k:], score))
+    return out
+
+
+def _mid(r) -> float:
+    ys = [p[1] for p in r[0]]
+    return (min(ys) + max(ys)) / 2

@@ -181,7 +181,7 @@ def _unshuffled(hunks: list[Hunk], reach: int = 200) -> list[Hunk]:
     out, i = [], 0
     while i < len(hunks):
         ends = [j for j in range(len(hunks) - 1, i, -1) if hunks[j].a0 - hunks[i].a1 <= reach]
-        j = next((j for j in ends if _imbalance(hunks[i : j + 1]) <= 1), None)
+        j = next((j for j in ends if _reordered(hunks[i : j + 1])), None)
         if j is None:
             out.append(hunks[i])
             i += 1
@@ -190,6 +190,8 @@ def _unshuffled(hunks: list[Hunk], reach: int = 200) -> list[Hunk]:
     return out
 
 
-def _imbalance(run: list[Hunk]) -> int:
+def _reordered(run: list[Hunk]) -> bool:
+    """Tell whether a run of hunks only reorders characters (one misread aside, never a digit or a negation)."""
     gone, added = Counter("".join(h.expected for h in run)), Counter("".join(h.found for h in run))
-    return sum(((gone - added) + (added - gone)).values())
+    odd = (gone - added) + (added - gone)
+    return sum(odd.values()) <= 1 and not any(c.isdigit() or c in NEGATION for c in odd)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+import unicodedata
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from toolkit.scan import ocr
 from toolkit.scan.pages import _LABEL, ScanPage
 from toolkit.scan.places import Place
 from toolkit.scan.register import register
+from toolkit.scan.tables import reorder
 from toolkit.scan.textcompare import Flat, Hunk, differences, flatten, value_mask
 from toolkit.scan.where import _fixed, clause_before, clause_of
 
@@ -171,16 +173,26 @@ def compare_page(page: ScanPage, exp: Expected) -> TextPage:
 
 
 def _aligned(tp: TextPage, exp: Expected) -> TextPage:
-    kept, line_at = [], []
-    for i, ln in enumerate(tp.lines):
-        skeleton = flatten(ln.text).text
-        if _furniture(skeleton, exp.header) or _mark_label(ln, tp.page) or not skeleton:
-            continue
-        kept.append(ln.text)
-        line_at += [i] * (len(ln.text) + 1)
-    tp.flat, tp.line_at = flatten("\n".join(kept)), line_at
-    tp.covered, tp.hunks = differences(tp.flat.text, exp.flat.text, exp.values)
+    body = [i for i, ln in enumerate(tp.lines) if _body(ln, tp.page, exp.header)]
+    _compare(tp, body, exp)
+    if tp.hunks and (cells := reorder([tp.lines[i] for i in body], exp.flat.text)) is not None:
+        lines = list(tp.lines)  # a table read in another order: its cells put back in the printed order
+        for i, ln in zip(body, cells):
+            lines[i] = ln
+        tp.lines = lines
+        _compare(tp, body, exp)
     return tp
+
+
+def _body(ln: Line, page: ScanPage | None, header: str) -> bool:
+    skeleton = flatten(ln.text).text
+    return bool(skeleton) and not _furniture(skeleton, header) and not _mark_label(ln, page)
+
+
+def _compare(tp: TextPage, body: list[int], exp: Expected) -> None:
+    tp.line_at = [i for i in body for _ in range(len(tp.lines[i].text) + 1)]
+    tp.flat = flatten("\n".join(tp.lines[i].text for i in body))
+    tp.covered, tp.hunks = differences(tp.flat.text, exp.flat.text, exp.values)
 
 
 def _mark_label(ln: Line, page: ScanPage | None) -> bool:
@@ -266,10 +278,22 @@ def place_lines(tps: list[TextPage], label: str) -> list[tuple[int, int, float]]
         for i, ln in enumerate(tp.lines):
             f = flatten(ln.text)
             at = f.text.find(want)
-            if at >= 0 and want:
+            if at >= 0 and want and _labels(ln.text, label, at):
                 end = f.at[at + len(want) - 1] + 1
                 out.append((t, i, ln.box[0] + (ln.box[2] - ln.box[0]) * end / max(len(ln.text), 1)))
     return out
+
+
+def _labels(text: str, label: str, at: int) -> bool:
+    """Tell whether a line holds a place's label, not its words in a sentence (认购人签字之日起成立).
+
+    The label starts the line, or is there with its brackets (（签字）): a sentence has none.
+    """
+
+    def bare(s: str) -> str:
+        return unicodedata.normalize("NFKC", s).replace(" ", "")
+
+    return at == 0 or bare(label) in bare(text)
 
 
 def place_ink(image: np.ndarray, line: Line, x_end: float, pl: Place, ref: np.ndarray, height: float, printed):
