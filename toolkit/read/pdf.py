@@ -204,14 +204,18 @@ def _scan(page: pdfium.PdfPage, crop, shown: dict[str, str] | None) -> tuple[dic
             raw.FPDFPath_GetDrawMode(obj, fill, stroke)
             if fill.value:
                 covers.append(_bounds(obj))
-    if covers and not any(_under(_grown(t), covers) for t in texts):
+    if covers and not _meets(texts, covers):
         covers = []  # nothing drawn over any text (the print marks' code in its margin): no glyph to test
     return unseen, covers
 
 
-def _grown(box: tuple[float, float, float, float], by: float = 2.0) -> tuple[float, float, float, float]:
-    """Widen a text object's bounds a little: a glyph's box may reach past its object's outline."""
-    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+def _meets(texts: list, covers: list, by: float = 2.0) -> bool:
+    """Tell whether a text object's bounds meet an area drawn over text, widened a little: a glyph's box may
+    reach past its object's outline."""
+    for c0, c1, c2, c3 in ((c[0] - by, c[1] - by, c[2] + by, c[3] + by) for c in covers):
+        if any(t[0] < c2 and t[2] > c0 and t[1] < c3 and t[3] > c1 for t in texts):
+            return True
+    return False
 
 
 def _annotation_rects(page: pdfium.PdfPage) -> list:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -64,10 +65,16 @@ def _folded(tp: pdfium.PdfTextPage, p: int) -> tuple[str, list[tuple[int, int]]]
     for i, c in enumerate(text):
         if not start <= i < end:
             continue
-        n = c if "\u4e00" <= c <= "\u9fff" else normalize(c)  # CJK ideographs fold to themselves
+        n = c if "\u4e00" <= c <= "\u9fff" else _folded_char(c)  # CJK ideographs fold to themselves
         chars.append(n)
         where += [(p, i)] * len(n)
     return "".join(chars), where
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(c: str) -> str:
+    """Normalise one character (a page repeats the same few hundred)."""
+    return normalize(c)
 
 
 def _running(text: str) -> tuple[int, int]:
