@@ -20,6 +20,7 @@ from pypdf.generic import (
 )
 
 from toolkit import api
+from toolkit.read.pdf import INFO_KEYS, markers, pdf_meta, plain_structure
 
 pytestmark = pytest.mark.pdf
 
@@ -169,3 +170,36 @@ def test_an_open_action_running_a_script_is_doc_active(ws, pdf):
     )
     writer.write(pdf)
     assert "doc.active" in check(ws, pdf)[0]
+
+
+def test_a_script_named_with_an_escape_is_doc_active(ws, pdf):
+    """/J#61vaScript is /JavaScript to a viewer: the quick look at the bytes sends the file to the full parse."""
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    js = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("x")})
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"), writer._add_object(js)])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+    writer.write(pdf)
+    data = pdf.read_bytes()
+    assert data.count(b"/JavaScript") == 2
+    pdf.write_bytes(data.replace(b"/JavaScript", b"/J#61vaScript"))  # offsets move: readers rebuild the table
+    assert b"#" in markers(pdf.read_bytes()) and not plain_structure(pdf.read_bytes())
+    assert "doc.active" in check(ws, pdf)[0]
+
+
+def test_the_quick_look_at_the_bytes_tells_a_page_destination_from_an_action():
+    assert plain_structure(b"%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction [3 0 R /XYZ null null 0] >>")
+    assert not plain_structure(b"%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction 5 0 R >>")
+    assert not plain_structure(b"%PDF-1.7\n1 0 obj << /Type /ObjStm /N 3 >>")
+    assert not plain_structure(b"%PDF-1.7\ntrailer << /Encrypt 9 0 R >>")
+    assert not plain_structure(b"%PDF-1.7\n<< /S /Launch /F (calc.exe) >>")
+    assert plain_structure(b"%PDF-1.7\n<< /JSON (a name that only starts like it) /AAA 1 >>")
+
+
+def test_the_fast_metadata_read_gives_what_the_full_parse_gives(printed_pdf):
+    data = printed_pdf.read_bytes()
+    assert plain_structure(data)  # what the renderer writes takes the fast path
+    fast, active = pdf_meta(data, [])
+    reader = PdfReader(printed_pdf)
+    full = {str(k): str(v) for k, v in reader.metadata.items()}
+    assert active == [] and fast["/LoupanTerms"] == full["/LoupanTerms"]
+    assert {k: v for k, v in full.items() if k[1:] in INFO_KEYS and v} == fast

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -68,10 +69,26 @@ def load_policy(
     return Policy(data=data, rules=rules, authority=dict(table))
 
 
+_READ: dict[tuple, dict[str, Any]] = {}  # policy files read in this process, by path, size and modification time
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """Read a policy file; the default one is read once a process (the project and the rule registry both ask),
+    each caller getting its own copy."""
+    try:
+        st = Path(path).stat()
+        key: tuple | None = (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None  # the reader names the missing file
+    if key in _READ:
+        return copy.deepcopy(_READ[key])
     data = yamlio.read_file(path, PolicyError)
     if not isinstance(data, dict):
         raise PolicyError(path=path, expected="a mapping")
+    if key is not None:
+        if len(_READ) >= 8:  # a long-running server reading many projects' files keeps only the latest few
+            _READ.clear()
+        _READ[key] = copy.deepcopy(data)
     return data
 
 

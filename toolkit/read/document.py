@@ -16,6 +16,7 @@ from lxml import etree
 from toolkit.pack.clauses import HARD, SOFT
 from toolkit.read.docx import _PART_NAMES, active_content, read_parts
 from toolkit.read.docx import _PARTS as _PART
+from toolkit.read.filecache import file_bytes
 from toolkit.read.shapes import Shape, shapes
 from toolkit.text import normalize
 
@@ -84,7 +85,7 @@ def read_document(path: Path) -> DocumentText:
     """Read a DOCX or PDF by its content (not its extension); raise UnreadableError with the reason."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = file_bytes(path)
     except OSError as exc:
         raise UnreadableError(f"无法打开文件：{exc.strerror or exc}") from None
     if data.startswith(b"%PDF"):

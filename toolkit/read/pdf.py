@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -47,8 +48,56 @@ class PdfError(Exception):
     """The PDF cannot be read; the message says why."""
 
 
+# The names one pass over a file's bytes looks for: active content, encryption, compressed objects, layers and
+# signatures. An /OpenAction that is a page destination (an array: LibreOffice writes one) is told apart, and so
+# is any name with a #xx escape, which a reader decodes (/J#61vaScript is /JavaScript).
+_MARKER = re.compile(
+    rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|FileAttachment|AA|SubmitForm|ImportData|Encrypt|ObjStm"
+    rb"|OCProperties|ByteRange|OpenAction)(?![^\s/<>\[\]()%{}])|/[^\s/<>\[\]()%{}#]*(#)[0-9A-Fa-f]{2}"
+)
+_MARKERS: list[tuple[bytes, frozenset[bytes]]] = []  # the last file's: its checks ask again for the same bytes
+
+
+def markers(data: bytes) -> frozenset[bytes]:
+    """Return the structural names a PDF's bytes hold, from one pass: b"#" for an escaped name, b"OpenAction["
+    for an opening page destination (not an action)."""
+    if _MARKERS and (_MARKERS[0][0] is data or _MARKERS[0][0] == data):
+        return _MARKERS[0][1]
+    found = set()
+    for m in _MARKER.finditer(data):
+        name = m.group(1) or m.group(2)
+        found.add(
+            b"OpenAction[" if name == b"OpenAction" and data[m.end() : m.end() + 64].lstrip()[:1] == b"[" else name
+        )
+    out = frozenset(found)
+    _MARKERS[:] = [(data, out)]
+    return out
+
+
+def plain_structure(data: bytes) -> bool:
+    """Tell whether a PDF's bytes name no active content, encryption, layer or compressed object stream, and no
+    name with an escape: its document information and active content need no full parse (pypdf)."""
+    return not (markers(data) - {b"OpenAction["})
+
+
+# The document-information entries read on the fast path: the standard ones and the renderer's provenance.
+INFO_KEYS = (
+    "Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate",
+    "LoupanMarks", "LoupanDocumentId", "LoupanDocument", "LoupanPack", "LoupanPackVersion",
+    "LoupanTemplateSha256", "LoupanInputSha256", "LoupanTerms", "LoupanScript",
+)  # fmt: skip
+
+
 def pdf_meta(data: bytes, annotated: list[int]) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Return the document information and the active content (what, where), looking into annotated pages."""
+    """Return the document information and the active content (what, where), looking into annotated pages.
+
+    A file whose bytes name no active content, encryption, layer or object stream (what LibreOffice writes) has
+    its information read by pdfium, already open: it has no active content. Any other goes through pypdf.
+    """
+    if not annotated and plain_structure(data):
+        doc = opened(data).doc
+        values = ((k, doc.get_metadata_value(k)) for k in INFO_KEYS)
+        return {f"/{k}": v for k, v in values if v}, []
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -93,9 +142,16 @@ class OpenPdf:
         self.data = data
         self.doc = pdfium.PdfDocument(data)
         self.loaded: dict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage]] = {}
+        self.texts: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.doc)
+
+    def text(self, n: int) -> str:
+        """Return page n's text as pdfium extracts it (every glyph, one character each where the counts agree)."""
+        if n not in self.texts:
+            self.texts[n] = self.page(n)[1].get_text_range()
+        return self.texts[n]
 
     def page(self, n: int) -> tuple[pdfium.PdfPage, pdfium.PdfTextPage]:
         """Return page n (0-based) and its text page, loading them the first time."""
@@ -138,16 +194,15 @@ def drawn_pages(data: bytes) -> tuple[list[str], list[tuple[str, str, str]], lis
         page, tp = pdf.page(i - 1)
         if raw.FPDFPage_GetAnnotCount(page.raw) > 0:
             annotated.append(i)
-        text, unseen = _page(page, tp, shown)
+        text, unseen = _page(page, tp, pdf.text(i - 1), shown)
         pages.append(text)
         hidden += [(f"page {i}", how, t) for how, t in unseen if t.strip()]
     return pages, hidden, annotated
 
 
 def _page(
-    page: pdfium.PdfPage, tp: pdfium.PdfTextPage, shown: dict[str, str] | None
+    page: pdfium.PdfPage, tp: pdfium.PdfTextPage, text: str, shown: dict[str, str] | None
 ) -> tuple[str, list[tuple[str, str]]]:
-    text = tp.get_text_range()
     n = tp.count_chars()
     if len(text) != n:
         return text, []  # characters outside the basic plane: keep the text as extracted
@@ -178,27 +233,64 @@ def _scan(page: pdfium.PdfPage, crop, shown: dict[str, str] | None) -> tuple[dic
     the whole page (annotations are drawn over everything). Only glyphs in those areas are tested for ink, so a
     QR code or a logo in a margin does not make thin glyphs elsewhere look covered at the low test resolution.
     Text marked as content of a layer that is not shown alike on screen and on paper is not seen either.
+
+    A page holds a few hundred text objects, each asked six things of pdfium: the loop keeps its calls bound.
     """
     covers: list | None = _annotation_rects(page)
     unseen: dict[int, str] = {}
     seen_text = False
     texts: list[tuple[float, float, float, float]] = []  # each text object's bounds
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for k in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
+    left, bottom, right, top = _BOX
+    r, g, b, a = _RGBA
+    m, size = _MATRIX, _SIZE
+    x0, y0, x1, y1 = crop
+    text_kind, covering = (
+        raw.FPDF_PAGEOBJ_TEXT,
+        (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_FORM),
+    )
+    hidden_modes, stroked = _HIDDEN_MODES, _STROKED_MODES
+    get_object, get_type, get_bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    get_mode, get_fill, get_stroke = (
+        raw.FPDFTextObj_GetTextRenderMode,
+        raw.FPDFPageObj_GetFillColor,
+        raw.FPDFPageObj_GetStrokeColor,
+    )
+    get_size, get_matrix = raw.FPDFTextObj_GetFontSize, raw.FPDFPageObj_GetMatrix
+    handle = page.raw
+    for k in range(raw.FPDFPage_CountObjects(handle)):
+        obj = get_object(handle, k)
+        kind = get_type(obj)
+        if kind == text_kind:
             seen_text = True
-            left, bottom, right, top = _BOX
-            raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            get_bounds(obj, left, bottom, right, top)
             box = (left.value, bottom.value, right.value, top.value)
             texts.append(box)
-            how = _verdict(obj, crop, box) or (_layer(obj, shown) if shown is not None else "")
+            mode = get_mode(obj)
+            if mode in hidden_modes:
+                how = "不可见渲染模式"
+            else:
+                (get_stroke if mode in stroked else get_fill)(obj, r, g, b, a)
+                get_size(obj, size)
+                scale = abs(m.a * m.d - m.b * m.c) ** 0.5 if get_matrix(obj, m) else 1.0
+                how = (
+                    "完全透明"
+                    if a.value == 0
+                    else "白色文字"
+                    if 765 - r.value - g.value - b.value < LIGHT
+                    else "字号过小"
+                    if size.value * scale < MIN_SIZE
+                    else "位于页面可见范围之外"
+                    if box[2] <= x0 or box[0] >= x1 or box[3] <= y0 or box[1] >= y1
+                    else ""
+                )
+            if not how and shown is not None:
+                how = _layer(obj, shown)
             if how:
                 unseen[ctypes.addressof(obj.contents)] = how
         elif covers is None or not seen_text:
             continue
-        elif kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_FORM):
+        elif kind in covering:
             covers.append(_bounds(obj))
         elif kind == raw.FPDF_PAGEOBJ_PATH and _large(obj):
             raw.FPDFPath_GetDrawMode(obj, fill, stroke)
@@ -207,6 +299,10 @@ def _scan(page: pdfium.PdfPage, crop, shown: dict[str, str] | None) -> tuple[dic
     if covers and not _meets(texts, covers):
         covers = []  # nothing drawn over any text (the print marks' code in its margin): no glyph to test
     return unseen, covers
+
+
+_HIDDEN_MODES = (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP)
+_STROKED_MODES = (raw.FPDF_TEXTRENDERMODE_STROKE, raw.FPDF_TEXTRENDERMODE_STROKE_CLIP)
 
 
 def _meets(texts: list, covers: list, by: float = 2.0) -> bool:
@@ -237,8 +333,8 @@ def layer_states(data: bytes) -> dict[str, str] | None:
     /Usage /Print state where it has one: text in a layer off on screen, or on only when printing, is not what
     the reader on screen and the paper both show. An empty dict means layers exist and all are shown.
     """
-    if b"/OC" not in data and b"/ObjStm" not in data:
-        return None  # no layer named anywhere (and no compressed objects that could hide one)
+    if not markers(data) & {b"OCProperties", b"ObjStm", b"#"}:
+        return None  # no layer declared (and no compressed object or escaped name that could hide one)
     try:
         root: Any = PdfReader(io.BytesIO(data)).trailer["/Root"]
         props = root.get("/OCProperties")
@@ -316,35 +412,6 @@ def _under(box, covers: list | None) -> bool:
     if covers is None:
         return True
     return any(box[0] < c[2] and box[2] > c[0] and box[1] < c[3] and box[3] > c[1] for c in covers)
-
-
-def _verdict(obj, crop, box: tuple[float, float, float, float]) -> str:
-    """Say why a text object's glyphs are not seen, or '' when they are."""
-    mode = raw.FPDFTextObj_GetTextRenderMode(obj)
-    if mode in (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP):
-        return "不可见渲染模式"
-    r, g, b, a = _RGBA
-    stroke = mode in (raw.FPDF_TEXTRENDERMODE_STROKE, raw.FPDF_TEXTRENDERMODE_STROKE_CLIP)
-    (raw.FPDFPageObj_GetStrokeColor if stroke else raw.FPDFPageObj_GetFillColor)(obj, r, g, b, a)
-    if a.value == 0:
-        return "完全透明"
-    if (255 - r.value) + (255 - g.value) + (255 - b.value) < LIGHT:
-        return "白色文字"
-    raw.FPDFTextObj_GetFontSize(obj, _SIZE)
-    if _SIZE.value * _scale(obj) < MIN_SIZE:
-        return "字号过小"
-    left, bottom, right, top = box  # the object's bounds
-    x0, y0, x1, y1 = crop
-    if right <= x0 or left >= x1 or top <= y0 or bottom >= y1:
-        return "位于页面可见范围之外"
-    return ""
-
-
-def _scale(obj) -> float:
-    m = _MATRIX
-    if not raw.FPDFPageObj_GetMatrix(obj, m):
-        return 1.0
-    return max(abs(m.a * m.d - m.b * m.c), 0.0) ** 0.5 or 0.0
 
 
 def _large(obj) -> bool:

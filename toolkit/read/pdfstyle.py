@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from toolkit.read.filecache import file_bytes
 from toolkit.text import normalize
 
 _FOOTER = re.compile(r"^第\d+[页頁]共\d+[页頁]$")
@@ -29,7 +30,7 @@ def emphasis_of(path: Path, literals: dict[str, tuple[str, list[int]]]) -> dict[
     page after each) are bold or underlined; None when the wording is not found there."""
     from toolkit.read.pdf import opened  # the PDF the reader has just read stays open: its pages are not loaded again
 
-    doc = opened(Path(path).read_bytes())
+    doc = opened(file_bytes(Path(path)))
     pages: dict[int, tuple] = {}
     out: dict[str, bool | None] = {}
     for key, (literal, candidates) in literals.items():
@@ -43,7 +44,7 @@ def _marked_literal(doc, pages: dict, literal: str, candidates: list[int]) -> bo
         for n in span:
             if n not in pages:
                 page, tp = doc.page(n)
-                pages[n] = (page, tp, *_folded(tp, n))
+                pages[n] = (page, tp, *_folded(tp, doc.text(n), n), doc.text(n))
         stream = "".join(pages[n][2] for n in span)
         where = [w for n in span for w in pages[n][3]]
         at = stream.find(literal) if literal else -1
@@ -54,20 +55,22 @@ def _marked_literal(doc, pages: dict, literal: str, candidates: list[int]) -> bo
     return None
 
 
-def _folded(tp: pdfium.PdfTextPage, p: int) -> tuple[str, list[tuple[int, int]]]:
+def _folded(tp: pdfium.PdfTextPage, text: str, p: int) -> tuple[str, list[tuple[int, int]]]:
     """Return a page's normalised text and, for each of its characters, the (page, glyph) it came from."""
-    text = tp.get_text_range()
     if len(text) != tp.count_chars():
         return "", []  # characters outside the basic plane: glyph indices do not line up with the text
     chars: list[str] = []
     where: list[tuple[int, int]] = []
     start, end = _running(text)
-    for i, c in enumerate(text):
-        if not start <= i < end:
-            continue
-        n = c if "\u4e00" <= c <= "\u9fff" else _folded_char(c)  # CJK ideographs fold to themselves
+    fold = _folded_char
+    for i in range(start, end):
+        c = text[i]
+        n = c if "\u4e00" <= c <= "\u9fff" else fold(c)  # CJK ideographs fold to themselves
         chars.append(n)
-        where += [(p, i)] * len(n)
+        if len(n) == 1:
+            where.append((p, i))
+        else:
+            where += [(p, i)] * len(n)
     return "".join(chars), where
 
 
@@ -92,8 +95,8 @@ def _share_marked(pages: dict, glyphs: list[tuple[int, int]]) -> float:
     buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
     counted = marked = 0
     for p, i in glyphs:
-        page, tp = pages[p][:2]
-        if not tp.get_text_range(i, 1).isalnum():
+        page, tp, _, _, text = pages[p]
+        if not text[i].isalnum():
             continue
         counted += 1
         raw.FPDFText_GetFontInfo(tp.raw, i, buf, len(buf), flags)

@@ -16,10 +16,13 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.findings import Finding, has_errors
-from toolkit.ledger.stages import Stage, Stages, has_ledger, open_stages
 from toolkit.rules import finding
+
+if TYPE_CHECKING:  # the ledger is opened only where an approval is recorded or looked up, not by every check
+    from toolkit.ledger.stages import Stage, Stages
 
 REVIEW = "review"  # the project's review folder: drafts dropped in review/, approved copies kept in review/approved/
 
@@ -47,6 +50,8 @@ def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval
         from toolkit.errors import UsageError
 
         raise UsageError("审定须写明审定人（--by 姓名）/ --approve needs --by NAME")
+    from toolkit.ledger.stages import open_stages
+
     docs = check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack)
     out = []
     stages = open_stages(ws.project_dir, ws.ledger_url, ws.project.code)  # --db, LOUPAN_DB or the project's file
@@ -78,6 +83,8 @@ def _stage(ws, stages: Stages, d, a: Approval, by: str, move: bool) -> Stage:
     elif pages:
         a.prints_as = Path(d.path)
     kept = keep_copy(folder, d.path, move)
+    from toolkit.ledger.stages import Stage
+
     return Stage(a.document_id, deal_no, d.doc_id, "approved", "", by, _sha256(kept), tuple(pages), str(kept))
 
 
@@ -179,6 +186,8 @@ def _differs(pages: tuple[str, ...], n: int, text_hash: str) -> bool:
 
 def stage_of(project_dir: Path, document_id: str, url: str | None = None) -> Stage | None:
     """Return the approval of a document on record (None: not approved)."""
+    from toolkit.ledger.stages import has_ledger, open_stages
+
     if not has_ledger(project_dir, url):  # a project without a ledger has no approval: none is created by looking
         return None
     stages = open_stages(project_dir, url)  # url: the ledger's (None: LOUPAN_DB, else the project's file)
@@ -192,10 +201,12 @@ def signed_copy_of(doc) -> SignedCopy | None:
     """Return what a checked document shows as a signed copy: a scan's QR codes, a signed PDF's pages; else None."""
     if getattr(doc, "signed_copy", None) is not None:
         return doc.signed_copy if doc.signed_copy.document_id else None
-    from toolkit.scan.pdfsig import has_signature
-
     path = Path(doc.path)
-    if doc.printed is None or path.suffix.lower() != ".pdf" or not has_signature(path):
+    if doc.printed is None or path.suffix.lower() != ".pdf":
+        return None
+    from toolkit.scan.pdfsig import has_signature  # pyHanko's side: PDFs only
+
+    if not has_signature(path):
         return None
     document_id = f"{doc.printed.typed('doc.number')}-{doc.doc_id}".upper()
     return SignedCopy(path.name, document_id, dict(enumerate(page_hashes(path), start=1)))

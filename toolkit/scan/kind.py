@@ -9,6 +9,7 @@ from pathlib import Path
 
 from toolkit.domain.policy import Policy
 from toolkit.findings import Finding
+from toolkit.read.filecache import file_bytes
 from toolkit.rules import finding
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -24,7 +25,7 @@ def pdf_has_text(path: Path) -> bool:
     """Tell whether a PDF has a text layer (a rendered PDF) rather than page images (a scan)."""
     from toolkit.read.pdf import opened  # kept open: the reader that comes next loads no page again
 
-    pdf = opened(Path(path).read_bytes())
+    pdf = opened(file_bytes(Path(path)))
     return any(pdf.page(i)[1].count_chars() >= MIN_TEXT_CHARS for i in range(len(pdf)))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from toolkit.findings import Finding
+from toolkit.read.filecache import file_bytes
 from toolkit.rules import finding
 from toolkit.textdiff import redline, show
 
@@ -67,10 +68,12 @@ def _report(sig, status) -> SignatureReport:
 def has_signature(path: Path) -> bool:
     """Tell cheaply whether a PDF carries a signature dictionary."""
     try:
-        data = path.read_bytes()
+        data = file_bytes(path)
     except OSError:
         return False
-    return b"/ByteRange" in data and b"/Sig" in data
+    from toolkit.read.pdf import markers  # one pass over the bytes, shared with the reader's own checks
+
+    return b"ByteRange" in markers(data) and b"/Sig" in data
 
 
 def judge_signed_pdf(path: Path) -> tuple[list[SignatureReport], list[Finding]]:
