@@ -51,11 +51,11 @@ _PUNCT = str.maketrans(
         "☐": "□",
     }
 )
-_BLANK = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_DROPPED = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")  # whitespace and invisible characters
 
 
 def normalize(text: str) -> str:
-    """Fold width (NFKC), unify punctuation variants and drop all whitespace."""
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    return _BLANK.sub("", _INVISIBLE.sub("", text))
+    """Fold width (NFKC), unify punctuation variants and drop all whitespace and invisible characters."""
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check: most text is already in that form
+        text = unicodedata.normalize("NFKC", text)
+    return _DROPPED.sub("", text.translate(_PUNCT))

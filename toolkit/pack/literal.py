@@ -67,6 +67,8 @@ class LiteralPattern:
     def _at(self, string: str, i: int, end: int) -> int:
         """Return where the text ends when it starts at i (a soft break allowed between characters), or -1."""
         text, soft = self.text, self.soft
+        if string.startswith(text, i, end) and soft not in text:  # written without a break: the common case
+            return i + len(text)
         if i >= end or string[i] != text[0]:
             return -1
         i += 1

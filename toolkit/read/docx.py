@@ -41,7 +41,8 @@ class Reader:
             elif el.tag == f"{W}fldSimple":
                 simple[el] = [el.get(f"{W}instr", ""), "", True]
             elif el.tag == f"{W}r":
-                holder = next(el.iterancestors(f"{W}fldSimple"), None)
+                # a run directly in the paragraph is in none of its simple fields (they lie inside it)
+                holder = None if el.getparent() is p else next(el.iterancestors(f"{W}fldSimple"), None)
                 self._run(el, p_style, behind, where, out, [simple[holder]] if holder in simple else fields)
         for instr, result, _ in fields + list(simple.values()):
             self.fields.append((where, instr.strip(), result))
@@ -50,7 +51,7 @@ class Reader:
     def _run(self, r, p_style: str, behind: str, where: str, out: list, fields: list) -> None:
         rpr = r.find(f"{W}rPr")
         props = effective(self.styles, p_style, _val(rpr, "rStyle"), run_props(rpr))
-        text = "".join(t.text or "" for t in r.iter(f"{W}t") if _owner_run(t) is r)
+        text = "".join(t.text or "" for t in r.iter(f"{W}t") if t.getparent() is r or _owner_run(t) is r)
         for fc in r.iter(f"{W}fldChar"):
             kind = fc.get(f"{W}fldCharType")
             if kind == "begin":
@@ -151,6 +152,9 @@ def _paragraphs(root):
 def _own(p):
     """Yield a paragraph's runs, simple fields and text boxes, not those of nested paragraphs or deletions."""
     for el in p.iter(f"{W}r", f"{W}fldSimple", f"{W}txbxContent"):
+        if el.getparent() is p:  # most runs: the paragraph's own child
+            yield el
+            continue
         owner = next((a for a in el.iterancestors(f"{W}p", f"{W}del", f"{MC}Fallback", f"{W}txbxContent")), None)
         if owner is p or (el.tag == f"{W}txbxContent" and _in_choice(el, p)):
             yield el

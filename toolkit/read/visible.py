@@ -66,26 +66,42 @@ def load_styles(root: etree._Element | None) -> Styles:
     return styles
 
 
+_VALUED = {f"{W}sz": "sz", f"{W}w": "w", f"{W}highlight": "highlight", f"{W}spacing": "spacing"}
+_VANISH = (f"{W}vanish", f"{W}specVanish")
+
+
 def run_props(rpr: etree._Element | None) -> dict[str, str]:
-    """Return the properties that decide whether a run is seen, as written in one rPr."""
+    """Return the properties that decide whether a run is seen, as written in one rPr.
+
+    One pass over its children, each property taken from its first element (as `find` would): a run's rPr is
+    read for every run of a document.
+    """
     if rpr is None:
         return {}
-    out = {}
-    for name in ("vanish", "specVanish"):
-        el = rpr.find(f"{W}{name}")
+    out: dict[str, str] = {}
+    first: dict = {}
+    nofill = False
+    for el in rpr:
+        tag = el.tag
+        if tag == f"{W14}textFill":
+            nofill = nofill or el.find(f"{W14}noFill") is not None
+        elif tag not in first:
+            first[tag] = el
+    for tag in _VANISH:  # specVanish, when both are written, decides
+        el = first.get(tag)
         if el is not None:
             out["vanish"] = "0" if el.get(f"{W}val") in ("0", "false", "off") else "1"
-    for name, attr in (("sz", "val"), ("w", "val"), ("highlight", "val"), ("spacing", "val")):
-        el = rpr.find(f"{W}{name}")
-        if el is not None and el.get(f"{W}{attr}") is not None:
-            out[name] = el.get(f"{W}{attr}")
-    color = rpr.find(f"{W}color")
+    for tag, name in _VALUED.items():
+        el = first.get(tag)
+        if el is not None and el.get(f"{W}val") is not None:
+            out[name] = el.get(f"{W}val")
+    color = first.get(f"{W}color")
     if color is not None:
         out["color"] = _THEME.get(color.get(f"{W}themeColor", ""), color.get(f"{W}val", "auto"))
-    shd = rpr.find(f"{W}shd")
+    shd = first.get(f"{W}shd")
     if shd is not None and shd.get(f"{W}fill") not in (None, "auto"):
         out["shd"] = shd.get(f"{W}fill")
-    if rpr.find(f"{W14}textFill/{W14}noFill") is not None:
+    if nofill:
         out["nofill"] = "1"
     return out
 
