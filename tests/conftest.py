@@ -139,6 +139,17 @@ def require_soffice() -> str:
     )
 
 
+def require_tool(name: str, package: str) -> str:
+    """Return a command's path (qpdf, gs: other programs that save PDFs); fail in CI and skip elsewhere when
+    it is missing."""
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("LOUPAN_REQUIRE_PDF") == "1":
+        pytest.fail(f"{name} is required here (LOUPAN_REQUIRE_PDF=1) but is not installed (apt-get install {package})")
+    pytest.skip(f"{name} is not installed (apt-get install {package}); CI sets LOUPAN_REQUIRE_PDF=1, where this fails")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_cache(tmp_path_factory: pytest.TempPathFactory):
     """Keep the suite's compiled templates and remembered values out of the user's cache (toolkit/cache.py)."""
