@@ -215,21 +215,17 @@ def notice_answer(ws: Workspace, no: str, answer: str, date: dt.date, *, approve
                 "notice.deadline", f"答复期限于{last}届满，买受人逾期未书面答复的视为接受变更，不能据此解除合同"
             )
         with s.transaction():  # the answer and the refund it starts are recorded together, or neither
-            result = _rescind(ws, s, n, date, approved_by, flows, terms) if answer == "解除" else None
+            result = _rescind(ws, s, n, date, approved_by, flows) if answer == "解除" else None
             p.update_notice(no, answer=answer, answered=date.isoformat(), change_no=result.no if result else None)
         return result
 
 
-def _rescind(ws: Workspace, s: Any, n: dict[str, Any], date: dt.date, approved_by: str | None, flows: Any,
-             terms: Any) -> Any:  # fmt: skip
-    payments = [(dt.date.fromisoformat(r["date"]), r["amount"]) for r in s.receipts(deal_no=n["deal_no"])
-                if r["status"] == "有效"]  # fmt: skip
-    refund_on = date + dt.timedelta(days=int(ws.policy.data.get("refund_days", 15)))
-    interest = terms.refund_interest(payments, refund_on, Decimal(n["payload"].get("lpr_pct", "3.0")))
+def _rescind(ws: Workspace, s: Any, n: dict[str, Any], date: dt.date, approved_by: str | None, flows: Any) -> Any:
+    """Start the refund of a rescission (art. 14(4)): interest at the change record's LPR, as the refund computes."""
     reason = f"{n['payload']['change']['kind']}（通知{n['no']}），买受人解除合同"
     return flows.refund(s, ws.project, ws.policy, n["deal_no"], reason_code=n["payload"]["rescission_reason"],
-                            date=date, approved_by=approved_by, reason=reason, interest=str(interest),
-                            interest_until=refund_on.isoformat(), notice=n["no"])  # fmt: skip
+                        date=date, approved_by=approved_by, reason=reason, notice=n["no"],
+                        interest_rate_pct=Decimal(n["payload"].get("lpr_pct", "3.0")))  # fmt: skip
 
 
 def _notice(p: Paper, no: str) -> dict[str, Any]:
