@@ -34,7 +34,7 @@ def daily_figures(ws, date: str):
 
     s = open_sales(ws)
     try:
-        return daily(s, date)
+        return daily(s, date, ws.policy)
     finally:
         s.close()
 
