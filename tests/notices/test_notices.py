@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -139,3 +140,19 @@ def test_the_delivery_notice_goes_to_contracted_buyers_in_time_and_reads_back(of
     late = api.notice_delivery(ws, tmp / "late", issued=D(2028, 6, 21), start=D(2028, 6, 25), end=D(2028, 6, 30),
                                place="翠湖苑销售中心")  # fmt: skip
     assert [f.rule for f in late.findings] == ["notice.deadline"]
+
+
+def test_a_rescission_of_a_filed_contract_needs_its_unfiling(office):
+    ws, tmp = office
+    with mock.patch("toolkit.ledger.sales.now", lambda: "2026-11-25T10:00:00.000+00:00"):  # signed and filed
+        api.deal_sign(ws, "CHY-2026-0001")
+        api.deal_file(ws, "CHY-2026-0001")
+    api.notice_design_change(ws, CHANGE, tmp / "out", issued=D(2026, 11, 30))  # a filed contract stands: notified
+    api.notice_sent(ws, "CHY-2026-0001-BG1", D(2026, 12, 1))
+    with pytest.raises(Refusal) as err:
+        api.notice_answer(ws, "CHY-2026-0001-BG1", "解除", D(2026, 12, 10), approved_by="王强")
+    assert err.value.rule == "refund.filed" and "撤销备案" in str(err.value)
+    assert not any(e["what"].startswith("买受人答复") for e in api.deal_history(ws, "CHY-2026-0001"))
+    result = api.notice_answer(ws, "CHY-2026-0001-BG1", "解除", D(2026, 12, 10), approved_by="王强",
+                               unfiled_on=D(2026, 12, 8), unfiling_no="深住建撤备〔2026〕3号")  # fmt: skip
+    assert result.status == "executed" and result.figures["unfiling_no"] == "深住建撤备〔2026〕3号"
