@@ -159,16 +159,21 @@ def _change_paths(ws) -> set[str]:
     data = yamlio.load_yaml(deals[1].read_text(encoding="utf-8"))
     moved = tmp / "moved.yaml"
     moved.write_text(yaml.safe_dump({**data, "unit": "2-2301"}, allow_unicode=True), encoding="utf-8")
+    refunded = yamlio.load_yaml(deals[2].read_text(encoding="utf-8"))
+    escrow = (ws.project.data.get("escrow_account") or ws.project.data["seller_account"])["number"]
+    api.money_receipt(ws, no="SJ9001", date=day.isoformat(), payer=refunded["buyers"][0]["name"],
+                      unit=refunded["unit"], kind="定金", amount=50000, channel="转账", account=escrow,
+                      cashier="钱晓")  # fmt: skip
     results = [
         api.change(ws, "room", deal_file=moved, approved_by="吴芳", date=day)[0],
         api.change(
             ws,
             "refund",
-            deal_no=yamlio.load_yaml(deals[2].read_text(encoding="utf-8"))["deal_no"],
-            reason_code="双方均无过错",
+            deal_no=refunded["deal_no"],
+            reason_code="出卖人原因",  # a refund with interest: its form's interest lines are built too
             approved_by="吴芳",
             date=day,
-            payee="x",
+            payee=refunded["buyers"][0]["name"],
             account="y",
         )[0],
         api.change(ws, "rename", deal_file=deals[0], relationship="配偶", approved_by="吴芳", date=day)[0],

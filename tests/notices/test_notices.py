@@ -6,10 +6,12 @@ import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from toolkit import api
+from toolkit.control.refunds import interest_lines
 from toolkit.notices import terms
 from toolkit.rules import Refusal
 
@@ -30,8 +32,10 @@ def test_late_payment_by_hand():
 
 
 def test_refund_interest_by_hand():
-    # 50,000 paid 2026-11-20, refunded 2026-12-25: 35 days × 3% / 365 = 143.84
-    assert terms.refund_interest([(D(2026, 11, 20), Decimal(50000))], D(2026, 12, 25), Decimal(3)) == Decimal("143.84")
+    # 50,000 paid 2026-11-20, refunded 2026-12-25: 35 days × 3% / 365 = 143.835… → 143.84
+    paid = [{"no": "SJ1", "kind": "定金", "date": "2026-11-20", "amount": Decimal(50000), "status": "有效"}]
+    (line,) = interest_lines(paid, D(2026, 12, 25), Decimal(3))
+    assert (line.days, line.interest) == (35, Decimal("143.84"))
 
 
 def test_notice_deadlines_fire_late_and_stay_silent_in_time():
@@ -95,7 +99,8 @@ def test_a_rescission_in_time_starts_the_refund_and_shows_in_the_history(office)
     result = api.notice_answer(ws, "CHY-2026-0001-BG1", "解除", D(2026, 12, 10), approved_by="王强")
     assert result.kind == "refund" and result.status == "executed"
     assert result.figures["refund"] == Decimal(50000)  # 双方均无过错: the deposit back in full
-    assert result.figures["interest"] == "143.84"  # 50,000 × 3% × 35 days (paid 11-20, refund by 12-10 + 15) / 365
+    # 50,000 × 3% × 35 days (paid 11-20, refund due 12-10 + 15) / 365, at the change record's rate
+    assert result.figures["interest"] == Decimal("143.84")
     history = [e["what"] for e in api.deal_history(ws, "CHY-2026-0001")]
     assert "通知 design_change 送达" in history and any(w.startswith("买受人答复：解除") for w in history)
 
@@ -135,3 +140,19 @@ def test_the_delivery_notice_goes_to_contracted_buyers_in_time_and_reads_back(of
     late = api.notice_delivery(ws, tmp / "late", issued=D(2028, 6, 21), start=D(2028, 6, 25), end=D(2028, 6, 30),
                                place="翠湖苑销售中心")  # fmt: skip
     assert [f.rule for f in late.findings] == ["notice.deadline"]
+
+
+def test_a_rescission_of_a_filed_contract_needs_its_unfiling(office):
+    ws, tmp = office
+    with mock.patch("toolkit.ledger.sales.now", lambda: "2026-11-25T10:00:00.000+00:00"):  # signed and filed
+        api.deal_sign(ws, "CHY-2026-0001")
+        api.deal_file(ws, "CHY-2026-0001")
+    api.notice_design_change(ws, CHANGE, tmp / "out", issued=D(2026, 11, 30))  # a filed contract stands: notified
+    api.notice_sent(ws, "CHY-2026-0001-BG1", D(2026, 12, 1))
+    with pytest.raises(Refusal) as err:
+        api.notice_answer(ws, "CHY-2026-0001-BG1", "解除", D(2026, 12, 10), approved_by="王强")
+    assert err.value.rule == "refund.filed" and "撤销备案" in str(err.value)
+    assert not any(e["what"].startswith("买受人答复") for e in api.deal_history(ws, "CHY-2026-0001"))
+    result = api.notice_answer(ws, "CHY-2026-0001-BG1", "解除", D(2026, 12, 10), approved_by="王强",
+                               unfiled_on=D(2026, 12, 8), unfiling_no="深住建撤备〔2026〕3号")  # fmt: skip
+    assert result.status == "executed" and result.figures["unfiling_no"] == "深住建撤备〔2026〕3号"

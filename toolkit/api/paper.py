@@ -196,8 +196,10 @@ def notice_sent(ws: Workspace, no: str, date: dt.date) -> dict[str, Any]:
         return _notice(p, no)
 
 
-def notice_answer(ws: Workspace, no: str, answer: str, date: dt.date, *, approved_by: str | None = None) -> Any:
-    """Record the buyer's answer to a change notice; a rescission within 15 days starts the refund."""
+def notice_answer(ws: Workspace, no: str, answer: str, date: dt.date, *, approved_by: str | None = None,
+                  unfiled_on: dt.date | None = None, unfiling_no: str = "") -> Any:  # fmt: skip
+    """Record the buyer's answer to a change notice; a rescission within 15 days starts the refund (a filed contract's
+    with its 撤销备案: `unfiled_on`, `unfiling_no`)."""
     from toolkit.control import changes as flows
     from toolkit.notices import terms
 
@@ -215,21 +217,19 @@ def notice_answer(ws: Workspace, no: str, answer: str, date: dt.date, *, approve
                 "notice.deadline", f"答复期限于{last}届满，买受人逾期未书面答复的视为接受变更，不能据此解除合同"
             )
         with s.transaction():  # the answer and the refund it starts are recorded together, or neither
-            result = _rescind(ws, s, n, date, approved_by, flows, terms) if answer == "解除" else None
+            unfiling = {"unfiled_on": unfiled_on, "unfiling_no": unfiling_no}
+            result = _rescind(ws, s, n, date, approved_by, flows, unfiling) if answer == "解除" else None
             p.update_notice(no, answer=answer, answered=date.isoformat(), change_no=result.no if result else None)
         return result
 
 
 def _rescind(ws: Workspace, s: Any, n: dict[str, Any], date: dt.date, approved_by: str | None, flows: Any,
-             terms: Any) -> Any:  # fmt: skip
-    payments = [(dt.date.fromisoformat(r["date"]), r["amount"]) for r in s.receipts(deal_no=n["deal_no"])
-                if r["status"] == "有效"]  # fmt: skip
-    refund_on = date + dt.timedelta(days=int(ws.policy.data.get("refund_days", 15)))
-    interest = terms.refund_interest(payments, refund_on, Decimal(n["payload"].get("lpr_pct", "3.0")))
+             unfiling: dict[str, Any]) -> Any:  # fmt: skip
+    """Start the refund of a rescission (art. 14(4)): interest at the change record's LPR, as the refund computes."""
     reason = f"{n['payload']['change']['kind']}（通知{n['no']}），买受人解除合同"
     return flows.refund(s, ws.project, ws.policy, n["deal_no"], reason_code=n["payload"]["rescission_reason"],
-                            date=date, approved_by=approved_by, reason=reason, interest=str(interest),
-                            interest_until=refund_on.isoformat(), notice=n["no"])  # fmt: skip
+                        date=date, approved_by=approved_by, reason=reason, notice=n["no"],
+                        interest_rate_pct=Decimal(n["payload"].get("lpr_pct", "3.0")), **unfiling)  # fmt: skip
 
 
 def _notice(p: Paper, no: str) -> dict[str, Any]:

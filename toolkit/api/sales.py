@@ -285,15 +285,17 @@ class DailyDone(NamedTuple):
 def report_daily(ws: Workspace, *, date: str, out: Path, pdf: bool = True) -> DailyDone:
     """Write the daily sales and cash report (XLSX, and PDF when LibreOffice is there)."""
     from toolkit.reports import daily as report
+    from toolkit.reports.todo import case_items
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with _sales(ws) as s:
-        d = report.daily(s, date)
+        d = report.daily(s, date, ws.policy)
     from toolkit.api.paper import case_review  # open cases, and the overdue ones escalated (issue 17)
 
     d.cases, overdue = case_review(ws, dt.date.fromisoformat(date))
     d.findings += overdue
+    d.todo += case_items(d.cases, date)
     stem = out / f"{ws.project.code}-daily-{date}"
     files = [report.write_xlsx(d, ws.project.name, stem.with_suffix(".xlsx"))]
     docx_path = report.write_docx(d, ws.project.name, stem.with_suffix(".docx"))

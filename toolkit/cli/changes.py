@@ -42,11 +42,15 @@ def _what(c: argparse.ArgumentParser, kind: str) -> None:
     if kind == "refund":
         c.add_argument("--deal-no", required=True, help="the deal refunded")
         c.add_argument(
-            "--reason-code", required=True, help="买受人原因 | 出卖人原因 | 双方均无过错 | 贷款未获批准（非双方原因）"
+            "--reason-code",
+            required=True,
+            help="买受人原因 | 出卖人原因 | 双方均无过错 | 贷款未获批准（非双方原因） | 面积误差超出约定（买受人解除合同）",
         )
         c.add_argument("--payee", default="", help="the original payer who gets the money back")
         c.add_argument("--account", default="", help="the payee's bank account")
         c.add_argument("--loan-to", default="", help="the lender the loan part goes back to (when a loan was paid)")
+        c.add_argument("--unfiled-on", help="YYYY-MM-DD: the 撤销备案 of a filed contract (needed once it is 已备案)")
+        c.add_argument("--unfiling-no", default="", help="the reference of the 撤销备案")
     else:
         c.add_argument("--deal", type=Path, required=True, help="the deal file as amended")
     if kind == "rename":
@@ -70,6 +74,8 @@ def _change(args: argparse.Namespace) -> int:
             payee=args.payee,
             account=args.account,
             loan_to=args.loan_to,
+            unfiled_on=o.date(args.unfiled_on, "--unfiled-on") if args.unfiled_on else None,
+            unfiling_no=args.unfiling_no,
         )
     else:
         options["deal_file"] = args.deal
@@ -87,10 +93,22 @@ def _change_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+PRINTED = (
+    "refund",
+    "forfeited",
+    "deposit_outcome",
+    "interest",
+    "refund_total",
+    "carried_over",
+    "new_total",
+    "difference",
+)
+
+
 def _print_change(done: Any) -> None:
     result = done.result
     print(f"{result.no}: {result.kind} {result.status}")
-    for key in ("refund", "forfeited", "deposit_outcome", "carried_over", "new_total", "difference"):
+    for key in PRINTED:
         if key in result.figures:
             print(f"  {key}: {result.figures[key]}")
     if done.form:

@@ -47,6 +47,8 @@ def add_commands(sub: Any) -> None:
     an.add_argument("--answer", required=True, choices=("接受", "解除"), help="接受 (accept) or 解除 (rescind)")
     an.add_argument("--date", required=True, help="the day the written answer arrived")
     an.add_argument("--approved-by", help="approve the refund at once (else it is recorded as requested)")
+    an.add_argument("--unfiled-on", help="YYYY-MM-DD: the 撤销备案 of a filed contract (needed once it is 已备案)")
+    an.add_argument("--unfiling-no", default="", help="the reference of the 撤销备案")
     hi = o.command(actions, "history", "a deal's history: unit moves, changes and notices", _history)
     hi.add_argument("deal_no", help="the deal number")
     o.project(hi)
@@ -108,8 +110,9 @@ def _sent(args: argparse.Namespace) -> int:
 def _answer(args: argparse.Namespace) -> int:
     from toolkit import api
 
+    unfiled = o.date(args.unfiled_on, "--unfiled-on") if args.unfiled_on else None
     result = api.notice_answer(api.open_project(args.project), args.no, args.answer, o.date(args.date),
-                               approved_by=args.approved_by)  # fmt: skip
+                               approved_by=args.approved_by, unfiled_on=unfiled, unfiling_no=args.unfiling_no)  # fmt: skip
     print(f"{args.no}: {args.answer}" + (f"; 退房 {result.no} {result.status}" if result else ""))
     return 0
 

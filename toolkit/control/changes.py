@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.checks.run import DealCase, DealCheck
+from toolkit.control.filing import filed_on
 from toolkit.control.money import refund_payee
+from toolkit.control.refunds import interest_figures, unfiling
 from toolkit.domain.policy import Policy
 from toolkit.domain.project import Project
 from toolkit.findings import has_errors
@@ -121,13 +123,19 @@ def refund(
     reason_code: str,
     date: dt.date,
     approved_by: str | None = None,
+    interest_rate_pct: Decimal | None = None,
     **extra: Any,
 ) -> ChangeResult:
-    """退房: the unit goes back to 待售 (to be re-priced); the money back follows the deposit rules."""
+    """退房: the unit goes back to 待售 (to be re-priced); the money back follows the deposit rules, with interest
+    when its reason bears it; a filed contract is rescinded only after its 撤销备案 (`unfiled_on`, `unfiling_no`)."""
     deal = sales.deal(deal_no)
-    sales.guard_deal_unit(deal["unit"], deal_no, (U.SUBSCRIBED, U.CONTRACTED))
+    u = sales.guard_deal_unit(deal["unit"], deal_no, (U.SUBSCRIBED, U.CONTRACTED, U.FILED))
+    filed = filed_on(sales.history(u.code), deal_no)
+    extra |= unfiling(u.status, u.code, filed, extra.pop("unfiled_on", None), extra.pop("unfiling_no", ""), date)
     refund_payee(sales, deal_no, extra.get("payee", ""), extra.get("loan_to", ""), policy)  # R-CASH-05
     figures = refund_figures(policy, reason_code, sales.paid(deal_no), Decimal(deal["deposit"]))
+    figures |= interest_figures(sales, policy, deal_no, reason_code, date, interest_rate_pct)
+    figures["refund_total"] = figures["refund"] + figures["interest"]
     return _record(sales, project, policy, "refund", deal, figures | extra, date, approved_by)
 
 

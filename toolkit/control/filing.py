@@ -42,6 +42,21 @@ def filing_findings(sales: Sales, date: str) -> list[Finding]:
     return out
 
 
+def signed_unfiled(sales: Sales, deals: dict[str, dict], day: dt.date) -> list[tuple[str, dt.date]]:
+    """Return the deals (by number, with their unit) signed by a day and not filed by it, with the signing day."""
+    out = []
+    for deal_no, d in deals.items():
+        signed, filed = _dates(sales.history(d["unit"]), deal_no)
+        if signed is not None and signed <= day and (filed is None or filed > day):
+            out.append((deal_no, signed))
+    return out
+
+
+def filed_on(events: list[dict], deal_no: str) -> dt.date | None:
+    """Return the day a deal's contract was filed, from its unit's history (None when it was not)."""
+    return _dates(events, deal_no)[1]
+
+
 def _dates(events: list[dict], deal_no: str) -> tuple[dt.date | None, dt.date | None]:
     """Return the day a deal's contract was recorded and the day it was filed (None when not yet)."""
 

@@ -169,6 +169,11 @@ class Sales:
         rows = self._q("SELECT * FROM changes WHERE project=? AND date=? AND status='executed' ORDER BY no", date)
         return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
 
+    def requested_changes(self) -> list[dict[str, Any]]:
+        """Return the changes requested and not yet approved, in number order."""
+        rows = self._q("SELECT * FROM changes WHERE project=? AND status='requested' ORDER BY no")
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
+
     def next_change_no(self, deal_no: str, kind: str) -> str:
         """Number a deal's changes: CHY-2026-0001-TF1 (退房), -HF (换房), -GM (更名), -JG (价格)."""
         n = self._q(

@@ -48,7 +48,7 @@ UNIT_MOVES: dict[UnitStatus, frozenset[UnitStatus]] = {
     U.HELD: frozenset({U.AVAILABLE}),
     U.SUBSCRIBED: frozenset({U.CONTRACTED, U.AVAILABLE}),  # back to 待售 only by 退房 or 换房
     U.CONTRACTED: frozenset({U.FILED, U.AVAILABLE}),
-    U.FILED: frozenset({U.DELIVERED}),
+    U.FILED: frozenset({U.DELIVERED, U.AVAILABLE}),  # back to 待售 only by 签约退房 after its 撤销备案
     U.DELIVERED: frozenset(),
 }
 DEAL_MOVES: dict[DealStatus | None, frozenset[DealStatus]] = {

@@ -20,12 +20,12 @@ from toolkit.errors import ProjectError
 from toolkit.fields import FieldReader
 from toolkit.ledger.base import SalesLedger
 from toolkit.ledger.paper import Paper
-from toolkit.ledger.states import DealStatus
+from toolkit.ledger.states import UnitStatus
 from toolkit.notices import terms
 from toolkit.render.context import base_context, clean
 
 KIND_CODES = {"design_change": "BG", "delivery": "JF", "overdue": "CJ"}
-STANDING = (str(DealStatus.SUBSCRIBED), str(DealStatus.CONTRACTED))
+STANDING = (str(UnitStatus.SUBSCRIBED), str(UnitStatus.CONTRACTED), str(UnitStatus.FILED))  # a filed contract stands
 DELIVERY_DOCUMENTS = ("建设工程竣工验收备案证明", "房屋测绘报告", "住宅质量保证书", "住宅使用说明书")
 
 
@@ -68,7 +68,7 @@ def read_change(path: Path, project: Project) -> ChangeRecord:
 
 
 def affected_deals(sales: SalesLedger, project: Project, change: ChangeRecord) -> list[dict[str, Any]]:
-    """Return the standing deals (认购 or 签约) on the units a change affects."""
+    """Return the standing deals (认购, 签约 or 备案) on the units a change affects."""
     codes = [c for c, u in project.units.items() if c in change.units or u.building in change.buildings]
     deals = []
     for code in codes:

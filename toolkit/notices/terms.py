@@ -5,7 +5,7 @@
   may terminate (tier 二) and the same daily rate runs on if it does not.
 - Design or planning change (arts. 14–15): notice within 10 days of the approval; the buyer answers within 15
   days of service; silence is acceptance. Delivery (art. 11): the notice at least N days before the date.
-- Interest on a refund after a rescission (art. 14(4)): each payment × LPR × days from payment to refund / 365.
+- Interest on a refund after a rescission (art. 14(4)) is the refund's own (`control/refunds.py`).
 """
 
 from __future__ import annotations
@@ -39,12 +39,6 @@ def late_fee(due_amount: Decimal, paid: Decimal, due: dt.date, on: dt.date, rate
     days = max((on - due).days, 0) if overdue else 0
     penalty = (overdue * Decimal(rate_bp) / Decimal(10000) * days).quantize(FEN, ROUND_HALF_UP)
     return LateFee(overdue, days, rate_bp, penalty, days > grace_days)
-
-
-def refund_interest(payments: list[tuple[dt.date, Decimal]], refund_on: dt.date, lpr_pct: Decimal) -> Decimal:
-    """Interest on money paid back after a rescission: each payment from its day to the refund day at LPR."""
-    total = sum((amount * lpr_pct / 100 * max((refund_on - day).days, 0) / 365 for day, amount in payments), Decimal(0))
-    return total.quantize(FEN, ROUND_HALF_UP)
 
 
 def change_notice_findings(approved: dt.date, issued: dt.date, where: str) -> list[Finding]:

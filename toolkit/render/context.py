@@ -207,7 +207,7 @@ def change_context(
 
 
 def _change(change: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
-    money = ("new_total", "carried_over", "difference", "refund", "forfeited", "old_total", "new_area")
+    money = ("new_total", "carried_over", "difference", "refund", "forfeited", "old_total", "new_area", "interest")
     out = {k: (Decimal(str(v)) if k in money else v) for k, v in p.items() if k not in ("deal", "old_buyers")}
     if "difference" in out:  # a form prints the size of the difference and says which way it goes
         diff = out["difference"]
@@ -215,9 +215,8 @@ def _change(change: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
             "新房号较高，认购人应补缴" if diff > 0 else "新房号较低，应扣减" if diff < 0 else "相同，"
         )
         out["difference"] = abs(diff)
-    if change["kind"] == "refund":  # who gets the money back may be decided after the request
-        out.setdefault("payee", "")
-        out.setdefault("account", "")
+    if change["kind"] == "refund":
+        out.update(_refund(out))
     out.update(
         {
             "no": change["no"],
@@ -231,3 +230,34 @@ def _change(change: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         }
     )
     return out
+
+
+def _refund(p: dict[str, Any]) -> dict[str, Any]:
+    """The 退房 form's interest and 撤销备案, typed (a refund recorded before they existed has neither)."""
+    lines = [
+        {
+            **x,
+            "paid_on": _day(x["paid_on"]),
+            "amount": Decimal(str(x["amount"])),
+            "interest": Decimal(str(x["interest"])),
+        }
+        for x in p.get("interest_lines") or []
+    ]
+    interest = p.get("interest", Decimal(0))
+    return {
+        "payee": p.get("payee", ""),  # who gets the money back may be decided after the request
+        "account": p.get("account", ""),
+        "interest_due": "是" if p.get("interest_due") else "否",
+        "interest": interest,
+        "interest_rate_pct": Decimal(str(p.get("interest_rate_pct") or 0)),
+        "interest_basis": p.get("interest_basis", ""),
+        "interest_until": _day(p.get("interest_until")),
+        "interest_lines": lines,
+        "refund_total": Decimal(str(p.get("refund_total") or p["refund"] + interest)),
+        "unfiled_on": _day(p.get("unfiled_on")),
+        "unfiling_no": p.get("unfiling_no", ""),
+    }
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None

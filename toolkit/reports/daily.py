@@ -11,9 +11,11 @@ from typing import Any
 from toolkit.control.filing import filing_findings
 from toolkit.control.money import deposit_findings, sequence_findings
 from toolkit.domain.money import format_yuan, to_capitals
+from toolkit.domain.policy import Policy
 from toolkit.findings import Finding
 from toolkit.ledger.base import SalesLedger as Sales
 from toolkit.ledger.states import UnitStatus
+from toolkit.reports.todo import open_items, sheet_rows
 from toolkit.rules import finding
 
 ZERO = Decimal(0)
@@ -33,10 +35,11 @@ class Daily:
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     cases: list[dict[str, Any]] = field(default_factory=list)  # customer cases open on the day (overdue: findings)
+    todo: list[dict[str, Any]] = field(default_factory=list)  # what is open and who follows it up (reports/todo.py)
 
 
-def daily(sales: Sales, date: str) -> Daily:
-    """Compute the day's sales, status snapshot, receipts and reconciliation."""
+def daily(sales: Sales, date: str, policy: Policy | None = None) -> Daily:
+    """Compute the day's sales, status snapshot, receipts, reconciliation and what is open (待办)."""
     d = Daily(date)
     d.sales = _sales(sales, date)
     d.statuses = dict(Counter(u.status for u in sales.all_units().values()))
@@ -50,6 +53,7 @@ def daily(sales: Sales, date: str) -> Daily:
         + filing_findings(sales, date)
         + _unreconciled(d)
     )
+    d.todo = open_items(sales, date, policy)
     return d
 
 
@@ -107,7 +111,7 @@ def _reconcile(by_channel: dict[str, Decimal], deposits: list[dict[str, Any]]) -
 
 
 def write_xlsx(d: Daily, project_name: str, target: Path) -> Path:
-    """Write the report as a workbook: 销售日报, 收款日报, 核对."""
+    """Write the report as a workbook: 销售日报, 收款日报, 核对, 待办."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -116,11 +120,28 @@ def write_xlsx(d: Daily, project_name: str, target: Path) -> Path:
     _rows(wb.active, _sales_rows(d, project_name))
     _rows(wb.create_sheet("收款日报"), _cash_rows(d))
     _rows(wb.create_sheet("核对"), _check_rows(d))
+    _rows(wb.create_sheet("待办"), sheet_rows(d.todo))
     for sheet in wb.worksheets:
         sheet["A1"].font = Font(bold=True)
         sheet.column_dimensions["A"].width = 26
+    _style_todo(wb["待办"])
     wb.save(target)
     return target
+
+
+def _style_todo(sheet) -> None:
+    """Bold the header, size the columns to what they hold, and print the overdue rows in red."""
+    from openpyxl.styles import Font
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHIJ", (16, 16, 9, 16, 26, 56, 12, 12, 11, 16)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    for row in sheet.iter_rows(min_row=2):
+        if len(row) > 8 and str(row[8].value or "").startswith("逾期"):
+            for cell in row:
+                cell.font = Font(color="C00000")
 
 
 def _sales_rows(d: Daily, project_name: str) -> list[list[Any]]:

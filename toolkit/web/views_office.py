@@ -34,7 +34,7 @@ def daily_figures(ws, date: str):
 
     s = open_sales(ws)
     try:
-        return daily(s, date)
+        return daily(s, date, ws.policy)
     finally:
         s.close()
 
@@ -61,7 +61,7 @@ async def api_daily(request: Request, who: Caller) -> Response:
     ---
     summary: 日报
     parameters: [{name: date, in: query, schema: {type: string, format: date}}]
-    responses: {200: {description: "{date, sales, statuses, receipts, by_kind, by_channel, reconciliation, findings}"}}
+    responses: {200: {description: "{date, sales, statuses, receipts, by_kind, by_channel, reconciliation, findings, cases, todo}"}}
     """
     date = _date(request)
     if date is None:
