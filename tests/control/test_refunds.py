@@ -85,9 +85,9 @@ def test_the_project_sets_the_rate_and_a_bad_rate_is_named(office):
     assert state(ws, "3-1503").status == "已认购"  # nothing recorded
     (project / "policies.yaml").write_text("refund_interest: {rate_pct: 3.45, quoted: '2026-12-22'}\n", "utf-8")
     result, form = _refund(api.open_project(project), project, "出卖人原因")
-    # 双倍返还定金: 200,000 + the 80,000 deposit; interest on the 200,000 paid:
-    # 50,000 × 3.45% × 35 / 365 = 165.41; 150,000 × 3.45% × 26 / 365 = 368.63
-    assert (result.figures["refund"], result.figures["interest"]) == (D(280000), D("534.04"))
+    # 双倍返还定金: 200,000 + the 50,000 paid as 定金 (80,000 agreed, 50,000 paid: the paid amount counts);
+    # interest on the 200,000 paid: 50,000 × 3.45% × 35 / 365 = 165.41; 150,000 × 3.45% × 26 / 365 = 368.63
+    assert (result.figures["refund"], result.figures["interest"]) == (D(250000), D("534.04"))
     assert "2026年12月22日公布的一年期贷款市场报价利率（LPR），即年利率3.45%" in _text(form.docx)
 
 
@@ -134,3 +134,23 @@ def test_a_contract_not_filed_needs_no_unfiling_and_its_form_prints_none(office)
     result, form = _refund(ws, project, "双方均无过错")
     assert result.status == "executed" and "unfiling_no" not in result.figures
     assert "撤销备案文号" not in _text(form.docx)
+
+
+def test_the_deposit_penalty_counts_what_was_paid_as_deposit_not_the_price_paid(office):
+    """民法典第五百八十六条 (R-DEP-01): the 定金 is the amount actually paid as 定金; money paid towards the price
+    is not 定金 and is neither forfeited nor doubled."""
+    ws, project = office
+    _paid(ws, project)  # 80,000 agreed; 50,000 paid as 定金, 150,000 as 房款
+    result, _ = _refund(ws, project, "买受人原因")
+    assert (result.figures["forfeited"], result.figures["refund"]) == (D(50000), D(150000))
+
+
+def test_a_deposit_above_a_fifth_of_the_price_has_no_deposit_effect_beyond_it():
+    from toolkit.control.changes import refund_figures
+    from toolkit.domain.policy import load_policy
+
+    policy = load_policy(None)
+    # 定金 300,000 paid on a 1,000,000 price: only 200,000 (20%) is 定金; the rest is returned as any payment
+    double = refund_figures(policy, "出卖人原因", D(300000), D(300000), D(1000000))
+    forfeit = refund_figures(policy, "买受人原因", D(300000), D(300000), D(1000000))
+    assert (double["refund"], forfeit["forfeited"], forfeit["refund"]) == (D(500000), D(200000), D(100000))

@@ -96,12 +96,21 @@ def sign(sales: Sales, deal_no: str) -> None:
         sales.set_unit(deal["unit"], U.CONTRACTED, deal_no)
 
 
-def refund_figures(policy: Policy, reason_code: str, paid: Decimal, deposit: Decimal) -> dict[str, Any]:
-    """Apply the 定金罚则 to what was paid: forfeit, double or full refund, by the reason."""
+DEPOSIT_SHARE = Decimal("0.20")  # 民法典第五百八十六条: 定金 above 20% of the price has no 定金 effect (R-DEP-01)
+
+
+def refund_figures(
+    policy: Policy, reason_code: str, paid: Decimal, deposit_paid: Decimal, total: Decimal
+) -> dict[str, Any]:
+    """Apply the 定金罚则 to what was paid: forfeit, double or full refund, by the reason.
+
+    The 定金 is what was actually paid as 定金 (民法典第五百八十六条: a 定金 contract forms on payment, and the
+    amount paid counts as the amount agreed), up to 20% of the price; money paid towards the price is not 定金.
+    """
     outcome = policy.data["deposit_outcomes"].get(reason_code)
     if outcome is None:
         raise Refusal.of("change.invalid", f"退房原因须为{'、'.join(policy.data['deposit_outcomes'])}之一")
-    paid_deposit = min(deposit, paid)
+    paid_deposit = min(deposit_paid, (total * DEPOSIT_SHARE).quantize(Decimal("0.01")), paid)
     refund = {"forfeit": paid - paid_deposit, "double": paid + paid_deposit, "refund": paid}[outcome]
     words = {"forfeit": "定金不予退还", "double": "双倍返还定金", "refund": "全额退还定金"}[outcome]
     return {
@@ -133,7 +142,8 @@ def refund(
     filed = filed_on(sales.history(u.code), deal_no)
     extra |= unfiling(u.status, u.code, filed, extra.pop("unfiled_on", None), extra.pop("unfiling_no", ""), date)
     refund_payee(sales, deal_no, extra.get("payee", ""), extra.get("loan_to", ""), policy)  # R-CASH-05
-    figures = refund_figures(policy, reason_code, sales.paid(deal_no), Decimal(deal["deposit"]))
+    deposit_paid = sales.paid(deal_no, kind="定金")
+    figures = refund_figures(policy, reason_code, sales.paid(deal_no), deposit_paid, Decimal(deal["total"]))
     figures |= interest_figures(sales, policy, deal_no, reason_code, date, interest_rate_pct)
     figures["refund_total"] = figures["refund"] + figures["interest"]
     return _record(sales, project, policy, "refund", deal, figures | extra, date, approved_by)

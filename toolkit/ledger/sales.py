@@ -221,10 +221,14 @@ class Sales:
             sql, args = sql + " AND deal_no=?", args + [deal_no]
         return [{**dict(r), "amount": Decimal(r["amount"])} for r in self.db.execute(sql + " ORDER BY no", args)]
 
-    def paid(self, deal_no: str) -> Decimal:
-        """Return what a deal's buyers have paid (valid receipts, refunds excluded)."""
+    def paid(self, deal_no: str, kind: str | None = None) -> Decimal:
+        """Return what a deal's buyers have paid (valid receipts, refunds excluded), or paid as one kind (定金)."""
         return sum(
-            (r["amount"] for r in self.receipts(deal_no=deal_no) if r["status"] == "有效" and r["kind"] != "退款"),
+            (
+                r["amount"]
+                for r in self.receipts(deal_no=deal_no)
+                if r["status"] == "有效" and r["kind"] != "退款" and (kind is None or r["kind"] == kind)
+            ),
             Decimal(0),
         )
 
