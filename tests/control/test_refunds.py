@@ -141,8 +141,10 @@ def test_the_deposit_penalty_counts_what_was_paid_as_deposit_not_the_price_paid(
     is not 定金 and is neither forfeited nor doubled."""
     ws, project = office
     _paid(ws, project)  # 80,000 agreed; 50,000 paid as 定金, 150,000 as 房款
-    result, _ = _refund(ws, project, "买受人原因")
+    result, form = _refund(ws, project, "买受人原因")
     assert (result.figures["forfeited"], result.figures["refund"]) == (D(50000), D(150000))
+    text = _text(form.docx)
+    assert "其中：定金\n50,000.00\n人民币伍万元整" in text and "80,000.00" not in text  # the paid 定金, not the agreed
 
 
 def test_a_deposit_above_a_fifth_of_the_price_has_no_deposit_effect_beyond_it():

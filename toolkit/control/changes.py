@@ -118,6 +118,7 @@ def refund_figures(
         "deposit_outcome": words,
         "paid": paid,
         "refund": refund,
+        "deposit_paid": paid_deposit,  # the form's 其中：定金 (of what was paid)
         "forfeited": paid_deposit if outcome == "forfeit" else Decimal(0),
         "reason_code": reason_code,
     }

@@ -194,7 +194,8 @@ def change_context(
                 "no": deal["deal_no"],
                 "subscribe_date": dt.date.fromisoformat(deal["subscribe_date"]),
                 "total": Decimal(str(p.get("old_total", deal["total"]))),
-                "deposit": Decimal(deal["deposit"]),
+                # a 退房 prints the 定金 actually paid (of what was paid), which its 定金罚则 applied to
+                "deposit": Decimal(str(p.get("deposit_paid", deal["deposit"]))),
                 "payment_method": p.get("old_method", deal["payment_method"]),
                 "paid": paid,
             },
