@@ -71,6 +71,19 @@ def test_an_altered_contract_exits_1_with_json_findings_and_an_html_redline(caps
     assert "art11_3" not in f["message"]
 
 
+def test_the_text_output_says_a_finding_in_chinese_without_the_clause_id(capsys, rendered, tmp_path):
+    altered = tmp_path / "contract.docx"
+    d = docx.Document(str(rendered[1]))
+    for p in d.paragraphs:
+        for run_ in p.runs:
+            run_.text = run_.text.replace("30日内修复", "90日内修复")
+    d.save(str(altered))
+    code, out, _ = run(capsys, "check", rendered[0], altered, "--project", EXAMPLE)
+    assert code == 1 and "contract.docx：商品房买卖合同（预售）：1项问题" in out
+    assert "  错误：标准文本不得擅改（clause.altered）[第十一条]：条款文字与模板不一致：" in out
+    assert "art11_3" not in out and "error:" not in out
+
+
 def test_an_unreadable_file_exits_1(capsys, tmp_path):
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(b"%PDF-1.7 broken")

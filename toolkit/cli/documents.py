@@ -179,7 +179,9 @@ def _print_checked(d: Any, title: str) -> None:
         from toolkit.scan.values import summary
 
         print("\n".join(f"  识别：{line}" for line in summary(d.values_read)))
-    o.print_findings(d.findings)
+    from toolkit.reports.check_html import text_line
+
+    print("".join(f"  {text_line(f)}\n" for f in d.findings), end="")
 
 
 def _doc_json(d: Any) -> dict[str, Any]:

@@ -120,6 +120,14 @@ def _where(f: Finding) -> str:
     return escape(f.location) + clause if f.location else clause
 
 
+def text_line(f: Finding) -> str:
+    """Write a finding on one line for the terminal as the report says it: 错误：title（rule id）[place]：message."""
+    follows = f.extra.get("follows") or []
+    more = f"（由此引起{len(follows)}项：{'、'.join(sorted({g['rule'] for g in follows}))}）" if follows else ""
+    where = f"[{f.location}]" if f.location else ""
+    return f"{SEVERITY.get(f.severity, f.severity)}：{_declared(f.rule)[0]}（{f.rule}）{where}：{f.message}{more}"
+
+
 def _declared(rule_id: str) -> tuple[str, str]:
     """Return a rule's title and text as the toolkit declares them (a rule unknown here: its id alone)."""
     from toolkit.rules import registry
