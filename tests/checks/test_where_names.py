@@ -91,3 +91,13 @@ def test_the_values_table_names_a_field_by_its_label(subscription):
     row |= {"printed": "□", "read": "□", "taken": "□", "how": "same"}
     html = render_html([("a.pdf", "subscription", [])], read={"a.pdf": [row]})
     assert "<td>第四条 付款方式 一次性付款</td>" in html and "deal.payment_method" not in html
+
+
+def test_a_finding_on_the_terminal_reads_as_the_report_says_it():
+    from toolkit.reports.check_html import text_line
+
+    follows = [{"rule": "amount.arithmetic"}, {"rule": "amount.words_mismatch"}]
+    f = Finding("terms.mismatch", "error", "印为“1”", location="第四条", clause="sub_pay_2", extra={"follows": follows})
+    assert text_line(f) == (
+        "错误：认购书与合同一致（terms.mismatch）[第四条]：印为“1”（由此引起2项：大小写金额一致、金额与面积计算）"
+    )

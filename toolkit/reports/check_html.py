@@ -123,7 +123,8 @@ def _where(f: Finding) -> str:
 def text_line(f: Finding) -> str:
     """Write a finding on one line for the terminal as the report says it: 错误：title（rule id）[place]：message."""
     follows = f.extra.get("follows") or []
-    more = f"（由此引起{len(follows)}项：{'、'.join(sorted({g['rule'] for g in follows}))}）" if follows else ""
+    titles = sorted({_declared(g["rule"])[0] for g in follows})  # the findings that follow, by their titles
+    more = f"（由此引起{len(follows)}项：{'、'.join(titles)}）" if follows else ""
     where = f"[{f.location}]" if f.location else ""
     return f"{SEVERITY.get(f.severity, f.severity)}：{_declared(f.rule)[0]}（{f.rule}）{where}：{f.message}{more}"
 
