@@ -206,7 +206,13 @@ def _drop(contract: Path, tmp_path: Path, clauses: tuple[str, ...]) -> Path:
 def test_a_run_of_missing_clauses_is_one_finding_with_the_range(ws, contract, tmp_path):
     run = ("art16_1", "art16_2", "art16_3", "art16_4", "art16_5")
     altered = [f for f in api.check(ws, [_drop(contract, tmp_path, run)]).findings if f.rule == "clause.altered"]
-    assert len(altered) == 1 and "art16_1" in altered[0].message and "art16_5" in altered[0].message
+    assert [(f.message, f.clause) for f in altered] == [("第十六条共5段条款缺失（可能缺页）", "art16_1")]
+
+
+def test_a_run_across_articles_is_named_by_their_headings_not_by_clause_ids(ws, contract, tmp_path):
+    run = ("art15_2", "art15_3", "art16_1", "art16_2")
+    altered = [f for f in api.check(ws, [_drop(contract, tmp_path, run)]).findings if f.rule == "clause.altered"]
+    assert [(f.message, f.clause) for f in altered] == [("自第十五条至第十六条共4段条款缺失（可能缺页）", "art15_2")]
 
 
 def test_one_missing_clause_is_still_named_alone(ws, contract, tmp_path):

@@ -84,7 +84,7 @@ def test_a_subscription_for_a_unit_subscribed_by_another_deal_is_rejected(docume
     api.ingest(cfg, log=lambda _: None)
     assert filed(filed_dir)["rejected"] == ["CHY-2026-0009-subscription.docx"]
     (row,) = ledger(cfg).recent("rejected")
-    assert [r["rule"] for r in row.reasons] == ["unit.unavailable"]
+    assert [(r["rule"], r["location"]) for r in row.reasons] == [("unit.unavailable", "房号")]  # not unit.code
     assert ledger(cfg).unit("1-1801")["deal_no"] == "CHY-2026-0001"
 
 

@@ -48,3 +48,4 @@ def test_a_signed_scan_is_accepted_and_an_altered_one_rejected(
     html = next((filed / "rejected").glob("*scan-0001b.pdf.report.html")).read_text(encoding="utf-8")
     assert "data:image/png;base64," in html  # the altered region's crop reaches the inbox's report
     assert "收件检查报告：已退回" in html and "签署件不得涂改" in html and ">错误<" in html
+    assert "<small>商品房认购书</small>" in html and ">subscription<" not in html  # the title, not the id

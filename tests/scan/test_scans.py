@@ -184,7 +184,7 @@ def test_the_demo_alteration_in_a_table_cell_names_its_clause_and_row(tmp_path, 
     v = _judge(ws, printed, [altered])
     (f,) = v.findings
     assert (f.rule, f.location, f.clause) == ("scan.altered", "第3页", "sub_pay_2")
-    assert "表格“贷款”行" in f.message and "4800000" in f.found
+    assert "第3页，第四条（表格“贷款”行）" in f.message and "sub_pay" not in f.message and "4800000" in f.found
     assert f.expected == "5,008,097.00" and "改写打印的金额" in f.message
 
 

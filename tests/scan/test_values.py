@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PIL import Image
 
@@ -125,9 +127,11 @@ def _the_reports_list_the_values_read(doc) -> None:
 
     html = render_html([(doc.path.name, doc.doc_id, doc.findings)], read={doc.path.name: doc.values_read})
     assert "扫描件识别的数值" in html and "440305********4536" in html and "440305198806124536" not in html
+    assert "<td>第四条 付款方式 一次性付款</td>" in html  # a field by its label, not its path
+    assert not [r["where"] for r in doc.values_read if re.search(r"[a-z_]", r["where"])]
     lines = values.summary(doc.values_read)
     assert [line[:3] for line in lines] == ["第1页", "第2页", "第3页", "第4页", "第6页"]
-    assert "定金" in lines[2] and "138****8000" in lines[0]
+    assert "定金" in lines[2] and "138****8000" in lines[0] and "付款方式" in lines[2] and "deal." not in lines[2]
     assert _doc_json(doc)["values_read"] == doc.values_read
 
 

@@ -143,6 +143,11 @@ class CheckResult:
     """What `check` found in a set of documents."""
 
     documents: list[CheckedDocument]
+    titles: dict[str, str] = field(default_factory=dict)  # each document id's title in the pack (商品房认购书)
+
+    def title(self, doc: CheckedDocument) -> str:
+        """Name a checked document as its pack does (商品房认购书), else by its id ('' when not identified)."""
+        return self.titles.get(doc.doc_id, doc.doc_id)
 
     @property
     def findings(self) -> list[Finding]:
@@ -160,7 +165,7 @@ def check(ws: Workspace, files: Sequence[Path], *, script: str | None = None) ->
 
     for d in docs:
         d.findings += approval_findings(ws.project_dir, d, ws.ledger_url)
-    return CheckResult(docs)
+    return CheckResult(docs, ws.pack.titles())
 
 
 def check_report(result: CheckResult, out: Path) -> Path:
@@ -169,7 +174,7 @@ def check_report(result: CheckResult, out: Path) -> Path:
 
     report = [(d.path.name, d.doc_id, d.findings, d.how) for d in result.documents]
     read = {d.path.name: d.values_read for d in result.documents if getattr(d, "values_read", None)}
-    Path(out).write_text(render_html(report, read=read), encoding="utf-8")
+    Path(out).write_text(render_html(report, read=read, titles=result.titles), encoding="utf-8")
     return Path(out)
 
 

@@ -33,14 +33,15 @@ def review_folder(ws: Workspace, by: str) -> list[Approval]:
     results = approve(ws, drafts, by, move=True)  # an approved draft is moved into approved/<deal>/
     for a in results:
         if a.approved is None:
-            _refusal_report(keep_copy(folder / "refused", a.path, move=True), a)
+            _refusal_report(keep_copy(folder / "refused", a.path, move=True), a, ws.pack.titles())
     return results
 
 
-def _refusal_report(kept: Path, a: Approval) -> None:
+def _refusal_report(kept: Path, a: Approval, titles: dict[str, str]) -> None:
     from toolkit.reports.check_html import render_html
 
-    html = render_html([(mask_text(kept.name), "", a.findings)], title=f"签约审定未通过：{a.why}")
+    report = [(mask_text(kept.name), a.doc_id, a.findings)]
+    html = render_html(report, title=f"签约审定未通过：{a.why}", titles=titles)
     kept.with_name(kept.name + ".report.html").write_text(html, encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from toolkit.checks.deal_rules import Breach, yuan
 from toolkit.checks.printed import Printed, expected_text, typed
-from toolkit.checks.where import Outline
+from toolkit.checks.where import Outline, Place, describe
 from toolkit.domain.money import CapitalsError, lint_capitals, parse_capitals
 from toolkit.domain.policy import Policy
 from toolkit.domain.pricing import FEN, YUAN, quantize
@@ -63,14 +63,29 @@ def doc_rule(rule_id: str) -> Callable[[DocRule], DocRule]:
 def _altered(c: DocCase) -> Iterator[Breach]:
     for run in _runs(c.parsed.deviations):
         if len(run) > 1:  # a page taken out: one finding with the range, not one per clause
-            first, last = run[0].clause, run[-1].clause
             text = "".join(d.expected for d in run)
-            yield Breach(f"自{first}至{last}共{len(run)}段条款缺失（可能缺页）", first, text, "", paths=())
+            yield Breach(f"{_span(c, run)}共{len(run)}段条款缺失（可能缺页）", run[0].clause, text, "", paths=())
             continue
         d = run[0]
         lines = redline(d.expected, d.found)
         what = {"altered": "条款文字与模板不一致", "missing": "条款缺失", "inserted": "插入了模板中没有的文字"}[d.kind]
         yield Breach(f"{what}：{show(lines)}", d.clause, d.expected, d.found)
+
+
+def _heading_of(c: DocCase, clause: str) -> str:
+    """Return the heading a clause stands under (第四条), '' when none: its id is no place a reader finds."""
+    return c.outline.at.get(clause, Place("")).location
+
+
+def _span(c: DocCase, run: list) -> str:
+    """Name a run of clauses by the headings it runs between (自第十五条至第十六条), or its one heading."""
+    first, last = _heading_of(c, run[0].clause), _heading_of(c, run[-1].clause)
+    return f"自{first}至{last}" if first and last and first != last else first or last
+
+
+def _places(c: DocCase, values: list) -> str:
+    """List the headings the values are printed under, once each, in order (第三条、第四条)."""
+    return "、".join(dict.fromkeys(h for h in (_heading_of(c, v.clause) for v in values) if h))
 
 
 def _runs(deviations: list) -> list[list]:
@@ -135,9 +150,10 @@ def _inside(c: DocCase) -> Iterator[Breach]:
                 by_type.setdefault(v.filter, set()).add(typed(v) if typed(v) is not None else v.text)
         for filter_, seen in by_type.items():
             if len(seen) > 1:
-                where = ", ".join(sorted({v.clause for v in values}))[:120]
+                where = _places(c, values)
                 yield Breach(
-                    f"{path}在本文件中前后不一致（{where}）：{' / '.join(map(str, seen))}",
+                    f"{describe(path, c.printed)}在本文件中前后不一致{f'（{where}）' if where else ''}："
+                    f"{' / '.join(map(str, seen))}",
                     path,
                     "one value",
                     " / ".join(map(str, seen)),
@@ -164,7 +180,7 @@ def _ticks(c: DocCase) -> Iterator[Breach]:
         chosen = [b.tick_value for b in boxes if b.text == "■"]
         if len(chosen) != 1:
             yield Breach(
-                f"{path}的选择项应勾选且只勾选一项，实际勾选{len(chosen)}项",
+                f"{describe(path, c.printed)}的选择项应勾选且只勾选一项，实际勾选{len(chosen)}项",
                 boxes[0].clause,
                 "exactly one ■",
                 "、".join(chosen) or "none",

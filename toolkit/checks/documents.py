@@ -151,8 +151,8 @@ def _pages_finding(policy: Policy, path: Path, order: PageOrder, gone: list, out
     message = f"{path.name}：{order.describe()}"
     if gone:
         first, last = (outline.place(d.clause) for d in (gone[0], gone[-1]))
-        span = "至".join(dict.fromkeys(p.location for p in (first, last) if p.location)) or gone[0].clause
-        message += f"；缺页上的{len(gone)}段条款（{span}）无法核对"
+        span = "至".join(dict.fromkeys(p.location for p in (first, last) if p.location and p.location != p.clause))
+        message += f"；缺页上的{len(gone)}段条款{f'（{span}）' if span else ''}无法核对"
     extra = {"printed_pages": order.printed, "missing": order.missing, "repeated": order.repeated}
     where = "第" + "、".join(map(str, order.named)) + "页"
     return _finding(

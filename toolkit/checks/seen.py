@@ -138,10 +138,10 @@ def printed_findings(
 
 
 def _drawn_otherwise(name: str, d, segments: list, policy) -> Finding:
-    from toolkit.scan.where import clause_of  # the clause whose fixed wording a line of print holds
+    from toolkit.scan.where import clause_of, page_place  # the clause whose fixed wording a line of print holds
 
     clause = clause_of(d.near, segments) if d.near else ""
-    where = f"第{d.page}页" + (f"，条款 {clause}" if clause else "")
+    where = page_place(d.page, clause, segments)
     printed = f"打印件此处印有“{d.printed}”" if d.printed else "打印件此处空白"
     stored = f"，文件存储的文字为“{d.stored}”" if d.stored else ""
     return finding(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from toolkit.checks.deal_rules import Breach
 from toolkit.checks.doc_rules import DocCase, doc_rule
+from toolkit.fields import label
 from toolkit.rules import spec_of
 
 # (buyer's side, seller's side, how the seller's must compare): the seller may never be held to less.
@@ -20,12 +21,6 @@ RECIPROCAL = (
     ),
     ("terms.late_payment_grace_days", "terms.late_delivery_grace_days", "le", "逾期交付宽限天数", "逾期付款宽限天数"),
 )
-NAMES = {
-    "terms.delivery_notice_days": "交付通知提前天数",
-    "policy.refund_days": "退款期限",
-    "terms.filing_days": "备案期限",
-    "terms.title_registration_days": "办理不动产登记期限",
-}
 
 
 @doc_rule("penalty.reciprocity")
@@ -54,7 +49,7 @@ def _bounds(c: DocCase) -> Iterator[Breach]:
         if (low is not None and value < low) or (high is not None and value > high):
             want = f"{low}日以上" if low is not None else f"{high}日以内"
             clause = c.printed.all(path)[0].clause
-            yield Breach(f"{NAMES.get(path, path)}为{value}日，应为{want}", clause, want, str(value), paths=(path,))
+            yield Breach(f"{label(path)}为{value}日，应为{want}", clause, want, str(value), paths=(path,))
 
 
 def _limits(c: DocCase) -> dict[str, tuple[int | None, int | None]]:

@@ -11,33 +11,17 @@ import re
 from dataclasses import dataclass
 
 from toolkit.checks.printed import Printed
+from toolkit.fields import ITEM_LABELS, LABELS
+from toolkit.fields import LISTS as LIST_LABELS
 from toolkit.pack.clauses import CompiledDocument, Loop, Segment
+from toolkit.pack.headings import FRONT
+from toolkit.pack.headings import heading as opens_heading
 
-_HEADING = re.compile(r"^(第[一二三四五六七八九十百零]+[章条條]|附件[一二三四五六七八九十]+|[一二三四五六七八九十]+、)")
 _ITEM = re.compile(r"^([a-z_.]+)\[(\d+)\](?:\.(\w+))?$")
-# The tables a document prints a list in, and the field that names a row.
-LISTS = {"deal.plan": ("付款计划", "item"), "deal.discounts": ("优惠", "name"), "buyers": ("买受人", "name")}
-FIELDS = {
-    "amount": "金额",
-    "due": "应付日期",
-    "rate_pct": "比例",
-    "id_no": "证件号码",
-    "phone": "联系电话",
-    "share_pct": "产权份额",
-    "deal.total": "成交总价",
-    "deal.unit_price": "成交单价",
-    "deal.list_total": "标价总价",
-    "deal.deposit": "定金",
-    "deal.down_payment": "首期房价款",
-    "deal.subscribe_date": "认购日期",
-    "deal.sign_deadline": "签约期限",
-    "unit.code": "房号",
-    "unit.building_area": "建筑面积",
-    "unit.inner_area": "套内建筑面积",
-    "unit.shared_area": "分摊共有建筑面积",
-    "unit.list_unit_price": "标价单价",
-    "seller.uscc": "统一社会信用代码",
-}
+# The tables a document prints a list in, and the field that names a row; the fields' names (toolkit/fields.py).
+ROW_NAMES = {"deal.plan": "item", "deal.discounts": "name", "buyers": "name"}
+LISTS = {path: (name, ROW_NAMES[path]) for path, name in LIST_LABELS.items()}
+FIELDS = {**ITEM_LABELS, **LABELS}
 
 
 @dataclass(frozen=True)
@@ -53,9 +37,9 @@ class Outline:
 
     def __init__(self, compiled: CompiledDocument | None):
         self.at: dict[str, Place] = {}
-        heading, clause = "", ""
+        heading, clause = FRONT, ""
         for seg in _walk(compiled.nodes) if compiled is not None else ():
-            title = _heading(seg)
+            title = opens_heading(seg)
             if title:
                 heading, clause = title, ""
             clause = seg.clause_id or clause
@@ -63,6 +47,9 @@ class Outline:
 
     def place(self, key: str, printed: Printed | None = None, path: str = "") -> Place:
         """Place a segment key, a printed path, or a path printed in a given segment."""
+        if key.startswith("after ") and not path:  # text inserted after a clause (read/parse): under its heading
+            after = self.at.get(key.removeprefix("after "), Place(FRONT))
+            return Place(after.location or FRONT, after.clause)
         path = path or ("" if key in self.at else key.removesuffix(" (document properties)"))
         if key not in self.at and printed is not None:
             key = _segment_of(printed, path) or key
@@ -78,13 +65,6 @@ def _walk(nodes: list):
             yield node
         else:
             yield from _walk(node.body if isinstance(node, Loop) else [n for b in node.branches for n in b])
-
-
-def _heading(seg: Segment) -> str:
-    if seg.clause_id or any(t.is_var for t in seg.tokens):
-        return ""
-    m = _HEADING.match("".join(t.text for t in seg.tokens))
-    return m.group(1).rstrip("、") if m else ""
 
 
 def _segment_of(printed: Printed, path: str) -> str:

@@ -165,16 +165,23 @@ def _check(args: argparse.Namespace) -> int:
         )
     else:
         for d in result.documents:
-            verdict = "ok" if not d.findings else f"{len(d.findings)} finding(s)"
-            print(f"{d.path.name}: {d.doc_id or 'unknown'}: {verdict}")
-            if d.how:  # how it was checked: its text, its PDF pages, a scan's or photo's pages one by one
-                print(f"  checked: {d.how}")
-            if getattr(d, "values_read", None):  # a scan's values as OCR read them (personal numbers masked)
-                from toolkit.scan.values import summary
-
-                print("\n".join(f"  read: {line}" for line in summary(d.values_read)))
-            o.print_findings(d.findings)
+            _print_checked(d, result.title(d))
     return 1 if has_errors(result.findings) else 0
+
+
+def _print_checked(d: Any, title: str) -> None:
+    """Print one checked document as a sales admin reads it: its title, how it was checked, the values read."""
+    verdict = "无问题" if not d.findings else f"{len(d.findings)}项问题"
+    print(f"{d.path.name}：{title or '未识别'}：{verdict}")
+    if d.how:  # how it was checked: its text, its PDF pages, a scan's or photo's pages one by one
+        print(f"  核对方式：{d.how}")
+    if getattr(d, "values_read", None):  # a scan's values as OCR read them (personal numbers masked)
+        from toolkit.scan.values import summary
+
+        print("\n".join(f"  识别：{line}" for line in summary(d.values_read)))
+    from toolkit.reports.check_html import text_line
+
+    print("".join(f"  {text_line(f)}\n" for f in d.findings), end="")
 
 
 def _doc_json(d: Any) -> dict[str, Any]:

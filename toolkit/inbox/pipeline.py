@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.domain.ids import mask_text
+from toolkit.fields import label
 from toolkit.findings import Finding
 from toolkit.inbox import shared_kept
 from toolkit.inbox.filing import (
@@ -587,7 +588,11 @@ class Pipeline:
         title = f"收件检查报告：{OUTCOME_TITLES.get(j.outcome, j.outcome)}"
         notes = [NEXT.get(j.outcome, ""), *checked_notes(j.checked)]
         read = {mask_text(name): j.values_read}
-        html = render_html([(mask_text(name), j.document, findings)], title=title, notes=notes, read=read)
+        terms = getattr(self.worker, "terms", None)  # the pack's document titles, as the worker reported them
+        titles = dict(terms.titles) if terms is not None else {}
+        html = render_html(
+            [(mask_text(name), j.document, findings)], title=title, notes=notes, read=read, titles=titles
+        )
         write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
         return report
 
@@ -630,7 +635,7 @@ def _redline(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def _found(rule: str, message: str) -> dict[str, Any]:
-    return finding(rule, message, location="unit.code").as_dict()
+    return finding(rule, message, location=label("unit.code")).as_dict()  # 房号: a place a reader finds
 
 
 def _reason(rule: str, message: str) -> dict[str, str]:

@@ -35,9 +35,11 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Terms:
-    """What a cross-check needs of the pack: the terms two documents of one deal must print alike."""
+    """What the inbox needs of the pack: the terms two documents of one deal must print alike (a cross-check),
+    and each document's title (the report)."""
 
     shared_terms: tuple
+    titles: tuple[tuple[str, str], ...] = ()  # (document id, title), as the pack declares them
 
 
 def cross_check(record: Any, new: Any, terms: Terms) -> list[dict[str, Any]]:
@@ -51,7 +53,7 @@ def _serve(conn, project_dir: str, pack_dir: str | None) -> None:
     from toolkit.workspace import open_project
 
     ws = open_project(Path(project_dir), pack_dir=Path(pack_dir) if pack_dir else None)
-    conn.send(("ready", Terms(ws.pack.shared_terms)))
+    conn.send(("ready", Terms(ws.pack.shared_terms, tuple(ws.pack.titles().items()))))
     while True:
         try:
             request = conn.recv()

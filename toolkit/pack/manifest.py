@@ -87,6 +87,10 @@ class Pack:
             self.compiled[key] = load_pack(folder) if (folder / "pack.yaml").is_file() else None
         return self.compiled[key]
 
+    def titles(self) -> dict[str, str]:
+        """Return each document's title by its id (subscription: 商品房认购书), as the reports name them."""
+        return {d.id: d.title for d in self.documents.values()}
+
     def docs_per(self, per: str) -> list[str]:
         """List the documents rendered once per deal, or once per project."""
         return [d.id for d in self.documents.values() if d.per == per]

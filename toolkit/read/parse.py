@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from toolkit.fields import label
 from toolkit.pack.clauses import BREAKS, HARD, SOFT, CompiledDocument, Cond, Loop, Segment, Token
 
 WINDOW = 4000  # how far ahead a lost segment is looked for
@@ -226,7 +227,7 @@ class _Matcher:
             return token.text
         path = self.resolve(token.path)
         known = [v.text for v in self.out.values if v.path == path and v.filter == token.filter]
-        return known[0] if known else f"‹{path}›"
+        return known[0] if known else f"‹{label(path)}›"  # a value not read: named as the reader knows it
 
     def deviation(self, kind: str, clause: str, expected: str, found: str, at: int) -> None:
         found = found.replace(SOFT, "").replace(HARD, "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from toolkit.findings import Finding
@@ -27,12 +27,20 @@ def render_html(
     title: str = "文件检查报告",
     notes: Sequence[str] = (),
     read: dict[str, list] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """Write the report: what was done (notes), then per document its name, type, findings, how it was checked
-    when known, and a scan's values as read."""
-    read = read or {}
+    when known, and a scan's values as read.
+
+    `documents` are (file name, document id, findings[, how checked]); `titles` names each document id as its
+    pack does (商品房认购书): a document id without a title is shown as it is.
+    """
+    read, titles = read or {}, titles or {}
     body = "".join(
-        _section(*doc[:3]) + _how(doc[3] if len(doc) > 3 else "") + _read(read.get(doc[0])) for doc in documents
+        _section(doc[0], titles.get(doc[1], doc[1]), doc[2])
+        + _how(doc[3] if len(doc) > 3 else "")
+        + _read(read.get(doc[0]))
+        for doc in documents
     )
     said = "".join(f"<li>{escape(n)}</li>" for n in notes if n)
     said = f"<ul class='notes'>{said}</ul>" if said else ""
@@ -73,8 +81,8 @@ def _summary(documents: list[tuple]) -> str:
     return f"<p>{len(documents)} 份文件：{verdict}，{warnings} 项提示。</p>"
 
 
-def _section(name: str, kind: str, findings: list[Finding]) -> str:
-    head = f"<h2>{escape(name)} <small>{escape(kind or '未识别')}</small></h2>"
+def _section(name: str, title: str, findings: list[Finding]) -> str:
+    head = f"<h2>{escape(name)} <small>{escape(title or '未识别')}</small></h2>"
     if not findings:
         return head + "<p class='ok'>无问题。</p>"
     rows = "".join(_row(f) for f in findings)
@@ -102,8 +110,23 @@ def _row(f: Finding) -> str:
     return (
         f"<tr><td>{escape(title)}<br><span class='rule'>{escape(f.rule)}</span></td>"
         f"<td class='{escape(f.severity)}'>{escape(severity)}</td>"
-        f"<td class='where'>{escape(' '.join(p for p in (f.location, f.clause) if p))}</td><td>{detail}</td></tr>"
+        f"<td class='where'>{_where(f)}</td><td>{detail}</td></tr>"
     )
+
+
+def _where(f: Finding) -> str:
+    """Say where a finding is as a reader finds it; the clause id, for whoever looks it up, small beneath."""
+    clause = f"<br><span class='rule'>{escape(f.clause)}</span>" if f.clause else ""
+    return escape(f.location) + clause if f.location else clause
+
+
+def text_line(f: Finding) -> str:
+    """Write a finding on one line for the terminal as the report says it: 错误：title（rule id）[place]：message."""
+    follows = f.extra.get("follows") or []
+    titles = sorted({_declared(g["rule"])[0] for g in follows})  # the findings that follow, by their titles
+    more = f"（由此引起{len(follows)}项：{'、'.join(titles)}）" if follows else ""
+    where = f"[{f.location}]" if f.location else ""
+    return f"{SEVERITY.get(f.severity, f.severity)}：{_declared(f.rule)[0]}（{f.rule}）{where}：{f.message}{more}"
 
 
 def _declared(rule_id: str) -> tuple[str, str]:

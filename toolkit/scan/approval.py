@@ -38,6 +38,7 @@ class Approval:
     why: str = ""  # why it was not approved, when there are no findings to say it
     prints_as: Path | None = None  # the marked PDF whose pages were recorded (the one to print and sign)
     note: str = ""  # what the approval could not record (no page hashes: no marked print and no LibreOffice)
+    doc_id: str = ""  # the document the draft was identified as (subscription, contract), when it was
 
 
 def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval]:
@@ -57,7 +58,7 @@ def approve(ws, files: list[Path], by: str, move: bool = False) -> list[Approval
     stages = open_stages(ws.project_dir, ws.ledger_url, ws.project.code)  # --db, LOUPAN_DB or the project's file
     try:
         for d in docs:
-            a = Approval(d.path, findings=list(d.findings))
+            a = Approval(d.path, findings=list(d.findings), doc_id=d.doc_id or "")
             if is_scan(d.path):
                 a.why = "扫描件或照片是签署件，审定的是签署前的草稿（DOCX 或打印用 PDF）"
             elif d.printed is None or has_errors(d.findings):

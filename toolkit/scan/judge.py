@@ -33,7 +33,7 @@ from toolkit.scan.places import Place, declared, locate
 from toolkit.scan.raster import DPI, load_pages, render_pdf
 from toolkit.scan.register import register
 from toolkit.scan.unmarked import place_by_image
-from toolkit.scan.where import NUMBER, PageText, clause_before, clause_of, page_text, same_figures
+from toolkit.scan.where import NUMBER, PageText, clause_before, clause_of, page_place, page_text, same_figures
 
 SIGNED_INK = 120  # px of added ink inside a place's line for it to count as signed
 SIGNED_SPAN = 30  # px: and spread at least this wide (5 mm), so a dot or a speck is not a signature
@@ -258,7 +258,7 @@ def _altered(name: str, n: int, b: Blob, scan: np.ndarray, text: PageText, segme
     else:
         read = text.under(b.box(4))
         what = f"打印的文字“{read}”被涂去或遮盖" if read else "打印内容缺失"
-    where = f"第{n}页" + (f"，条款 {clause}" if clause else "") + (f"（表格“{row}”行）" if row else "")
+    where = page_place(n, clause, segments) + (f"（表格“{row}”行）" if row else "")
     return finding(
         "scan.altered",
         f"{name}：{where}：{what}",

@@ -31,7 +31,7 @@ from toolkit.scan.places import Place
 from toolkit.scan.register import register
 from toolkit.scan.tables import reorder
 from toolkit.scan.textcompare import Flat, Hunk, differences, flatten, value_mask
-from toolkit.scan.where import _fixed, clause_before, clause_of
+from toolkit.scan.where import _fixed, clause_before, clause_of, page_place
 
 WORK_WIDTH = 1400  # px: pages are read by OCR at about 170 dpi whatever the scan's resolution
 FOOTER = re.compile(r"^第\d+页共\d+页$")
@@ -246,7 +246,7 @@ def hunk_finding(name: str, tp: TextPage, h: Hunk, exp: Expected) -> Finding:
         what = f"扫描件多出“{found}”（打印件此处为“{context.strip()}”）"
     else:
         what = f"扫描件为“{found}”，打印件为“{expected}”"
-    where = f"第{n}页" + (f"，条款 {clause}" if clause else "")
+    where = page_place(n, clause, exp.segments)
     return finding(
         "clause.altered",
         f"{name}：{where}（{tp.page.source}，{HOW}）：{what}",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from toolkit.pack.clauses import Segment
+from toolkit.pack.headings import headings
 from toolkit.text import normalize
 
 WINDOW = 6  # characters of fixed wording that place a line of print in one segment
@@ -138,3 +139,9 @@ def clause_before(text: str, segments: list[Segment]) -> str:
         if len(found) == 1:
             return found.pop()
     return ""
+
+
+def page_place(n: int, clause: str, segments: list[Segment]) -> str:
+    """Say where a mark is as a reader finds it: 第3页，第四条 (the clause id itself goes in the finding's `clause`)."""
+    head = headings(segments).get(clause, "") if clause else ""
+    return f"第{n}页" + (f"，{head}" if head else "")
