@@ -313,6 +313,6 @@ def _released(pack_dir: Path) -> list[Finding]:
     except PackError:
         return []  # a broken manifest or source is reported by the other checks
     return [
-        finding("lint.released", f"expected {expected}", document="pack.yaml", location="version", found=found)
+        finding("lint.released", f"应为{expected}", document="pack.yaml", location="version", found=found)
         for expected, found in problems
     ]
