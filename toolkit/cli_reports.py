@@ -36,7 +36,9 @@ def _run(args: argparse.Namespace) -> int:
     from toolkit.reports.period import parse_period
 
     if parse_period(args.period).kind != args.kind:
-        raise UsageError(f"--period {args.period} 不是{'周（如 2026-W47）' if args.kind == 'weekly' else '月份（如 2026-11）'}")
+        raise UsageError(
+            f"--period {args.period} 不是{'周（如 2026-W47）' if args.kind == 'weekly' else '月份（如 2026-11）'}"
+        )
     if len(args.project) > 1 and not args.all_projects:
         raise UsageError("给了多个 --project 文件夹时须加 --all-projects")
     results = []

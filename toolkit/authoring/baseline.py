@@ -49,7 +49,9 @@ def _samples(pack_dir: Path) -> dict:
     data = yamlio.read_file(pack_dir / "pack.yaml", PackError) or {}
     samples = data.get("samples")
     if not samples or "project" not in samples:
-        raise PackError(path=pack_dir / "pack.yaml", field="samples", expected="样例项目及其交易（samples.project、samples.deals）")
+        raise PackError(
+            path=pack_dir / "pack.yaml", field="samples", expected="样例项目及其交易（samples.project、samples.deals）"
+        )
     return samples
 
 

@@ -305,18 +305,25 @@ class _Builder:
 def _segment(path: Path, text: str, clause_id: str, label: str, script: str = "hans") -> Segment | None:
     """Split paragraph text into tokens; refuse any expression the checker cannot read back."""
     tokens: list[Token] = []
-    pos = 0
+    pos, where = 0, clause_id or _shown(label)
     for m in _EXPR.finditer(text):
         _literal(tokens, convert(text[pos : m.start()], script))
-        tokens.append(_variable(path, m.group(1), clause_id or label, script))
+        tokens.append(_variable(path, m.group(1), where, script))
         pos = m.end()
     _literal(tokens, convert(text[pos:], script))
     if "{%" in text or "{#" in text:
-        raise PackError(
-            path=path, field=clause_id or label, expected="段落中不含 {% %} 或 {# #}", found=text[:60]
-        )
-    _check_adjacent(path, tokens, clause_id or label)
+        raise PackError(path=path, field=where, expected="段落中不含 {% %} 或 {# #}", found=text[:60])
+    _check_adjacent(path, tokens, where)
     return Segment(tuple(tokens), clause_id, label) if tokens else None
+
+
+_LABEL = re.compile(r"^(paragraph|table cell) (\d+)$")
+
+
+def _shown(label: str) -> str:
+    """Say a segment's internal label (`paragraph 12`, `table cell 13`) as an author finds it: 第12段."""
+    m = _LABEL.match(label)
+    return f"第{m.group(2)}段" + ("（表格中）" if m.group(1) == "table cell" else "") if m else label
 
 
 def _literal(tokens: list[Token], text: str) -> None:
@@ -336,7 +343,7 @@ def _variable(path: Path, expr: str, where: str, script: str = "hans") -> Token:
         path=path,
         field=where,
         expected="带类型过滤器的 {{ path | filter }}"
-        "（" + ", ".join(k for k in TOKEN_PATTERNS if k != "tick") + "）或 {{ (path == 'x') | tick }}",
+        "（" + "、".join(k for k in TOKEN_PATTERNS if k != "tick") + "）或 {{ (path == 'x') | tick }}",
         found="{{" + expr + "}}",
     )
 

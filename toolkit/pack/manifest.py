@@ -69,7 +69,9 @@ class Pack:
         """Return one document's spec, or raise naming the documents there are."""
         if doc_id not in self.documents:
             known = ", ".join(self.documents)
-            raise PackError(path=self.root / "pack.yaml", field="documents", expected=f"以下之一：{known}", found=doc_id)
+            raise PackError(
+                path=self.root / "pack.yaml", field="documents", expected=f"以下之一：{known}", found=doc_id
+            )
         return self.documents[doc_id]
 
     def compiled_for(self, doc_id: str, script: str = "hans") -> Any:
@@ -102,9 +104,7 @@ def load_pack(root: Path) -> Pack:
         if key not in data:
             raise PackError(path=manifest_path, field=key, expected="填写一个值")
     if not VERSION.match(str(data["version"])):
-        raise PackError(
-            path=manifest_path, field="version", expected="形如 1.2.0 的版本号", found=str(data["version"])
-        )
+        raise PackError(path=manifest_path, field="version", expected="形如 1.2.0 的版本号", found=str(data["version"]))
     docs = {doc_id: _document(root, doc_id, spec) for doc_id, spec in data["documents"].items()}
     return Pack(
         name=str(data["name"]),
@@ -133,7 +133,10 @@ def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
         )
     if spec.get("per") not in PER_KINDS:
         raise PackError(
-            path=where, field=f"documents.{doc_id}.per", expected="deal 或 project", found=str(spec.get("per"))
+            path=where,
+            field=f"documents.{doc_id}.per",
+            expected=f"{'、'.join(PER_KINDS)} 之一",
+            found=str(spec.get("per")),
         )
     if "clauses" in spec:
         raise PackError(
