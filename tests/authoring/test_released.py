@@ -43,7 +43,7 @@ def test_the_issue_art03_6_changed_at_a_released_version_is_refused_then_release
     )
     before = (pack / "contract.docx").read_bytes()
     _edit(pack, "contract", ART03_6, NEW_ART03_6)
-    with pytest.raises(PackError, match=r"contract art03_6 改动") as err:
+    with pytest.raises(PackError, match=r"contract art03_6 修改") as err:
         build_pack(pack)
     assert f"loupan pack release {pack}" in str(err.value) and PRESALE_NEXT in str(err.value)
     assert (pack / "contract.docx").read_bytes() == before, "a refused build writes nothing"
@@ -86,7 +86,7 @@ def test_a_template_edited_in_place_at_a_released_version_is_found_by_lint(relea
     built, _ = build_aside(pack, read_file(pack / "pack.yaml", PackError)["documents"], released.parent)
     shutil.copyfile(built["subscription"], pack / "subscription.docx")  # as if copied in by hand
     (f,) = _rules(pack)["lint.released"]
-    assert "subscription sub_intro_2 改动" in f.found and "源文件中" not in f.found
+    assert "subscription sub_intro_2 修改" in f.found and "源文件中" not in f.found
 
 
 def test_an_unreleased_version_may_change_as_often_as_needed(released):

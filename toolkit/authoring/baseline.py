@@ -75,7 +75,7 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
     for clause in dict.fromkeys([*stored, *texts]):
         old, new = stored.get(clause), texts.get(clause)
         if old != new:
-            what = "新增" if old is None else "删除" if new is None else "改动"
+            what = "新增" if old is None else "删除" if new is None else "修改"
             result.findings.append(
                 finding(
                     "pack.baseline",

@@ -65,7 +65,7 @@ def _document_changes(doc_id: str, old: tuple[dict, list], new: tuple[dict, list
     (a, a_all), (b, b_all) = old, new
     clauses = [c for c in dict.fromkeys([*a, *b]) if a.get(c) != b.get(c)]
     if clauses:
-        return [f"{doc_id} {c} {'新增' if c not in a else '删除' if c not in b else '改动'}" for c in clauses]
+        return [f"{doc_id} {c} {'新增' if c not in a else '删除' if c not in b else '修改'}" for c in clauses]
     return [f"{doc_id}：条款以外的文字有改动（标题、表格、页眉）"] if a_all != b_all else []
 
 
