@@ -36,9 +36,11 @@ def _run(args: argparse.Namespace) -> int:
     from toolkit.reports.period import parse_period
 
     if parse_period(args.period).kind != args.kind:
-        raise UsageError(f"--period {args.period} is not a {'week' if args.kind == 'weekly' else 'month'}")
+        raise UsageError(
+            f"--period {args.period} 不是{'周（如 2026-W47）' if args.kind == 'weekly' else '月份（如 2026-11）'}"
+        )
     if len(args.project) > 1 and not args.all_projects:
-        raise UsageError("several --project folders need --all-projects")
+        raise UsageError("给了多个 --project 文件夹时须加 --all-projects")
     results = []
     for folder in args.project:
         r, files = report_api.report_period(api.open_project(folder), period=args.period, out=args.out)

@@ -51,7 +51,7 @@ def open_project(project_dir: Path, *, pack_dir: Path | None = None, ledger_url:
     """Open a project folder with its pack (by sale type, unless one is given) and merged policy."""
     project_dir = Path(project_dir)
     if not (project_dir / "project.yaml").is_file():
-        raise UsageError(f"{project_dir}: not a project folder (no project.yaml)")
+        raise UsageError(f"{project_dir}：不是项目文件夹（没有 project.yaml）")
     pack = load_pack(pack_dir or _default_pack(project_dir))
     project = load_project(project_dir, pack)
     policy = load_policy(project_dir, project.authority)

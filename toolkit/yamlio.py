@@ -93,10 +93,50 @@ def load_pure(text: str) -> Any:
 
 
 def problem(exc: yaml.YAMLError) -> str:
-    """Say where a YAML file is broken, in one line."""
+    """Say where a YAML file is broken, in one line, in Chinese where the parser's words are known."""
     mark = getattr(exc, "problem_mark", None)
-    text = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"第{mark.line + 1}行：{text}" if mark else str(text)
+    text = in_chinese(str(getattr(exc, "problem", None) or str(exc).splitlines()[0]))
+    return f"第{mark.line + 1}行：{text}" if mark else text
+
+
+_PROBLEMS = (  # what PyYAML says of a file a person broke, and how the office reads it
+    (r"mapping values are not allowed here", "此处不能有“键: 值”（值中有冒号须加引号，或缩进不对）"),
+    (r"found unexpected end of stream", "文件意外结束（引号或括号没有闭合）"),
+    (r"found character '\\t' that cannot start any token", "有制表符（Tab）：请改用空格"),
+    (r"found character (.+) that cannot start any token", r"字符 \1 不能出现在值的开头（请给值加引号）"),
+    (r"found undefined alias (.+)", r"引用了未定义的锚点 \1"),
+    (r"found unknown escape character (.+)", r"双引号中有未知的转义 \1（反斜杠请写两个，或改用单引号）"),
+    (r"found unhashable key", "键不能是列表或映射"),
+    (r"could not find expected ':'", "缺少冒号“:”"),
+    (r"could not determine a constructor for the tag (.+)", r"不认识的标签 \1"),
+    (r"second occurrence", "锚点重复定义"),
+    (r"but found another document", "文件中有多个文档（---）"),
+    (r"expected (.+), but (?:found|got) (.+)", r"应为\1，实际为\2"),
+)
+_TOKENS = {
+    "'<stream end>'": "文件末尾",
+    "<block end>": "缩进层次的结束",
+    "'<block mapping start>'": "新的一组“键: 值”（缩进不对）",
+    "'?'": "一个键（缩进不对）",
+    "'-'": "列表项“-”（缩进不对）",
+    "',' or ']'": "“,”或“]”",
+    "',' or '}'": "“,”或“}”",
+}
+
+
+def in_chinese(text: str) -> str:
+    """Say a PyYAML problem in Chinese; one it does not know stays in the parser's words."""
+    for pattern, words in _PROBLEMS:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return _tokens(m.expand(words))
+    return text
+
+
+def _tokens(text: str) -> str:
+    for token, words in _TOKENS.items():
+        text = text.replace(token, words)
+    return text
 
 
 def read_file(path: Path, error: type[InputFileError]) -> Any:

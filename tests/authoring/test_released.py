@@ -43,7 +43,7 @@ def test_the_issue_art03_6_changed_at_a_released_version_is_refused_then_release
     )
     before = (pack / "contract.docx").read_bytes()
     _edit(pack, "contract", ART03_6, NEW_ART03_6)
-    with pytest.raises(PackError, match=r"contract art03_6 changed") as err:
+    with pytest.raises(PackError, match=r"contract art03_6 修改") as err:
         build_pack(pack)
     assert f"loupan pack release {pack}" in str(err.value) and PRESALE_NEXT in str(err.value)
     assert (pack / "contract.docx").read_bytes() == before, "a refused build writes nothing"
@@ -86,7 +86,7 @@ def test_a_template_edited_in_place_at_a_released_version_is_found_by_lint(relea
     built, _ = build_aside(pack, read_file(pack / "pack.yaml", PackError)["documents"], released.parent)
     shutil.copyfile(built["subscription"], pack / "subscription.docx")  # as if copied in by hand
     (f,) = _rules(pack)["lint.released"]
-    assert "subscription sub_intro_2 changed" in f.found and "in the sources" not in f.found
+    assert "subscription sub_intro_2 修改" in f.found and "源文件中" not in f.found
 
 
 def test_an_unreleased_version_may_change_as_often_as_needed(released):
@@ -104,7 +104,7 @@ def test_an_unreleased_version_may_change_as_often_as_needed(released):
 def test_a_version_behind_the_latest_release_is_refused(released):
     pack = released / "prc-completed"
     set_version(pack, "0.9.0")
-    with pytest.raises(PackError, match="above the latest release 1.0.0"):
+    with pytest.raises(PackError, match="高于最新发布版 1.0.0"):
         build_pack(pack)
     assert _rules(pack)["lint.released"]
 
@@ -118,14 +118,14 @@ def test_a_document_added_at_a_released_version_is_refused(released):
         + "  notice:\n    title: 告知书\n    template: notice.docx\n    per: deal\n",
         encoding="utf-8",
     )
-    assert "notice: not in the release" in _rules(pack)["lint.released"][0].found
+    assert "notice：发布版中没有此文件" in _rules(pack)["lint.released"][0].found
 
 
 def test_a_release_refuses_templates_that_are_not_the_build_of_their_sources(released):
     pack = released / "prc-presale"
     set_version(pack, PRESALE_NEXT)
     _edit(pack, "handbook", "[hb_intro_1] ", "[hb_intro_1] 新版：")
-    with pytest.raises(UsageError, match=r"handbook are not the build.*loupan pack build"):
+    with pytest.raises(UsageError, match=r"handbook 的模板不是由其源文件生成的.*loupan pack build"):
         api.pack_release(pack)
     assert not (pack / "releases" / PRESALE_NEXT).exists()
     build_pack(pack)

@@ -66,7 +66,7 @@ def test_a_document_of_a_released_version_checks_against_that_version(packs, tmp
     project = packs.parent / "examples" / "cuihu"
     released = api.pack_release(pack)
     assert released == pack / "releases" / PRESALE and (released / "contract.docx").is_file()
-    with pytest.raises(UsageError, match="already released"):
+    with pytest.raises(UsageError, match="已经发布"):
         api.pack_release(pack)
     old_ws = api.open_project(project, pack_dir=pack)
     deal = project / "deals" / "CHY-2026-0001.yaml"

@@ -22,4 +22,8 @@ def test_wrong_usage_exits_2_with_one_line(office, capsys):
     _, project = office
     assert main(["unit", "show", "9-9999", "--project", str(project)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("loupan: no unit 9-9999") and "Traceback" not in err and len(err.splitlines()) == 1
+    assert (
+        err.startswith("loupan: 项目 CHY 的价目表中没有房号 9-9999")
+        and "Traceback" not in err
+        and len(err.splitlines()) == 1
+    )

@@ -332,19 +332,19 @@ def test_parse_rejects_forbidden_characters(char: str) -> None:
         parse_capitals(text)
     assert info.value.index == 5 and info.value.char == char
     message = str(info.value)
-    assert "forbidden character" in message and char in message and "index 5" in message
+    assert "不得使用的字" in message and char in message and "第6个字" in message
 
 
 @pytest.mark.parametrize("text, char, index", [("人民币5元整", "5", 3), ("壹佰元5角", "5", 3), ("１元整", "１", 0)])
 def test_parse_rejects_arabic_digits(text: str, char: str, index: int) -> None:
-    with pytest.raises(CapitalsError, match="Arabic digit") as info:
+    with pytest.raises(CapitalsError, match="阿拉伯数字") as info:
         parse_capitals(text)
     assert (info.value.char, info.value.index) == (char, index)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "人民币", "人民币 ", "人民幣"])
 def test_parse_rejects_empty(text: str) -> None:
-    with pytest.raises(CapitalsError, match="empty"):
+    with pytest.raises(CapitalsError, match="金额为空"):
         parse_capitals(text)
 
 
@@ -352,62 +352,62 @@ def test_parse_rejects_empty(text: str) -> None:
     "text, index, fragment",
     [
         # 整 after 分
-        ("壹佰元伍角陆分整", 7, "after 分"),
-        ("伍分整", 2, "after 分"),
-        ("壹仟元零壹分正", 6, "after 分"),
+        ("壹佰元伍角陆分整", 7, "分之后"),
+        ("伍分整", 2, "分之后"),
+        ("壹仟元零壹分正", 6, "分之后"),
         # duplicated units
-        ("壹佰佰元整", 2, "duplicated"),
-        ("壹佰元元整", 3, "duplicated"),
-        ("壹万贰万元整", 3, "duplicated"),
-        ("壹亿贰亿元整", 3, "duplicated"),
-        ("壹拾贰拾元整", 3, "duplicated"),
-        ("伍角伍角", 2, "unexpected"),
-        ("壹元伍分陆分", 4, "unexpected"),
-        ("壹佰元整整", 4, "unexpected"),
+        ("壹佰佰元整", 2, "重复"),
+        ("壹佰元元整", 3, "重复"),
+        ("壹万贰万元整", 3, "重复"),
+        ("壹亿贰亿元整", 3, "重复"),
+        ("壹拾贰拾元整", 3, "重复"),
+        ("伍角伍角", 2, "不应出现"),
+        ("壹元伍分陆分", 4, "不应出现"),
+        ("壹佰元整整", 4, "不应出现"),
         # units out of order
-        ("壹拾壹佰元整", 3, "out of order"),
-        ("壹万壹亿元整", 3, "out of order"),
-        ("壹分伍角", 2, "unexpected"),
+        ("壹拾壹佰元整", 3, "顺序错误"),
+        ("壹万壹亿元整", 3, "顺序错误"),
+        ("壹分伍角", 2, "不应出现"),
         # a digit with no unit in the wrong place
-        ("壹贰元整", 0, "no unit"),
-        ("壹佰贰叁元整", 2, "no unit"),
-        ("壹零元整", 0, "no unit"),
-        ("壹佰伍元整", 2, "missing 零"),
-        ("壹万伍元整", 2, "missing 零"),
-        ("壹仟伍拾元整", 2, "missing 零"),
-        ("壹佰", 0, "unexpected"),
-        ("壹佰伍", 0, "unexpected"),
+        ("壹贰元整", 0, "缺少单位"),
+        ("壹佰贰叁元整", 2, "缺少单位"),
+        ("壹零元整", 0, "缺少单位"),
+        ("壹佰伍元整", 2, "缺少“零”"),
+        ("壹万伍元整", 2, "缺少“零”"),
+        ("壹仟伍拾元整", 2, "缺少“零”"),
+        ("壹佰", 0, "不应出现"),
+        ("壹佰伍", 0, "不应出现"),
         # units with no digit
-        ("元整", 0, "no digits"),
-        ("壹万拾元整", 2, "no digit"),
-        ("壹仟零佰元整", 3, "no digit"),
-        ("万元整", 0, "no digits"),
-        ("壹亿零万元整", 3, "no digits"),
+        ("元整", 0, "之前没有数字"),
+        ("壹万拾元整", 2, "之前没有数字"),
+        ("壹仟零佰元整", 3, "之前没有数字"),
+        ("万元整", 0, "之前没有数字"),
+        ("壹亿零万元整", 3, "之前没有数字"),
         # misplaced 零
-        ("零壹佰元整", 0, "start"),
-        ("零伍分", 0, "start"),
-        ("壹佰零伍拾元整", 2, "superfluous"),
-        ("壹佰零零伍元整", 3, "repeated"),
-        ("壹佰元零零伍分", 4, "repeated"),
-        ("壹万零元整", 2, "followed by a digit"),
-        ("壹佰元零整", 3, "followed by a digit"),
-        ("壹元零伍角", 2, "superfluous"),
-        ("伍角零陆分", 2, "superfluous"),
-        ("壹仟元壹分", 3, r"rule 4\(4\)"),
-        ("壹拾万柒仟零元整", 5, "followed by a digit"),
+        ("零壹佰元整", 0, "开头"),
+        ("零伍分", 0, "开头"),
+        ("壹佰零伍拾元整", 2, "多余的"),
+        ("壹佰零零伍元整", 3, "重复"),
+        ("壹佰元零零伍分", 4, "重复"),
+        ("壹万零元整", 2, "之后须有数字"),
+        ("壹佰元零整", 3, "之后须有数字"),
+        ("壹元零伍角", 2, "多余的"),
+        ("伍角零陆分", 2, "多余的"),
+        ("壹仟元壹分", 3, r"规则4\(4\)"),
+        ("壹拾万柒仟零元整", 5, "之后须有数字"),
         # anything else
-        ("整", 0, "no amount"),
-        ("壹角元整", 1, "before 元"),
-        ("壹佰美元整", 2, "unexpected character"),
-        ("壹佰元整人民币", 4, "unexpected character"),
-        ("RMB壹佰元整", 0, "unexpected character"),
+        ("整", 0, "之前没有金额"),
+        ("壹角元整", 1, "元之前出现"),
+        ("壹佰美元整", 2, "不应出现的字"),
+        ("壹佰元整人民币", 4, "不应出现的字"),
+        ("RMB壹佰元整", 0, "不应出现的字"),
     ],
 )
 def test_parse_rejects(text: str, index: int, fragment: str) -> None:
     with pytest.raises(CapitalsError, match=fragment) as info:
         parse_capitals(text)
     assert info.value.index == index
-    assert f"index {index}" in str(info.value)
+    assert f"第{index + 1}个字" in str(info.value)
 
 
 def test_parse_error_positions_count_the_prefix_and_blanks() -> None:

@@ -43,7 +43,7 @@ def test_ingest_and_status_commands(capsys, documents, inbox_env):
 def test_a_filed_tree_inside_the_inbox_is_refused_with_a_clear_message(capsys, inbox_env):
     cfg, inbox, _ = inbox_env
     code = main(["ingest", "--project", str(cfg.project_dir), "--inbox", str(inbox), "--filed", str(inbox / "filed")])
-    assert code == 2 and "outside the inbox" in capsys.readouterr().err
+    assert code == 2 and "必须在收件箱" in capsys.readouterr().err
 
 
 def test_watch_with_polling_takes_a_file_dropped_while_it_runs(documents, inbox_env):

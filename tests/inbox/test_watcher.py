@@ -166,17 +166,17 @@ def test_the_tracker_orders_by_arrival():
 
 def test_folders_are_checked_at_start(tmp_path):
     inbox = tmp_path / "inbox"
-    with pytest.raises(UsageError, match="not a folder"):
+    with pytest.raises(UsageError, match="不是文件夹"):
         check_folders(InboxConfig(tmp_path, inbox, tmp_path / "filed"))
     inbox.mkdir()
-    with pytest.raises(UsageError, match="outside the inbox"):
+    with pytest.raises(UsageError, match="必须在收件箱 .* 之外"):
         check_folders(InboxConfig(tmp_path, inbox, inbox / "filed"))
     inbox.chmod(0o500)
     try:
         import os
 
         if os.geteuid() != 0:  # root can write anywhere: the permission check only means something for others
-            with pytest.raises(UsageError, match="writable"):
+            with pytest.raises(UsageError, match="可读可写"):
                 check_folders(InboxConfig(tmp_path, inbox, tmp_path / "filed"))
     finally:
         inbox.chmod(0o700)

@@ -95,16 +95,16 @@ def _source(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "fault"),
     [
-        ("[Bad-Id] text\n", "clause id"),
-        ("[a_1] one\n[a_1] two\n", "unique"),
-        ("{%p for b in buyers %}\n[a_1] {{ b.name | text }}\n{%p endfor %}\n", "loop"),
-        ("|a|b\n", "ending with '|'"),
+        ("[Bad-Id] text\n", "条款编号"),
+        ("[a_1] one\n[a_1] two\n", "不重复"),
+        ("{%p for b in buyers %}\n[a_1] {{ b.name | text }}\n{%p endfor %}\n", "循环"),
+        ("|a|b\n", "以“|”结尾"),
     ],
 )
 def test_source_faults_name_the_line(tmp_path, text, fault):
     with pytest.raises(PackError, match=fault) as err:
         parse_source(_source(tmp_path, text))
-    assert "line" in str(err.value)
+    assert re.search(r"第\d+行", str(err.value))
 
 
 def _pack_copy(tmp_path: Path) -> Path:
@@ -129,7 +129,7 @@ def test_a_duplicated_clause_id_in_the_source_is_refused_and_nothing_is_built(tm
     source = pack / "src" / "contract.txt"
     before = (pack / "contract.docx").read_bytes()
     source.write_text(source.read_text(encoding="utf-8").replace("[note_2]", "[note_1]", 1), encoding="utf-8")
-    with pytest.raises(PackError, match=r"note_1 \(also on line"):
+    with pytest.raises(PackError, match=r"note_1（第\d+行已用）"):
         build_pack(pack)
     assert (pack / "contract.docx").read_bytes() == before
 
@@ -164,7 +164,7 @@ def test_a_manifest_that_still_lists_clause_ids_is_refused_naming_where_they_com
     text = manifest.read_text(encoding="utf-8")
     text = text.replace("    source: src/handbook.txt\n", "    source: src/handbook.txt\n    clauses: [hb_intro_1]\n")
     manifest.write_text(text, encoding="utf-8")
-    with pytest.raises(PackError, match=r"documents\.handbook\.clauses.*marks of the source"):
+    with pytest.raises(PackError, match=r"documents\.handbook\.clauses.*源文件（src/）中的 \[id\] 标记"):
         load_pack(pack)
 
 

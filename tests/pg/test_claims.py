@@ -70,7 +70,7 @@ def test_an_orphan_claim_is_adopted_by_one_worker_only(workers):
 def test_a_shared_ledger_needs_its_project(pg_url):
     from toolkit.errors import UsageError
 
-    with pytest.raises(UsageError, match="project code"):
+    with pytest.raises(UsageError, match="共用台账需要项目编号"):
         Ledger(pg_url)
 
 

@@ -46,4 +46,4 @@ def test_a_database_behind_the_code_is_refused_with_what_to_do(project_copy, pg_
 def test_an_unreachable_database_is_a_clear_error(project_copy):
     url = "postgresql://nobody@/nowhere?host=/nonexistent-socket-dir"
     shown = loupan("unit", "show", "1-1801", "--project", str(project_copy), "--db", url)
-    assert shown.returncode == 2 and "cannot reach the ledger database" in shown.stderr
+    assert shown.returncode == 2 and "无法连接台账数据库" in shown.stderr

@@ -79,7 +79,7 @@ def test_a_project_already_in_the_database_is_refused_and_an_export_never_overwr
         database.db_import(office, pg_url)  # imported by the test above: never merged
     existing = tmp_path / "x.sqlite"
     existing.write_bytes(b"keep")
-    with pytest.raises(UsageError, match="never overwrites"):
+    with pytest.raises(UsageError, match="从不覆盖"):
         database.db_export(office, existing, pg_url)
     assert existing.read_bytes() == b"keep"
 

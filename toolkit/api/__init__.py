@@ -66,7 +66,7 @@ def deal_files(ws: Workspace) -> list[Path]:
     """List the deal files of the project's deals/ folder."""
     folder = ws.project_dir / "deals"
     if not folder.is_dir():
-        raise UsageError(f"{folder}: no deals folder")
+        raise UsageError(f"{folder}：没有交易文件夹（deals）")
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != "expected.yaml")
 
 
@@ -90,10 +90,10 @@ def render(
     """Check every deal, render the documents of the clean ones and the project documents asked for."""
     unknown = [d for d in docs if d not in ws.pack.documents]
     if unknown:
-        raise UsageError(f"unknown document {unknown[0]!r}: pack {ws.pack.name} has {', '.join(ws.pack.documents)}")
+        raise UsageError(f"未知的文件 {unknown[0]!r}：模板包 {ws.pack.name} 中有 {'、'.join(ws.pack.documents)}")
     deal_docs = [d for d in docs if ws.pack.document(d).per == "deal"]
     if script not in SCRIPTS:
-        raise UsageError(f"unknown script {script!r}: use one of {', '.join(SCRIPTS)}")
+        raise UsageError(f"未知的简繁选项 {script!r}（hans 简体，hant 繁体）：应为 {'、'.join(SCRIPTS)} 之一")
     result = RenderResult(project_docs=[_render_project_doc(ws, d, out, script) for d in docs if d not in deal_docs])
     checks = check_deals(ws, deals)
     for i, check in enumerate(checks, start=1):
@@ -159,7 +159,7 @@ def check(ws: Workspace, files: Sequence[Path], *, script: str | None = None) ->
     """Check filled or signed documents (DOCX or text PDF); files given together are cross-checked."""
     for f in files:
         if not Path(f).is_file():
-            raise UsageError(f"{f}: no such file")
+            raise UsageError(f"{f}：文件不存在")
     docs = check_documents([Path(f) for f in files], ws.project, ws.policy, ws.pack, script)
     from toolkit.scan.approval import approval_findings  # 签约审定: a signed copy against its approved draft
 
@@ -196,7 +196,7 @@ def _inbox(cfg: InboxConfig, log: Callable[[str], None], source: QueueSource | N
     from toolkit.ledger.store import open_ledger
 
     if not (cfg.project_dir / "project.yaml").is_file():
-        raise UsageError(f"{cfg.project_dir}: not a project folder (no project.yaml)")
+        raise UsageError(f"{cfg.project_dir}：不是项目文件夹（没有 project.yaml）")
     check_folders(cfg)
     url = resolve(cfg.project_dir, cfg.ledger_url)
     shared = is_pg(url)  # a shared database: many workers on one inbox, claims and leases in the database
@@ -327,7 +327,7 @@ def _render_samples(pack_dir: Path, samples: dict, out: Path) -> dict[str, dict[
         path = project / deal
         result = render(ws, deals=[path], docs=ws.pack.docs_per("deal"), out=out / path.stem)
         if not result.documents:
-            raise UsageError(f"sample deal {path} does not render: {[f.message for f in result.findings]}")
+            raise UsageError(f"样例交易 {path} 无法生成文件：{'；'.join(f.message for f in result.findings)}")
         rendered[path.stem] = {d.document: d.docx for d in result.documents}
         roundtrip = check(ws, [d.docx for d in result.documents]).findings
         if roundtrip:  # a pack whose own documents do not read back clean cannot be released

@@ -41,7 +41,7 @@ class Moved:
 def _open(project_dir: Path | None, url: str | None) -> tuple[Db, str]:
     chosen = resolve(project_dir, url)
     if not is_pg(chosen) and not Path(chosen).is_file():
-        raise UsageError(f"{chosen}: no ledger there yet (it is created by the first command that writes to it)")
+        raise UsageError(f"{chosen}：这里还没有台账（第一个写入台账的命令会创建它）")
     return Db(chosen), project_code(project_dir)
 
 
@@ -75,9 +75,9 @@ def db_import(project_dir: Path, url: str | None = None) -> Moved:
     source_path = ledger_path(project_dir)
     target_url = resolve(None, url)
     if not source_path.is_file():
-        raise UsageError(f"{source_path}: the project has no SQLite ledger to import")
+        raise UsageError(f"{source_path}：此项目没有可导入的 SQLite 台账")
     if Path(target_url) == source_path:
-        raise UsageError("--db: name the database to import into (postgresql://…), not the project's own file")
+        raise UsageError("--db：请写要导入的数据库（postgresql://…），不是项目自己的台账文件")
     return _move(project_dir, str(source_path), target_url, create=False)
 
 
@@ -85,7 +85,7 @@ def db_export(project_dir: Path, to: Path, url: str | None = None) -> Moved:
     """Write a project's rows from the database named by the URL into a new SQLite file."""
     to = Path(to)
     if to.exists():
-        raise UsageError(f"--to {to}: the file exists; an export never overwrites (name a new file)")
+        raise UsageError(f"--to {to}：文件已存在；导出从不覆盖文件（请换一个新文件名）")
     try:
         return _move(project_dir, resolve(None, url), str(to), create=True)
     except BaseException:
@@ -97,5 +97,5 @@ def db_export(project_dir: Path, to: Path, url: str | None = None) -> Moved:
 def _move(project_dir: Path, source_url: str, target_url: str, *, create: bool) -> Moved:
     project = project_code(project_dir)
     if not project:
-        raise UsageError(f"{project_dir}: not a project folder (no project.yaml with project.code)")
+        raise UsageError(f"{project_dir}：不是项目文件夹（没有写明 project.code 的 project.yaml）")
     return Moved(project, shown(source_url), shown(target_url), move_project(project, source_url, target_url, create))

@@ -208,7 +208,7 @@ def notice_answer(ws: Workspace, no: str, answer: str, date: dt.date, *, approve
     with _both(ws) as (s, p):
         n = _notice(p, no)
         if n["kind"] != "design_change":
-            raise UsageError(f"{no} is a {n['kind']} notice: only a design-change notice takes an answer")
+            raise UsageError(f"{no} 是 {n['kind']} 通知：只有设计变更通知（design_change）需要登记答复")
         if not n["sent"]:
             raise Refusal.of("notice.deadline", f"通知{no}尚未登记送达日期，请先登记送达（notice sent）")
         last = terms.answer_by(dt.date.fromisoformat(n["sent"]))
@@ -235,7 +235,7 @@ def _rescind(ws: Workspace, s: Any, n: dict[str, Any], date: dt.date, approved_b
 def _notice(p: Paper, no: str) -> dict[str, Any]:
     n = p.notice(no)
     if n is None:
-        raise UsageError(f"no notice {no} in the ledger")
+        raise UsageError(f"台账中没有通知 {no}")
     return n
 
 
@@ -299,7 +299,7 @@ def duty_sheet(ws: Workspace, duty: Path, out: Path, *, pdf: bool = True) -> tup
     try:
         receptions = d.play_day(day.order, day.events, rule)
     except ValueError:
-        raise UsageError(f"{duty}: a visitor arrives when every consultant is away") from None
+        raise UsageError(f"{duty}：有来访客户的时段没有置业顾问在岗") from None
     docx = d.write_sheet(ws.project, ws.policy, day, receptions, Path(out))
     return receptions, [docx] + (sheets.to_pdf([docx], Path(out)) if pdf else [])
 

@@ -100,7 +100,7 @@ def unit_show(ws: Workspace, code: str) -> UnitView:
     """Return a unit's status, price, deal, documents, changes and history."""
     unit = ws.project.units.get(code)
     if unit is None:
-        raise UsageError(f"no unit {code} in the price list of {ws.project.code}")
+        raise UsageError(f"项目 {ws.project.code} 的价目表中没有房号 {code}")
     total = (unit.list_unit_price * unit.building_area).quantize(Decimal("0.01"))
     price = UnitPrice(str(unit.list_unit_price), str(unit.building_area), str(total))
     with _sales(ws) as s:
@@ -191,11 +191,11 @@ def change(
             result = flows.refund(s, ws.project, ws.policy, str(deal_no), **options)
         elif kind in flows.AMENDING:
             if deal_file is None:
-                raise UsageError(f"{kind} needs --deal FILE: the deal as amended")
+                raise UsageError(f"{kind} 需要 --deal FILE：变更后的交易文件")
             amended = check_deal(Path(deal_file), ws.project, ws.pack, ws.policy)
             result = flows.AMENDING[kind](s, ws.project, ws.policy, amended, **options)
         else:
-            raise UsageError(f"unknown change {kind!r}: use refund, {', '.join(flows.AMENDING)}")
+            raise UsageError(f"未知的变更 {kind!r}：应为 refund、{'、'.join(flows.AMENDING)} 之一")
     return ChangeDone(result, _change_form(ws, result.no, out))
 
 
@@ -265,11 +265,11 @@ def money_import(ws: Workspace, path: Path) -> Imported:
 def money_deposit(ws: Workspace, *, date: str, kind: str, amount: Any, account: str, reference: str = "") -> None:
     """Record a cash deposit (现金存款) or a bank credit (银行入账)."""
     if kind not in ("现金存款", "银行入账"):
-        raise UsageError(f"deposit kind must be 现金存款 or 银行入账, not {kind!r}")
+        raise UsageError(f"存款类型应为 现金存款 或 银行入账，实际为 {kind!r}")
     try:
         value = Decimal(str(amount).replace(",", ""))
     except ArithmeticError:
-        raise UsageError(f"--amount: expected a number of yuan, found {amount!r}") from None
+        raise UsageError(f"--amount：应为金额（元），实际为 {amount!r}") from None
     with _writing(ws) as s:
         s.add_deposit(date, kind, value, account, reference)
 

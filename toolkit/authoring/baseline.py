@@ -33,8 +33,7 @@ def test_pack(pack_dir: Path, *, update: bool = False, render=None) -> BaselineR
             result.findings += [
                 finding(
                     "pack.roundtrip",
-                    f"sample {sample}: the rendered document does not "
-                    f"read back clean: {f.rule} {f.location}: {f.message}",
+                    f"样例 {sample}：生成的文件读回时未通过检查：{f.rule} {f.location}：{f.message}",
                     document=f.document,
                     location=f.location,
                 )
@@ -50,7 +49,9 @@ def _samples(pack_dir: Path) -> dict:
     data = yamlio.read_file(pack_dir / "pack.yaml", PackError) or {}
     samples = data.get("samples")
     if not samples or "project" not in samples:
-        raise PackError(path=pack_dir / "pack.yaml", field="samples", expected="a sample project and its deals")
+        raise PackError(
+            path=pack_dir / "pack.yaml", field="samples", expected="样例项目及其交易（samples.project、samples.deals）"
+        )
     return samples
 
 
@@ -64,7 +65,7 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
         result.findings.append(
             finding(
                 "pack.baseline",
-                f"no baseline {baseline}: run `loupan pack test --update` after review",
+                f"没有基准文件 {baseline}：审阅后运行 `loupan pack test --update` 生成",
                 document=str(baseline),
             )
         )
@@ -74,11 +75,11 @@ def _compare(baseline: Path, texts: dict[str, str], doc_id: str, update: bool, r
     for clause in dict.fromkeys([*stored, *texts]):
         old, new = stored.get(clause), texts.get(clause)
         if old != new:
-            what = "added" if old is None else "removed" if new is None else "changed"
+            what = "新增" if old is None else "删除" if new is None else "修改"
             result.findings.append(
                 finding(
                     "pack.baseline",
-                    f"{doc_id} {clause} {what}: {show(redline(old or '', new or ''))}",
+                    f"{doc_id} {clause} {what}：{show(redline(old or '', new or ''))}",
                     document=str(baseline),
                     location=clause,
                     expected=old or "",

@@ -23,6 +23,7 @@ from toolkit.findings import Finding
 from toolkit.pack.clauses import Cond, Loop, Segment, W, compile_template
 from toolkit.pack.manifest import load_pack, template_clause_ids
 from toolkit.read.document import read_docx
+from toolkit.render import jinja_words
 from toolkit.render.docx import make_environment
 from toolkit.rules import finding
 
@@ -185,7 +186,15 @@ def _syntax(path: Path, part: str, xml: str) -> list[Finding]:
     except jinja2.TemplateSyntaxError as exc:
         line = patched.splitlines()[exc.lineno - 1] if exc.lineno else ""
         context = re.sub(r"<[^>]+>", "", line)[:120]
-        return [_finding("lint.syntax", path, part, f"模板语法错误（Jinja）：{exc.message}", context)]
+        return [
+            _finding(
+                "lint.syntax",
+                path,
+                part,
+                f"模板语法错误（Jinja）：{jinja_words.in_chinese(exc.message or '')}",
+                context,
+            )
+        ]
     return []
 
 
@@ -221,7 +230,9 @@ def _reversible(path: Path) -> list[Finding]:
     try:
         compile_template(path, path.stem)
     except PackError as exc:
-        return [_finding("lint.irreversible", path, exc.field or "", f"无法从签署件读回：{exc.expected}", exc.found)]
+        return [
+            _finding("lint.irreversible", path, exc.field or "", f"无法从签署件读回：应为{exc.expected}", exc.found)
+        ]
     return []
 
 
@@ -313,6 +324,6 @@ def _released(pack_dir: Path) -> list[Finding]:
     except PackError:
         return []  # a broken manifest or source is reported by the other checks
     return [
-        finding("lint.released", f"expected {expected}", document="pack.yaml", location="version", found=found)
+        finding("lint.released", f"应为{expected}", document="pack.yaml", location="version", found=found)
         for expected, found in problems
     ]

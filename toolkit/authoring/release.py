@@ -33,8 +33,8 @@ def release_pack(pack_dir: Path) -> Path:
     target = released_folder(pack_dir, pack.version)
     if target.exists():
         raise UsageError(
-            f"{target} exists: version {pack.version} is already released; raise the version in "
-            "pack.yaml before releasing changed wording"
+            f"{target} 已存在：版本 {pack.version} 已经发布；发布改动过的文字之前，"
+            "请先提高 pack.yaml 中的版本号（version）"
         )
     refuse_changed_release(pack_dir, pack.name, pack.version, {d.id: d.template for d in pack.documents.values()})
     data = yamlio.read_file(pack_dir / "pack.yaml", PackError)
@@ -51,8 +51,8 @@ def _refuse_stale_templates(pack_dir: Path, pack: Pack, documents: dict[str, Any
         stale = [d for d, path in built.items() if path.read_bytes() != pack.document(d).template.read_bytes()]
     if stale:
         raise UsageError(
-            f"the templates of {', '.join(stale)} are not the build of their sources: "
-            f"run `loupan pack build {pack_dir}` and `loupan pack test {pack_dir}` first"
+            f"{'、'.join(stale)} 的模板不是由其源文件生成的："
+            f"请先运行 `loupan pack build {pack_dir}` 和 `loupan pack test {pack_dir}`"
         )
 
 

@@ -53,7 +53,7 @@ def _block(path: Path, number: int, line: str) -> Block:
     m = _CLAUSE.match(line)
     if m:
         if not CLAUSE_ID.match(m.group(1)):
-            raise PackError(path=path, field=f"line {number}", expected="a clause id like art06_1", found=m.group(1))
+            raise PackError(path=path, field=f"第{number}行", expected="形如 art06_1 的条款编号", found=m.group(1))
         return Block("clause", m.group(3), clause_id=m.group(1), bold=bool(m.group(2)), line=number)
     return Block("plain", line, line=number)
 
@@ -61,7 +61,7 @@ def _block(path: Path, number: int, line: str) -> Block:
 def split_cells(path: Path, number: int, line: str) -> list[str]:
     """Split a table row on '|' outside Jinja tags (a filter's '|' stays in its cell)."""
     if not line.endswith("|"):
-        raise PackError(path=path, field=f"line {number}", expected="a table row ending with '|'", found=line[-20:])
+        raise PackError(path=path, field=f"第{number}行", expected="以“|”结尾的表格行", found=line[-20:])
     cells, current, depth, i = [], "", 0, 1
     while i < len(line) - 1:
         two = line[i : i + 2]
@@ -88,13 +88,13 @@ def _check_ids(path: Path, blocks: list[Block]) -> None:
         if b.clause_id in seen:
             raise PackError(
                 path=path,
-                field=f"line {b.line}",
-                expected="a unique clause id",
-                found=f"{b.clause_id} (also on line {seen[b.clause_id]})",
+                field=f"第{b.line}行",
+                expected="不重复的条款编号",
+                found=f"{b.clause_id}（第{seen[b.clause_id]}行已用）",
             )
         if loop_depth:
             raise PackError(
-                path=path, field=f"line {b.line}", expected="no clause id inside a {%p for %} loop", found=b.clause_id
+                path=path, field=f"第{b.line}行", expected="{%p for %} 循环内不写条款编号", found=b.clause_id
             )
         seen[b.clause_id] = b.line
 

@@ -54,8 +54,8 @@ def wording(template: Path) -> tuple[dict[str, str], list[str]]:
 def wording_changes(release: Path, templates: dict[str, Path]) -> list[str]:
     """Say what differs between a release's documents and these templates, one line per document or clause."""
     kept = _release_templates(release)
-    out = [f"{doc_id}: not in the release" for doc_id in templates if doc_id not in kept]
-    out += [f"{doc_id}: removed" for doc_id in kept if doc_id not in templates]
+    out = [f"{doc_id}：发布版中没有此文件" for doc_id in templates if doc_id not in kept]
+    out += [f"{doc_id}：已删除" for doc_id in kept if doc_id not in templates]
     for doc_id in (d for d in templates if d in kept):
         out += _document_changes(doc_id, wording(kept[doc_id]), wording(templates[doc_id]))
     return out
@@ -65,8 +65,8 @@ def _document_changes(doc_id: str, old: tuple[dict, list], new: tuple[dict, list
     (a, a_all), (b, b_all) = old, new
     clauses = [c for c in dict.fromkeys([*a, *b]) if a.get(c) != b.get(c)]
     if clauses:
-        return [f"{doc_id} {c} {'added' if c not in a else 'removed' if c not in b else 'changed'}" for c in clauses]
-    return [f"{doc_id}: wording outside the clauses (headings, tables, header)"] if a_all != b_all else []
+        return [f"{doc_id} {c} {'新增' if c not in a else '删除' if c not in b else '修改'}" for c in clauses]
+    return [f"{doc_id}：条款以外的文字有改动（标题、表格、页眉）"] if a_all != b_all else []
 
 
 def _release_templates(release: Path) -> dict[str, Path]:
@@ -87,19 +87,19 @@ def release_problem(pack_dir: Path, name: str, version: str, templates: dict[str
     if version not in kept:
         latest = kept[-1] if kept else None
         if latest and version_key(version) < version_key(latest):
-            return f"a version above the latest release {latest}", version
+            return f"高于最新发布版 {latest} 的版本号", version
         return None
     changes = wording_changes(released_folder(pack_dir, version), templates)
     if not changes:
         return None
-    shown = "; ".join(changes[:8]) + (f"; and {len(changes) - 8} more" if len(changes) > 8 else "")
+    shown = "；".join(changes[:8]) + (f"；另有{len(changes) - 8}处" if len(changes) > 8 else "")
     return (
-        f"a new version for changed wording: {name} {version} is released (releases/{version}/) and documents "
-        f"signed at it must still check clean. Raise `version:` in pack.yaml (e.g. to {next_version(version)}), "
-        f"run `loupan pack build {pack_dir}` and `loupan pack test {pack_dir}`, see the change with "
-        f"`loupan pack diff {pack_dir}@{version} {pack_dir}`, and once legal has approved it "
+        f"新的版本号（文字有改动）：{name} {version} 已发布（releases/{version}/），按此版签署的文件必须仍能通过检查。"
+        f"请提高 pack.yaml 中的 `version:`（如改为 {next_version(version)}），"
+        f"运行 `loupan pack build {pack_dir}` 和 `loupan pack test {pack_dir}`，"
+        f"用 `loupan pack diff {pack_dir}@{version} {pack_dir}` 查看改动，法务审定后再运行 "
         f"`loupan pack release {pack_dir}`",
-        f"wording changed since the release: {shown}",
+        f"已发布的文字被改动：{shown}",
     )
 
 
@@ -121,5 +121,5 @@ def pack_release_problems(pack_dir: Path) -> list[tuple[str, str]]:
         in_sources = release_problem(pack_dir, name, version, {**current, **built})
     problems = [in_templates] if in_templates else []
     if in_sources and in_sources != in_templates:
-        problems.append((in_sources[0], "in the sources (what `pack build` would write): " + in_sources[1]))
+        problems.append((in_sources[0], "源文件中（`pack build` 将写出的内容）：" + in_sources[1]))
     return problems

@@ -31,9 +31,9 @@ def open_case(paper: Paper, project: Project, policy: Policy, **case: Any) -> di
     if case["kind"] not in days:
         raise UsageError(f"--kind: one of {', '.join(days)}, not {case['kind']!r}")
     if case["handler"] not in project.staff:
-        raise UsageError(f"--handler {case['handler']}: not on the staff roster of {project.code}")
+        raise UsageError(f"--handler {case['handler']}：不在项目 {project.code} 的人员名单中")
     if case.get("unit") and case["unit"] not in project.units:
-        raise UsageError(f"--unit {case['unit']}: not in the price list")
+        raise UsageError(f"--unit {case['unit']}：不在价目表中")
     received: dt.date = case.pop("received")
     prefix = f"KF-{received:%Y%m%d}-"
     no = f"{prefix}{paper.count('cases', prefix) + 1:02d}"
@@ -69,8 +69,8 @@ def answer_case(paper: Paper, no: str, answer: str, on: dt.date) -> dict[str, An
     """Record a case's answer and the day it was given."""
     case = paper.case(no)
     if case is None:
-        raise UsageError(f"no case {no} in the register")
+        raise UsageError(f"登记簿中没有案件 {no}")
     if case["answered"]:
-        raise UsageError(f"case {no} was answered on {case['answered']}")
+        raise UsageError(f"案件 {no} 已于 {case['answered']} 答复")
     paper.update_case(no, answer=answer, answered=on.isoformat())
     return paper.case(no) or {}

@@ -100,7 +100,7 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
             yield Breach(
                 f"买受人{b.name}的居民身份证号码未通过校验：{problem}",
                 f"buyers[{i}].id_no",
-                "GB 11643 check digit",
+                "符合 GB 11643 的校验位",
                 mask_id(b.id_no),
             )
     problem = check_uscc(c.project.data["seller"]["uscc"])
@@ -109,7 +109,7 @@ def _id_checksum(c: DealCase) -> Iterator[Breach]:
         yield Breach(
             f"出卖人统一社会信用代码未通过校验：{problem}",
             "seller.uscc",
-            "GB 32100 check digit",
+            "符合 GB 32100 的校验位",
             c.project.data["seller"]["uscc"],
         )
 
@@ -120,9 +120,7 @@ def _phones(c: DealCase) -> Iterator[Breach]:
         problem = phone_problem(b.phone) if b.phone else None
         if problem:
             where = f"buyers[{i}].phone"
-            yield Breach(
-                f"买受人{b.name}的联系电话{problem}", where, "a PRC mobile or landline number", mask_phone(b.phone)
-            )
+            yield Breach(f"买受人{b.name}的联系电话{problem}", where, "中国大陆手机号码或固定电话", mask_phone(b.phone))
 
 
 @rule("permit.missing")
@@ -135,7 +133,7 @@ def _permit(c: DealCase) -> Iterator[Breach]:
     yield Breach(
         f"房号{c.unit.code}所在{building}号楼在认购日期{on}未取得{label}（{found}）",
         "unit",
-        f"a pre-sale permit for building {building} issued on or before {on}",
+        f"{building}号楼在{on}或之前发证的{label}",
         found,
     )
 
@@ -181,7 +179,7 @@ def _authority(c: DealCase) -> Iterator[Breach]:
         yield Breach(
             f"额外优惠{x.rate_pct}%的审批人{x.approved_by}不在项目人员名单中",
             "extra_discount.approved_by",
-            "a staff member with discount authority",
+            "有优惠审批权限的项目人员",
             x.approved_by,
         )
         return
@@ -201,7 +199,7 @@ def _published_discounts(c: DealCase) -> Iterator[Breach]:
         d = known.get(code)
         where = f"discounts[{i}]"
         if d is None:
-            yield Breach(f"优惠代码{code}不是本项目公示的优惠", where, "one of " + ", ".join(known), code)
+            yield Breach(f"优惠代码{code}不是本项目公示的优惠", where, "以下之一：" + "、".join(known), code)
         elif d.applies_to_payment and c.deal.payment.method not in d.applies_to_payment:
             yield Breach(
                 f"{d.name}只适用于{'、'.join(d.applies_to_payment)}，本单付款方式为{c.deal.payment.method}",
@@ -213,7 +211,7 @@ def _published_discounts(c: DealCase) -> Iterator[Breach]:
             yield Breach(
                 f"{d.name}已于{d.valid_until}截止",
                 where,
-                f"subscription on or before {d.valid_until}",
+                f"{d.valid_until}或之前认购",
                 str(c.deal.subscribe_date),
             )
 
@@ -248,7 +246,7 @@ def _deadline(c: DealCase) -> Iterator[Breach]:
         yield Breach(
             f"签约期限{d.sign_deadline}不晚于认购日期{d.subscribe_date}",
             "sign_deadline",
-            f"after {d.subscribe_date}",
+            f"{d.subscribe_date}之后",
             str(d.sign_deadline),
         )
         return
@@ -258,7 +256,7 @@ def _deadline(c: DealCase) -> Iterator[Breach]:
         yield Breach(
             f"签约期限{d.sign_deadline}超过项目规定的认购后{days}天（{latest}）",
             "sign_deadline",
-            f"on or before {latest}",
+            f"{latest}或之前",
             str(d.sign_deadline),
             "sign_deadline.beyond_window",
         )
@@ -269,7 +267,12 @@ def _payment(c: DealCase) -> Iterator[Breach]:
     pay, minimum = c.deal.payment, c.project.data["subscription"]["min_down_payment_pct"]
     if pay.is_loan:
         if pay.down_payment_pct is None or not pay.lender:
-            yield Breach("贷款付款须载明首付比例和贷款机构", "payment", "down_payment_pct and lender", "missing")
+            yield Breach(
+                "贷款付款须载明首付比例和贷款机构",
+                "payment",
+                "首付比例（down_payment_pct）和贷款机构（lender）",
+                "未填写",
+            )
         elif pay.down_payment_pct < minimum:
             yield Breach(
                 f"首付比例{pay.down_payment_pct}%低于项目最低首付比例{minimum}%",
@@ -278,7 +281,7 @@ def _payment(c: DealCase) -> Iterator[Breach]:
                 f"{pay.down_payment_pct}",
             )
     elif pay.method == "一次性付款" and pay.due_date is None:
-        yield Breach("一次性付款须载明付款日期", "payment.due_date", "a date", "missing")
+        yield Breach("一次性付款须载明付款日期", "payment.due_date", "付款日期", "未填写")
     elif pay.method == "分期付款":
         yield from _instalment_dates(c)
 
@@ -286,12 +289,12 @@ def _payment(c: DealCase) -> Iterator[Breach]:
 def _instalment_dates(c: DealCase) -> Iterator[Breach]:
     dates = [i.due_date for i in c.deal.payment.instalments]
     if not dates:
-        yield Breach("分期付款须载明各期付款日期和比例", "payment.instalments", "at least one instalment", "none")
+        yield Breach("分期付款须载明各期付款日期和比例", "payment.instalments", "至少一期付款", "无")
     elif dates != sorted(dates) or dates[0] < c.deal.subscribe_date:
         yield Breach(
             "分期付款日期须按先后顺序排列且不早于认购日期",
             "payment.instalments",
-            "increasing dates",
+            "按先后顺序排列的日期",
             ", ".join(map(str, dates)),
         )
 

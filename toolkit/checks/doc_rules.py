@@ -124,9 +124,7 @@ def _one_capital(v, figures: Decimal | None) -> Iterator[Breach]:
     try:
         amount = parse_capitals(v.text)
     except CapitalsError as exc:
-        yield Breach(
-            f"大写金额“{v.text}”无法识别：{exc}", v.clause, "a valid amount in capitals", v.text, paths=(v.path,)
-        )
+        yield Breach(f"大写金额“{v.text}”无法识别：{exc}", v.clause, "可识别的大写金额", v.text, paths=(v.path,))
         return
     if figures is not None and amount != figures:
         yield Breach(

@@ -26,20 +26,20 @@ def mortgage_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if entries is None:
         return
     if not isinstance(entries, list):
-        yield "mortgages", "a list of mortgages (buildings, mortgagee, registered, released, consent_no)"
+        yield "mortgages", "抵押的列表（buildings、mortgagee、registered、released、consent_no）"
         return
     for i, m in enumerate(entries):
         if not isinstance(m, dict):
-            yield f"mortgages[{i}]", "a mapping with buildings, mortgagee and registered"
+            yield f"mortgages[{i}]", "含 buildings、mortgagee、registered 的映射"
             continue
         for name in REQUIRED:
             if m.get(name) in (None, "", []):
-                yield f"mortgages[{i}].{name}", "a value (required)"
+                yield f"mortgages[{i}].{name}", "填写一个值（必填）"
         for name, kind in FIELDS.items():
             value = m.get(name)
             if value not in (None, "") and not isinstance(value, kind):
-                yield f"mortgages[{i}].{name}", {list: "a list of building names", str: "text",
-                                                 dt.date: "a date such as 2026-05-01"}[kind]  # fmt: skip
+                yield f"mortgages[{i}].{name}", {list: "楼栋名称的列表", str: "文字",
+                                                 dt.date: "日期，如 2026-05-01"}[kind]  # fmt: skip
 
 
 def mortgages_on(data: dict[str, Any], building: str, on: dt.date) -> list[dict[str, Any]]:

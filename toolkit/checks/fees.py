@@ -31,13 +31,13 @@ def fee_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if fees is None:
         return
     if not isinstance(fees, list):
-        yield "fees", "a list of published fees (name, amount)"
+        yield "fees", "公示收费项目的列表（name、amount）"
         return
     for i, f in enumerate(fees):
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"].strip():
-            yield f"fees[{i}].name", "the fee's name as published (text)"
+            yield f"fees[{i}].name", "公示的收费项目名称（文字）"
         elif f.get("amount") is not None and _amount(f["amount"]) is None:
-            yield f"fees[{i}].amount", "an amount in yuan, e.g. 1000"
+            yield f"fees[{i}].amount", "金额（元），如 1000"
 
 
 def published(data: dict[str, Any]) -> dict[str, Decimal | None]:

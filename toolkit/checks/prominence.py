@@ -28,7 +28,7 @@ _OFF = ("0", "false", "none")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 MIN_LITERAL = 6  # characters of fixed wording needed to find a clause's glyphs in a PDF
 PROBE = 6  # its first characters, looked for in the reader's pages to know which pages to open
-LOST = ("格式条款失去加粗或下划线标示，买受人可能未被提示注意", "bold or underline", "plain")
+LOST = ("格式条款失去加粗或下划线标示，买受人可能未被提示注意", "加粗或下划线", "无标示")
 
 
 @doc_rule("clause.prominence")

@@ -53,7 +53,7 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
         out.append(
             finding(
                 INPUT_INVALID,
-                f"{path.name}: field 'unit': 房号{unit}不在价目表中",
+                f"{path.name}：字段“unit”：房号{unit}不在价目表中",
                 document=str(path),
                 location="unit",
                 expected="units.csv 中的房号",
@@ -64,7 +64,7 @@ def _references(path: Path, project: Project, unit: str, salesperson: str) -> li
         out.append(
             finding(
                 INPUT_INVALID,
-                f"{path.name}: field 'salesperson': {salesperson}不在项目人员名单中",
+                f"{path.name}：字段“salesperson”：{salesperson}不在项目人员名单中",
                 document=str(path),
                 location="salesperson",
                 expected="员工名册（project.yaml staff）中的姓名",
@@ -85,7 +85,7 @@ def duplicate_deal_numbers(checks: list[DealCheck]) -> list[Finding]:
         if first != c.path:
             f = finding(
                 INPUT_INVALID,
-                f"{c.path.name}: field 'deal_no': {c.deal_no} 已用于 {first.name}",
+                f"{c.path.name}：字段“deal_no”：{c.deal_no} 已用于 {first.name}",
                 document=str(c.path),
                 location="deal_no",
                 expected="不重复的成交编号",

@@ -73,7 +73,7 @@ def _render(args: argparse.Namespace) -> int:
                 f"{d}: 是文件夹，不是交易文件 / a folder, not a deal file (give a .yaml file, or --all-deals)"
             )
         if not Path(d).is_file():
-            raise UsageError(f"{d}: no such deal file")
+            raise UsageError(f"{d}：交易文件不存在")
     progress = None if args.quiet or len(deals) < 10 else _progress
     result = api.render(
         ws,

@@ -93,7 +93,7 @@ def _overdue(args: argparse.Namespace) -> int:
     try:
         amount = Decimal(args.amount.replace(",", ""))
     except InvalidOperation:
-        raise UsageError(f"--amount: expected a number of yuan, found {args.amount!r}") from None
+        raise UsageError(f"--amount：应为金额（元），实际为 {args.amount!r}") from None
     done = api.notice_overdue(api.open_project(args.project), args.deal_no, args.out, item=args.item,
                               due=o.date(args.due, "--due"), amount=amount, on=o.date(args.date))  # fmt: skip
     return _print(done, args)

@@ -69,7 +69,7 @@ def date(text: str, option: str = "--date") -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{option}: expected a date such as 2026-11-20, found {text!r}") from None
+        raise UsageError(f"{option}：应为日期，如 2026-11-20，实际为 {text!r}") from None
 
 
 def print_json(data: Any) -> None:

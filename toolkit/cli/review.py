@@ -42,7 +42,7 @@ def approve_files(ws: Any, args: argparse.Namespace) -> int:
         if not Path(f).is_file():
             from toolkit.errors import UsageError
 
-            raise UsageError(f"{f}: no such file")
+            raise UsageError(f"{f}：文件不存在")
     return _print(approve(ws, args.files, args.by), args.json)
 
 

@@ -26,12 +26,12 @@ def resident_id_check_char(first17: str) -> str:
 def check_resident_id(s: str) -> str | None:
     """Return why s is not a valid resident ID, or None when it is valid."""
     if len(s) != 18:
-        return f"length {len(s)}, expected 18"
+        return f"长度为{len(s)}位，应为18位"
     bad = next((i for i, ch in enumerate(s[:17]) if not _ascii_digits(ch)), None)
     if bad is not None:
-        return f"character {s[bad]!r} at position {bad + 1} is not a digit"
+        return f"第{bad + 1}位的字符{s[bad]!r}不是数字"
     if s[17] not in "0123456789Xx":
-        return f"check character {s[17]!r} must be 0-9 or X"
+        return f"校验位{s[17]!r}应为0-9或X"
     return _birth_date_problem(s[6:14]) or _check_char_problem(s[17].upper(), resident_id_check_char(s[:17]))
 
 
@@ -40,8 +40,8 @@ def _birth_date_problem(birth: str) -> str | None:
     try:
         born = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
-        return f"birth date {birth} is not a date"
-    return f"birth date {birth} is in the future" if born > dt.date.today() else None
+        return f"出生日期{birth}不是有效日期"
+    return f"出生日期{birth}晚于今天" if born > dt.date.today() else None
 
 
 def uscc_check_char(first17: str) -> str:
@@ -55,12 +55,12 @@ def uscc_check_char(first17: str) -> str:
 def check_uscc(s: str) -> str | None:
     """Return why s is not a valid unified social credit code, or None when it is valid."""
     if len(s) != 18:
-        return f"length {len(s)}, expected 18"
+        return f"长度为{len(s)}位，应为18位"
     bad = next((i for i, ch in enumerate(s) if ch not in USCC_CHARSET), None)
     if bad is not None:
-        return f"character {s[bad]!r} at position {bad + 1} is not allowed (0-9 and A-Y without I O S V Z)"
+        return f"第{bad + 1}位的字符{s[bad]!r}不允许（只可用0-9和A-Y，不含I、O、S、V、Z）"
     if not _ascii_digits(s[2:8]):
-        return f"administrative division {s[2:8]} (positions 3-8) must be digits"
+        return f"行政区划代码{s[2:8]}（第3至8位）须为数字"
     return _check_char_problem(s[17], uscc_check_char(s[:17]))
 
 

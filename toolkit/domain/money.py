@@ -203,7 +203,7 @@ class _Digit:
 
 def _fail(message: str, index: int | None = None, char: str | None = None) -> NoReturn:
     """Raise a CapitalsError that names the offending character and index."""
-    where = f" at index {index}" if index is not None else ""
+    where = f"（第{index + 1}个字）" if index is not None else ""
     raise CapitalsError(f"{message.format(char=char)}{where}", index, char)
 
 
@@ -211,7 +211,7 @@ def parse_capitals(text: str) -> Decimal:
     """Read an amount in capitals (simplified or traditional) as a Decimal; raise CapitalsError."""
     tokens = _tokens(text)
     if not tokens:
-        _fail("empty amount / 金额为空")
+        _fail("金额为空")
     cut = _yuan_position(tokens)
     integer = None if cut is None else _parse_integer(tokens[:cut], tokens[cut])
     fen = _parse_fraction(tokens if cut is None else tokens[cut + 1 :], integer)
@@ -231,8 +231,8 @@ def _normalise(ch: str, index: int) -> str:
     if ch in ALLOWED:
         return ch
     if ch in FORBIDDEN:
-        _fail(f"forbidden character {{char!r}} (write {FORBIDDEN[ch]})", index, ch)
-    kind = "Arabic digit" if ch.isdigit() else "unexpected character"
+        _fail(f"不得使用的字 {{char!r}}（应写作“{FORBIDDEN[ch]}”）", index, ch)
+    kind = "阿拉伯数字" if ch.isdigit() else "不应出现的字"
     return _fail(kind + " {char!r}", index, ch)
 
 
@@ -240,7 +240,7 @@ def _yuan_position(tokens: list[Token]) -> int | None:
     """Find the one 元, if any."""
     marks = [k for k, (_, ch) in enumerate(tokens) if ch == "元"]
     if len(marks) > 1:
-        _fail("duplicated unit {char!r}", tokens[marks[1]][0], "元")
+        _fail("单位 {char!r} 重复", tokens[marks[1]][0], "元")
     return marks[0] if marks else None
 
 
@@ -249,7 +249,7 @@ def _parse_integer(tokens: list[Token], yuan: Token) -> int:
     if [ch for _, ch in tokens] == ["零"]:
         return 0  # 零元伍角陆分
     if not tokens:
-        _fail("{char!r} has no digits before it", *yuan)
+        _fail("{char!r} 之前没有数字", *yuan)
     reader = _IntegerReader()
     for index, ch in tokens:
         reader.feed(index, ch)
@@ -275,9 +275,9 @@ class _IntegerReader:
         elif ch in BIG_UNITS:
             self._big(index, ch)
         elif ch not in DIGITS:
-            _fail("{char!r} before 元", index, ch)
+            _fail("元之前出现 {char!r}", index, ch)
         elif self.digit is not None:
-            _fail("digit {char!r} has no unit", *self.digit)
+            _fail("数字 {char!r} 后缺少单位", *self.digit)
         elif ch == "零":
             self._zero(index)
         else:
@@ -291,17 +291,17 @@ class _IntegerReader:
     def _zero(self, index: int) -> None:
         """Remember a 零 for the next digit."""
         if self.zero is not None:
-            _fail("repeated {char!r} (one 零 stands for a run of zeros)", index, "零")
+            _fail("{char!r} 重复（连续的零位只写一个“零”）", index, "零")
         if not (self.done or self.group):
-            _fail("an amount cannot start with {char!r}", index, "零")
+            _fail("金额不能以 {char!r} 开头", index, "零")
         self.zero = index
 
     def _small(self, index: int, unit: str) -> None:
         """Attach 拾/佰/仟 to the pending digit; a bare leading 拾 means 壹拾."""
         if self.group and self.group[-1].place <= SMALL_UNITS[unit]:
-            _fail("unit {char!r} is duplicated or out of order", index, unit)
+            _fail("单位 {char!r} 重复或顺序错误", index, unit)
         if self.digit is None and (unit != "拾" or self.done or self.group or self.zero is not None):
-            _fail("unit {char!r} has no digit before it", index, unit)
+            _fail("单位 {char!r} 之前没有数字", index, unit)
         self._push(SMALL_UNITS[unit], self.digit or (index, "壹"))
 
     def _push(self, place: int, digit: Token) -> None:
@@ -312,9 +312,9 @@ class _IntegerReader:
     def _big(self, index: int, unit: str) -> None:
         """Close the group at 万/亿."""
         if BIG_UNITS[unit] >= self.last_big:
-            _fail("unit {char!r} is duplicated or out of order", index, unit)
+            _fail("单位 {char!r} 重复或顺序错误", index, unit)
         if not self.group and self.digit is None:
-            _fail("unit {char!r} has no digits before it", index, unit)
+            _fail("单位 {char!r} 之前没有数字", index, unit)
         self._close(BIG_UNITS[unit])
         self.last_big = BIG_UNITS[unit]
 
@@ -323,7 +323,7 @@ class _IntegerReader:
         if self.digit is not None:
             self._push(0, self.digit)  # a digit without a unit is the group's units place
         if self.zero is not None:
-            _fail("{char!r} must be followed by a digit", self.zero, "零")
+            _fail("{char!r} 之后须有数字", self.zero, "零")
         self.done += [replace(d, place=d.place + offset) for d in self.group]
         self.group = []
 
@@ -333,9 +333,9 @@ def _check_zeros(digits: list[_Digit]) -> None:
     for high, low in zip(digits, digits[1:]):
         gap = high.place - low.place > 1
         if low.zero is not None and not gap:
-            _fail("superfluous {char!r} (no zero place here)", low.zero, "零")
+            _fail("多余的 {char!r}（此处没有零位）", low.zero, "零")
         if gap and low.zero is None and low.place % 4 != 3:
-            _fail("missing 零 before {char!r} (or the digit has no unit)", low.index, low.char)
+            _fail("{char!r} 之前缺少“零”（或该数字缺少单位）", low.index, low.char)
 
 
 def _parse_fraction(tokens: list[Token], integer: int | None) -> int:
@@ -343,9 +343,9 @@ def _parse_fraction(tokens: list[Token], integer: int | None) -> int:
     text = "".join(ch for _, ch in tokens)
     match = FRACTION.match(text)
     if match is None:  # every part of FRACTION is optional: it matches any text, if only the empty string
-        _fail("unexpected text after 元")
+        _fail("元之后有无法识别的文字")
     if match.end() < len(text):
-        _fail("unexpected {char!r} (expected 元, 角, 分 or 整)", *tokens[match.end()])
+        _fail("不应出现的 {char!r}（应为元、角、分或整）", *tokens[match.end()])
     found = [None if match.start(g) < 0 else tokens[match.start(g)][0] for g in range(1, 6)]
     _check_fraction(integer, found, match.group(4))
     return DIGITS[match.group(2) or "零"] * 10 + DIGITS[match.group(4) or "零"]
@@ -355,21 +355,21 @@ def _check_fraction(integer: int | None, found: list[int | None], fen_digit: str
     """Apply rules 2 and 4 to the part after 元, given the index of each piece found."""
     zero1, jiao, zero2, fen, end = found
     if integer is None and zero1 is not None:
-        _fail("an amount cannot start with {char!r} (write 零元 or leave it out)", zero1, "零")
+        _fail("金额不能以 {char!r} 开头（写“零元”或省去）", zero1, "零")
     if jiao is None and None not in (zero1, zero2):
-        _fail("repeated {char!r}", zero2, "零")
+        _fail("{char!r} 重复", zero2, "零")
     if jiao is None:
         zero1, zero2 = None, zero2 if zero1 is None else zero1  # with no 角, a 零 belongs to 分
     if fen is not None and end is not None:
-        _fail("{char!r} after 分 (never 整 after 分)", end, "整")
+        _fail("分之后出现 {char!r}（分后不写“整”）", end, "整")
     if integer is None and jiao is None and fen is None:
-        _fail("no amount before {char!r}", end, "整")
+        _fail("{char!r} 之前没有金额", end, "整")
     if zero1 is not None and integer is not None and integer % 10:  # (no integer with a zero1: refused above)
-        _fail("superfluous {char!r} before 角 (the 元 place is not zero)", zero1, "零")
+        _fail("角之前多余的 {char!r}（元位不是零）", zero1, "零")
     if zero2 is not None and (jiao is not None or fen is None):
-        _fail("superfluous {char!r}" if fen else "{char!r} must be followed by a digit", zero2, "零")
+        _fail("多余的 {char!r}" if fen else "{char!r} 之后须有数字", zero2, "零")
     if fen is not None and jiao is None and integer and zero2 is None:
-        _fail("missing 零 after 元 before {char!r}分 (rule 4(4))", fen, fen_digit)
+        _fail("元之后、{char!r}分之前缺少“零”（规则4(4)）", fen, fen_digit)
 
 
 def lint_capitals(text: str) -> list[str]:

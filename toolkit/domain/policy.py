@@ -84,7 +84,7 @@ def _read(path: Path) -> dict[str, Any]:
         return copy.deepcopy(_READ[key])
     data = yamlio.read_file(path, PolicyError)
     if not isinstance(data, dict):
-        raise PolicyError(path=path, expected="a mapping")
+        raise PolicyError(path=path, expected="映射（键: 值）")
     if key is not None:
         if len(_READ) >= 8:  # a long-running server reading many projects' files keeps only the latest few
             _READ.clear()
@@ -114,23 +114,23 @@ def _rules(path: Path, items: list[dict[str, Any]]) -> dict[str, RuleSpec]:
 def _rule(path: Path, i: int, item: Any) -> RuleSpec:
     """Read one entry of `rules:`, naming the file and field of what is wrong."""
     if not isinstance(item, dict):
-        raise PolicyError(path=path, field=f"rules[{i}]", expected="a mapping with id, severity, title, text, source")
+        raise PolicyError(path=path, field=f"rules[{i}]", expected="含 id、severity、title、text、source 的映射")
     missing = [k for k in REQUIRED if k not in item]
     if missing:
-        raise PolicyError(path=path, field=f"rules[{i}].{missing[0]}", expected="a value")
+        raise PolicyError(path=path, field=f"rules[{i}].{missing[0]}", expected="填写一个值")
     if item["severity"] not in SEVERITIES:
         raise PolicyError(
-            path=path, field=f"rules[{i}].severity", expected="error or warning", found=str(item["severity"])
+            path=path, field=f"rules[{i}].severity", expected="error 或 warning", found=str(item["severity"])
         )
     applies = item.get("applies_to") or ()
     if isinstance(applies, str) or not all(isinstance(a, str) for a in applies):
-        raise PolicyError(path=path, field=f"rules[{i}].applies_to", expected="a list of document kinds")
+        raise PolicyError(path=path, field=f"rules[{i}].applies_to", expected="文件种类的列表")
     item = {"enabled": True, **item}
     if not isinstance(item["enabled"], bool):
-        raise PolicyError(path=path, field=f"rules[{i}].enabled", expected="true or false")
+        raise PolicyError(path=path, field=f"rules[{i}].enabled", expected="true 或 false")
     params = item.get("params") or {}
     if not isinstance(params, dict):
-        raise PolicyError(path=path, field=f"rules[{i}].params", expected="a mapping")
+        raise PolicyError(path=path, field=f"rules[{i}].params", expected="映射（键: 值）")
     id_, severity, title, text, source = (str(item[k]) for k in REQUIRED)
     return RuleSpec(
         id_, severity, title, text, source, tuple(applies), str(item.get("summary", "")), item["enabled"], params

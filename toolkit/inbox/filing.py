@@ -87,9 +87,9 @@ def put(claim: Path, target: Path, content: Content, tag: str) -> None:
     """Give the claimed content its name at target, whole and verified; not yet durable, the claim kept."""
     if os.path.lexists(target):
         if sha256_of(target) != content.sha256:
-            raise FilingError(f"{target} already exists with other content: the inbox never overwrites a filed file")
+            raise FilingError(f"{target} 已存在且内容不同：收件箱从不覆盖已归档的文件")
     elif content.data is None and not os.path.lexists(claim):
-        raise ClaimGone(f"the claimed file {claim} is gone and was never filed")
+        raise ClaimGone(f"已领取的文件 {claim} 不见了，未曾归档")
     elif not _link_same_file(claim, target, content):
         _copy(claim, target, content, tag)
 
@@ -109,7 +109,7 @@ def _link_same_file(claim: Path, target: Path, content: Content) -> bool:
         return True
     except OSError as exc:
         if exc.errno == errno.EEXIST:
-            raise FilingError(f"{target} already exists: the inbox never overwrites a filed file") from None
+            raise FilingError(f"{target} 已存在：收件箱从不覆盖已归档的文件") from None
         return False  # another file system, or one without hard links: copy
 
 
@@ -124,11 +124,11 @@ def _copy(claim: Path, target: Path, content: Content, tag: str) -> None:
             out.flush()
             os.fsync(out.fileno())
         if sha256_of(tmp) != content.sha256:
-            raise FilingError(f"the copy of {claim.name} in {target.parent} does not match the claimed file")
+            raise FilingError(f"{target.parent} 中 {claim.name} 的副本与领取的文件不一致")
         os.link(tmp, target)
     except OSError as exc:
         raise FilingError(
-            f"could not be written to {target.parent} ({exc.strerror or exc}); it stays unfiled in {claim.parent}"
+            f"无法写入 {target.parent}（{exc.strerror or exc}）；文件留在 {claim.parent}，未归档"
         ) from None
     finally:
         _unlink_quietly(tmp)
@@ -152,7 +152,7 @@ def write_file(path: Path, data: bytes, durable: bool = True) -> None:
                 os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        raise FilingError(f"could not write {path.name} in {path.parent} ({exc.strerror or exc})") from None
+        raise FilingError(f"无法在 {path.parent} 中写入 {path.name}（{exc.strerror or exc}）") from None
     finally:
         _unlink_quietly(tmp)
 

@@ -201,7 +201,7 @@ class Pipeline:
             if content.kind == "gone":
                 content = Content("file", sha256=row.sha256 or "")  # filed already, or gone: place() tells
             elif content.kind == "file" and row.sha256 and content.sha256 != row.sha256:
-                raise FilingError(f"the claimed file {claim} changed after its verdict; left where it is")
+                raise FilingError(f"已领取的文件 {claim} 在判定之后被改动；留在原处")
             try:
                 self._complete(row.id, row.name, claim, Path(row.filed_path), content.sha256, j, content)
             except ClaimGone:
@@ -316,7 +316,7 @@ class Pipeline:
         """Judge a claimed file (unless judged with others) and record the verdict in the caller's commit."""
         content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
-            raise FilingError(f"the claimed file {claim} went away before it was read")
+            raise FilingError(f"已领取的文件 {claim} 在读取之前不见了")
         known = self.ledger.by_claim(claim)
         if judgement is None:
             judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)

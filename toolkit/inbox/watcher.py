@@ -204,17 +204,17 @@ def check_folders(cfg: InboxConfig) -> None:
     """Check at start that the inbox can be read and emptied and the filed tree written; say what is wrong."""
     inbox, filed = cfg.inbox.resolve(), cfg.filed.resolve()
     if not inbox.is_dir():
-        raise UsageError(f"inbox {cfg.inbox}: not a folder")
+        raise UsageError(f"收件箱 {cfg.inbox}：不是文件夹")
     if not os.access(inbox, os.R_OK | os.W_OK | os.X_OK):
-        raise UsageError(f"inbox {cfg.inbox}: the inbox must be readable and writable (files are moved out of it)")
+        raise UsageError(f"收件箱 {cfg.inbox}：必须可读可写（文件会从中移出）")
     if filed == inbox or inbox in filed.parents or filed in inbox.parents:
-        raise UsageError(f"filed tree {cfg.filed}: must lie outside the inbox {cfg.inbox}, and the inbox outside it")
+        raise UsageError(f"归档目录 {cfg.filed}：必须在收件箱 {cfg.inbox} 之外，收件箱也必须在归档目录之外")
     try:
         filed.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"filed tree {cfg.filed}: cannot be created ({exc.strerror})") from None
+        raise UsageError(f"归档目录 {cfg.filed}：无法创建（{exc.strerror}）") from None
     if not os.access(filed, os.W_OK | os.X_OK):
-        raise UsageError(f"filed tree {cfg.filed}: not writable")
+        raise UsageError(f"归档目录 {cfg.filed}：不可写")
 
 
 def is_watching(pid: int) -> bool:

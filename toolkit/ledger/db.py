@@ -43,7 +43,7 @@ def resolve(project_dir: Path | None, url: str | None = None) -> str:
     if chosen:
         return chosen
     if project_dir is None:
-        raise UsageError(f"no ledger: give --db URL or set {ENV} (or --project DIR for its own SQLite ledger)")
+        raise UsageError(f"没有台账：请给出 --db URL 或设置 {ENV}（或用 --project DIR 使用项目自己的 SQLite 台账）")
     return str(ledger_path(project_dir))
 
 
@@ -192,11 +192,11 @@ def _connect_pg(url: str) -> Any:
         import psycopg
         from psycopg.rows import dict_row
     except ImportError:  # pragma: no cover - psycopg is a dependency
-        raise UsageError("PostgreSQL ledger: the psycopg package is not installed") from None
+        raise UsageError("PostgreSQL 台账：未安装 psycopg 包") from None
     try:
         return psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        raise UsageError(f"cannot reach the ledger database {shown(url)}: {str(exc).strip()}") from None
+        raise UsageError(f"无法连接台账数据库 {shown(url)}：{str(exc).strip()}") from None
 
 
 def _pg_errors() -> tuple[type[BaseException], ...]:

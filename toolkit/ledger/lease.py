@@ -22,9 +22,9 @@ def lease_seconds() -> float:
     try:
         seconds = float(text) if text else DEFAULT
     except ValueError:
-        raise UsageError(f"{ENV}: expected a number of seconds, found {text!r}") from None
+        raise UsageError(f"{ENV}：应为秒数，实际为 {text!r}") from None
     if seconds <= 0:
-        raise UsageError(f"{ENV}: expected a positive number of seconds, found {text!r}")
+        raise UsageError(f"{ENV}：应为大于0的秒数，实际为 {text!r}")
     return seconds
 
 

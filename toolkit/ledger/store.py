@@ -72,7 +72,7 @@ class Ledger:
         if project is None:  # a project's own SQLite file knows its project from the folder it lies in
             project = "" if is_pg(url) else project_code(sqlite_file(url).parent.parent)
         if is_pg(url) and not project:
-            raise UsageError(f"{shown(url)}: a shared ledger needs the project code (--project DIR)")
+            raise UsageError(f"{shown(url)}：共用台账需要项目编号（--project DIR）")
         self.project, self.db = project, Db(url)
         self.path = sqlite_file(url) if not self.db.pg else Path(shown(url))
         self.shared = self.db.pg  # several workers and offices: claims and leases through the database
@@ -127,7 +127,7 @@ class Ledger:
             f"SELECT id, worker FROM files WHERE project=? AND claim_path=?{lock}", (self.project, str(claim_path))
         )
         if row and lock and row["worker"] != self.worker:
-            raise TakenOver(f"{claim_path}: taken over by worker {row['worker']} after this worker's lease ran out")
+            raise TakenOver(f"{claim_path}：本进程的租约已过期，已由进程 {row['worker']} 接手")
         if row:
             return int(row["id"])
         file_id = self.adopt(name, claim_path, size)

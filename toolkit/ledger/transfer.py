@@ -75,7 +75,7 @@ def copy_project(source: Db, target: Db, project: str) -> dict[str, Tally]:
         after = tally(target, project)
         if after != before:  # raised inside the transaction: nothing of the copy stays
             wrong = [t for t in TABLES if after[t] != before[t]]
-            raise UsageError(f"copy of project {project} does not match its source in {', '.join(wrong)}; undone")
+            raise UsageError(f"项目 {project} 的副本在 {'、'.join(wrong)} 中与来源不一致；已撤销")
     return after
 
 

@@ -255,7 +255,7 @@ class _Builder:
             raise PackError(
                 path=self.path,
                 field=text[:60],
-                expected="a {%p %} or {%tr %} tag alone in its paragraph or row (if/else/endif/for/endfor)",
+                expected="单独成段或单独成行的 {%p %} 或 {%tr %} 标签（if/else/endif/for/endfor）",
             )
         kind, rest = m.group(2), m.group(3)
         getattr(self, f"_{kind}")(text, rest)
@@ -293,30 +293,37 @@ class _Builder:
     def _top(self, kind: type, text: str):
         node = self.stack[-1][0]
         if not isinstance(node, kind):
-            raise PackError(path=self.path, field=text[:60], expected=f"a matching opening tag for {text}")
+            raise PackError(path=self.path, field=text[:60], expected=f"与 {text} 配对的开始标签")
         return node
 
     def finish(self) -> list:
         if len(self.stack) != 1:
-            raise PackError(path=self.path, field="end of document", expected="every {%p if/for %} closed")
+            raise PackError(path=self.path, field="文末", expected="每个 {%p if/for %} 都已关闭")
         return self.stack[0][1]
 
 
 def _segment(path: Path, text: str, clause_id: str, label: str, script: str = "hans") -> Segment | None:
     """Split paragraph text into tokens; refuse any expression the checker cannot read back."""
     tokens: list[Token] = []
-    pos = 0
+    pos, where = 0, clause_id or _shown(label)
     for m in _EXPR.finditer(text):
         _literal(tokens, convert(text[pos : m.start()], script))
-        tokens.append(_variable(path, m.group(1), clause_id or label, script))
+        tokens.append(_variable(path, m.group(1), where, script))
         pos = m.end()
     _literal(tokens, convert(text[pos:], script))
     if "{%" in text or "{#" in text:
-        raise PackError(
-            path=path, field=clause_id or label, expected="no {% %} or {# #} inside a paragraph", found=text[:60]
-        )
-    _check_adjacent(path, tokens, clause_id or label)
+        raise PackError(path=path, field=where, expected="段落中不含 {% %} 或 {# #}", found=text[:60])
+    _check_adjacent(path, tokens, where)
     return Segment(tuple(tokens), clause_id, label) if tokens else None
+
+
+_LABEL = re.compile(r"^(paragraph|table cell) (\d+)$")
+
+
+def _shown(label: str) -> str:
+    """Say a segment's internal label (`paragraph 12`, `table cell 13`) as an author finds it: 第12段."""
+    m = _LABEL.match(label)
+    return f"第{m.group(2)}段" + ("（表格中）" if m.group(1) == "table cell" else "") if m else label
 
 
 def _literal(tokens: list[Token], text: str) -> None:
@@ -335,8 +342,8 @@ def _variable(path: Path, expr: str, where: str, script: str = "hans") -> Token:
     raise PackError(
         path=path,
         field=where,
-        expected="{{ path | filter }} with a typed filter "
-        "(" + ", ".join(k for k in TOKEN_PATTERNS if k != "tick") + ") or {{ (path == 'x') | tick }}",
+        expected="带类型过滤器的 {{ path | filter }}"
+        "（" + "、".join(k for k in TOKEN_PATTERNS if k != "tick") + "）或 {{ (path == 'x') | tick }}",
         found="{{" + expr + "}}",
     )
 
@@ -348,8 +355,8 @@ def _check_adjacent(path: Path, tokens: list[Token], where: str) -> None:
             raise PackError(
                 path=path,
                 field=where,
-                expected="fixed wording between two text variables",
-                found=f"{a.path} then {b.path}",
+                expected="两个文字变量之间有固定文字",
+                found=f"{a.path} 紧接 {b.path}",
             )
 
 

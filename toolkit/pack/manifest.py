@@ -69,7 +69,9 @@ class Pack:
         """Return one document's spec, or raise naming the documents there are."""
         if doc_id not in self.documents:
             known = ", ".join(self.documents)
-            raise PackError(path=self.root / "pack.yaml", field="documents", expected=f"one of {known}", found=doc_id)
+            raise PackError(
+                path=self.root / "pack.yaml", field="documents", expected=f"以下之一：{known}", found=doc_id
+            )
         return self.documents[doc_id]
 
     def compiled_for(self, doc_id: str, script: str = "hans") -> Any:
@@ -104,11 +106,9 @@ def load_pack(root: Path) -> Pack:
     base = _base(root, manifest_path, data)
     for key in ("name", "version", "documents", "schema"):
         if key not in data:
-            raise PackError(path=manifest_path, field=key, expected="a value")
+            raise PackError(path=manifest_path, field=key, expected="填写一个值")
     if not VERSION.match(str(data["version"])):
-        raise PackError(
-            path=manifest_path, field="version", expected="a semantic version such as 1.2.0", found=str(data["version"])
-        )
+        raise PackError(path=manifest_path, field="version", expected="形如 1.2.0 的版本号", found=str(data["version"]))
     docs = {doc_id: _document(root, doc_id, spec) for doc_id, spec in data["documents"].items()}
     return Pack(
         name=str(data["name"]),
@@ -133,19 +133,21 @@ def _document(root: Path, doc_id: str, spec: dict[str, Any]) -> DocumentSpec:
     template = root / spec.get("template", "")
     if not template.is_file():
         raise PackError(
-            path=where, field=f"documents.{doc_id}.template", expected="an existing DOCX", found=str(template)
+            path=where, field=f"documents.{doc_id}.template", expected="已有的DOCX文件", found=str(template)
         )
     if spec.get("per") not in PER_KINDS:
         raise PackError(
-            path=where, field=f"documents.{doc_id}.per", expected="deal or project", found=str(spec.get("per"))
+            path=where,
+            field=f"documents.{doc_id}.per",
+            expected=f"{'、'.join(PER_KINDS)} 之一",
+            found=str(spec.get("per")),
         )
     if "clauses" in spec:
         raise PackError(
             path=where,
             field=f"documents.{doc_id}.clauses",
-            expected="no clause list here: clause ids are the [id] marks of the source (src/), "
-            "read from the built template's bookmarks",
-            found="a clauses list",
+            expected="此处不列条款：条款编号是源文件（src/）中的 [id] 标记，从生成的模板书签中读取",
+            found="clauses 列表",
         )
     source = root / spec["source"] if spec.get("source") else None
     return DocumentSpec(doc_id, str(spec.get("title", doc_id)), template, source, spec["per"])
@@ -163,7 +165,7 @@ def _shared_terms(where: Path, items: list[dict[str, str]]) -> tuple[SharedTerm,
     try:
         return tuple(SharedTerm(str(i["id"]), str(i["label"]), str(i["path"])) for i in items)
     except (KeyError, TypeError):
-        raise PackError(path=where, field="shared_terms", expected="entries with id, label and path") from None
+        raise PackError(path=where, field="shared_terms", expected="每项都有 id、label 和 path 的列表") from None
 
 
 def _base(root: Path, manifest: Path, data: dict[str, Any]) -> Pack | None:
@@ -172,7 +174,7 @@ def _base(root: Path, manifest: Path, data: dict[str, Any]) -> Pack | None:
         return None
     base = (root / str(data["extends"])).resolve()
     if base == root.resolve() or not (base / "pack.yaml").is_file():
-        raise PackError(path=manifest, field="extends", expected="the folder of another pack", found=str(base))
+        raise PackError(path=manifest, field="extends", expected="另一个模板包的文件夹", found=str(base))
     return load_pack(base)
 
 
@@ -180,7 +182,7 @@ def _schema(path: Path, base: Pack | None = None) -> dict[str, Any]:
     schema = {**(base.schema if base else {}), **(_read_yaml(path) or {})}
     for part in SCHEMA_PARTS:
         if not isinstance(schema, dict) or not isinstance(schema.get(part), dict):
-            raise PackError(path=path, field=part, expected="a cerberus schema mapping")
+            raise PackError(path=path, field=part, expected="字段规则映射（cerberus 格式）")
     return schema
 
 
@@ -189,7 +191,7 @@ def _qa(root: Path, name: str | None) -> tuple[dict[str, str], ...]:
         return ()
     items = _read_yaml(root / name)
     if not isinstance(items, list) or not all(isinstance(i, dict) and "q" in i and "a" in i for i in items):
-        raise PackError(path=root / name, expected="a list of entries with q and a")
+        raise PackError(path=root / name, expected="每项都有 q 和 a 的列表")
     return tuple({"topic": str(i.get("topic", "")), "q": str(i["q"]), "a": str(i["a"])} for i in items)
 
 

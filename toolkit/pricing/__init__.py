@@ -37,7 +37,7 @@ def build(
     """Price every unit, check the result and write the price list, the 价目表 and the approval form."""
     out = Path(out)
     if out.resolve() == Path(project_dir).resolve():
-        raise UsageError(f"--out {out}: the project's own price list is never overwritten; give another folder")
+        raise UsageError(f"--out {out}：从不覆盖项目自己的价目表；请另给一个文件夹")
     scheme = load_scheme(scheme_path)
     priced = price_all(project, scheme)
     findings = check_prices(priced, scheme, earlier)

@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from toolkit.errors import RenderError
 from toolkit.render.filters import filters_for
+from toolkit.render.jinja_words import in_chinese
 from toolkit.render.provenance import add_custom_properties_part, custom_properties_xml
 from toolkit.script import to_hant
 
@@ -85,7 +86,9 @@ class CompiledTemplate:
         try:
             return _Part(name, self.env.from_string(patched))
         except jinja2.TemplateSyntaxError as exc:
-            raise RenderError(f"{self.path.name} ({name}), line {exc.lineno}: {exc.message}") from None
+            raise RenderError(
+                f"{self.path.name}（{name}）第{exc.lineno}行：模板语法错误（Jinja）：{in_chinese(exc.message or '')}"
+            ) from None
 
     def render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
         """Render one document and return the DOCX bytes."""
@@ -101,7 +104,9 @@ class CompiledTemplate:
         try:
             xml = part.template.render(context)
         except jinja2.UndefinedError as exc:
-            raise RenderError(f"{self.path.name} ({part.name}): {exc.message}") from None
+            raise RenderError(
+                f"{self.path.name}（{part.name}）：模板用到未定义的变量（Jinja）：{in_chinese(exc.message or '')}"
+            ) from None
         except jinja2.TemplateError as exc:
-            raise RenderError(f"{self.path.name} ({part.name}): {exc}") from None
+            raise RenderError(f"{self.path.name}（{part.name}）：模板出错（Jinja）：{in_chinese(str(exc))}") from None
         return re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")

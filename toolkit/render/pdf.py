@@ -90,14 +90,14 @@ def _convert_chunk(soffice: str, files: list[Path], out_dir: Path) -> list[Path]
         try:
             subprocess.run(cmd, capture_output=True, timeout=30 + SECONDS_PER_DOC * len(files), check=False)
         except subprocess.TimeoutExpired:
-            raise PdfConversionError(f"LibreOffice did not finish converting {len(files)} document(s)") from None
+            raise PdfConversionError(f"LibreOffice 未能在时限内转换完 {len(files)} 个文件") from None
         return [_collect(work, f, out_dir) for f in files]
 
 
 def _collect(work: Path, source: Path, out_dir: Path) -> Path:
     pdf = work / (source.stem + ".pdf")
     if not pdf.is_file():
-        raise PdfConversionError(f"LibreOffice did not produce a PDF for {source.name}")
+        raise PdfConversionError(f"LibreOffice 未能为 {source.name} 生成PDF")
     target = out_dir / pdf.name
     shutil.move(str(pdf), target)
     return target

@@ -67,7 +67,7 @@ def parse_period(text: str) -> Period:
             raise UsageError(f"--period: no month {text}")
         nxt = dt.date(year + month // 12, month % 12 + 1, 1)
         return Period(text, "monthly", dt.date(year, month, 1), nxt - dt.timedelta(days=1))
-    raise UsageError(f"--period: expected a week such as 2026-W47 or a month such as 2026-11, found {text!r}")
+    raise UsageError(f"--period：应为周（如 2026-W47）或月份（如 2026-11），实际为 {text!r}")
 
 
 @dataclass

@@ -111,7 +111,7 @@ def keep_copy(folder: Path, source: Path, move: bool = False) -> Path:
             out.flush()
             os.fsync(out.fileno())
         return target
-    raise FileExistsError(f"{folder}: too many copies of {source.name} this second")
+    raise FileExistsError(f"{folder}：同一秒内 {source.name} 的副本过多")
 
 
 def _sha256(path: Path) -> str:

@@ -58,7 +58,9 @@ def _roots(root: Path):
 
 def _spec(where: Path, doc_id: str, item: dict) -> PlaceSpec:
     if not isinstance(item, dict) or not item.get("place") or not item.get("label"):
-        raise PackError(path=where, field=f"documents.{doc_id}.signatures", expected="{place, label, party}")
+        raise PackError(
+            path=where, field=f"documents.{doc_id}.signatures", expected="每项含 place、label、party 的列表"
+        )
     return PlaceSpec(
         str(item["place"]), str(item["label"]), str(item.get("party", "")), str(item.get("kind", "signature"))
     )

@@ -145,8 +145,8 @@ SCHEMA_WORDS = (  # the schema's English, as the front desk reads it
 
 def _plain(message: str) -> str:
     """Drop the temporary file's name and field path a schema message starts with; say it in Chinese."""
-    message = re.sub(r"^[0-9a-f]{12}\.yaml: ", "", message)
-    message = re.sub(r"^field '[^']*': ", "", message)
+    message = re.sub(r"^[0-9a-f]{12}\.yaml(: |：)", "", message)
+    message = re.sub(r"^(field '[^']*': |字段“[^”]*”：)", "", message)
     for pattern, words in SCHEMA_WORDS:
         if pattern.match(message):
             return pattern.sub(words, message)
