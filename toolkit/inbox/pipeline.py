@@ -25,11 +25,15 @@ from toolkit.inbox.filing import (
     ClaimGone,
     Content,
     FilingError,
+    Staged,
+    discard,
     fsync_dir,
+    name_staged,
     place,
     put,
     read_claim,
     release_claim,
+    stage,
     write_file,
 )
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
@@ -130,6 +134,7 @@ class Pipeline:
     sink: Callable[[str], None]
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
     filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
+    unflushed: set[Path] = field(default_factory=set)  # folders given reports not yet made durable (one at a time)
     kept: OrderedDict = field(default_factory=OrderedDict)
     kept_by: dict = field(default_factory=dict)  # (deal, document) -> sha256 of its latest kept copy
     recent: dict = field(
@@ -345,7 +350,7 @@ class Pipeline:
 
     def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
                   content: Content | None) -> None:  # fmt: skip
-        """Put the file in place (verified), then its reports, then mark it filed."""
+        """Put the file in place (verified, durable, its claim gone), then its reports; it is marked filed next."""
         if target.name.endswith(".symlink.txt"):
             link = content.link if content else "?"
             if not os.path.lexists(target):
@@ -354,25 +359,30 @@ class Pipeline:
                 os.unlink(claim)  # the link itself: its target is left alone, and is named in the report
         else:
             place(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
+        _name_all(self._stage_reports(target, file_id, name, sha, j))
+        self.unflushed.add(target.parent)  # the reports' names are made durable before the row is marked filed
         self._settle(file_id, name, claim, target, sha, j, content)
 
     def _complete_group(self, group: list[tuple]) -> None:
-        """File a group's files: each given its name, each folder made durable once, then the claims and reports."""
+        """File a group's files: each given its name and its reports, each folder made durable once, then the claims go."""
         placed = [d for d in group if self._try(d[1], self._put, *d)]
-        for folder in {d[3].parent for d in placed}:
+        staged = [(d, s) for d in placed if (s := self._try(d[1], self._stage_reports, *_report_args(d)))]
+        reported = [d for d, s in staged if self._try(d[1], _name_all, s) is not None]  # written first, flushed after
+        for folder in {d[3].parent for d in reported}:
             try:
-                fsync_dir(folder)
+                fsync_dir(folder)  # the files' names and their reports' names, all at once
             except OSError as exc:  # its files stay claimed, and the next rescan or start files them
-                for d in [d for d in placed if d[3].parent == folder]:
-                    placed.remove(d)
+                for d in [d for d in reported if d[3].parent == folder]:
+                    reported.remove(d)
+                    _unlink_reports(d[3])  # no report says accepted for a file still claimed
                     self.unfinished[d[1]] = f"{folder} could not be made durable ({exc.strerror}); it stays claimed"
                     self.log(f"could not finish {d[1]}: {self.unfinished[d[1]]}; it is finished at the next start")
-        for decided in placed:
+        for decided in reported:
             self._attempt(decided[1], self._settle, *decided)
 
     def _put(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
              content: Content | None) -> bool:  # fmt: skip
-        """Give a file its name in place (not yet durable); a link refused is filed at once. True: settle it."""
+        """Give a file its name in place (not yet durable); a link refused is filed at once. True: report it."""
         if target.name.endswith(".symlink.txt"):
             self._complete(file_id, name, claim, target, sha, j, content)
             return False
@@ -381,15 +391,23 @@ class Pipeline:
 
     def _settle(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
                 content: Content | None) -> None:  # fmt: skip
-        """Finish a file durable in place: the claim goes, the reports are written, it is marked filed next."""
+        """Finish a file durable in place with its reports: the claim goes, it is marked filed with the next commit."""
         release_claim(claim)
-        self._reports(target, file_id, name, sha, j)
         self.filed_ids.append(file_id)  # marked filed with the next commit: a restart before redoes the above
         rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""
         self.log(f"{j.outcome}: {name} -> {target.relative_to(self.cfg.filed)}{rules}")
 
     def _flush_filed(self) -> None:
         """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
+        if not self.filed_ids:
+            return
+        try:
+            for folder in sorted(self.unflushed):  # reports named one file at a time: durable before the rows say filed
+                fsync_dir(folder)
+        except OSError as exc:  # marked at a later commit; a restart before that writes their reports again
+            self.log(f"could not make the reports in {folder} durable ({exc.strerror}); tried again with the next file")
+            return
+        self.unflushed.clear()
         with self.ledger.batch():
             for file_id in self.filed_ids:
                 self.ledger.filed(file_id)
@@ -550,7 +568,8 @@ class Pipeline:
         return []
 
     # -- the report -----------------------------------------------------------------------------
-    def _reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> Path:
+    def _stage_reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> list[Staged]:
+        """Write a file's JSON report (to be made durable) and its HTML report under temporary names."""
         data = {
             "id": file_id,
             "file": mask_text(name),
@@ -572,8 +591,7 @@ class Pipeline:
             if j.duplicate_of
             else None,
         }
-        report = _report_path(target)
-        write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        report = stage(_report_path(target), json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         findings = [
             Finding.from_dict(
                 {
@@ -588,12 +606,51 @@ class Pipeline:
         notes = [NEXT.get(j.outcome, ""), *checked_notes(j.checked)]
         read = {mask_text(name): j.values_read}
         html = render_html([(mask_text(name), j.document, findings)], title=title, notes=notes, read=read)
-        write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
-        return report
+        try:
+            return [report, stage(_html_path(target), html.encode("utf-8"), durable=False)]
+        except FilingError:
+            discard(report)
+            raise
 
 
 def _report_path(target: Path) -> Path:
     return target.with_name(target.name + ".report.json")
+
+
+def _html_path(target: Path) -> Path:
+    return target.with_name(target.name + ".report.html")
+
+
+def _report_args(decided: tuple) -> tuple:
+    """Return what `_stage_reports` takes of a decided file: its place, id, name, SHA-256 and judgement."""
+    file_id, name, _, target, sha, j, _ = decided
+    return target, file_id, name, sha, j
+
+
+def _name_all(staged: list[Staged]) -> bool:
+    """Name a file's staged reports (the JSON one durable first); on a failure none of them is left."""
+    try:
+        for s in staged:
+            name_staged(s)
+    except FilingError:
+        for s in staged:
+            discard(s)
+        _unlink_quietly(*(s.path for s in staged))
+        raise
+    return True
+
+
+def _unlink_reports(target: Path) -> None:
+    """Remove a file's reports (its filing could not be finished: no report may say it was)."""
+    _unlink_quietly(_report_path(target), _html_path(target))
+
+
+def _unlink_quietly(*paths: Path) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _unsafe(content: Content, name: str, max_size: int) -> str:
