@@ -86,12 +86,23 @@ class InboxConfig:
     tick: float = 0.05
     ledger_url: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
 
+    def __post_init__(self) -> None:
+        """Make the folders absolute once, against the working folder of now."""
+        # Every path recorded and logged is then the same whatever folder a watcher or another worker runs in.
+        # Links are kept as given, not resolved: workers on several machines mount one share at one path (README).
+        self.project_dir, self.inbox, self.filed = (_absolute(p) for p in (self.project_dir, self.inbox, self.filed))
+        self.pack_dir = _absolute(self.pack_dir) if self.pack_dir is not None else None
+
     @property
     def work(self) -> Path:
         """Return the claim area: in the filed tree, or a hidden folder of the inbox across devices."""
         if _device(self.filed) == _device(self.inbox):
             return self.filed / ".claimed"
         return self.inbox / ".loupan-claimed"
+
+
+def _absolute(path: Path | str) -> Path:
+    return Path(os.path.abspath(path))
 
 
 def _device(path: Path) -> int:
