@@ -178,7 +178,9 @@ def name_staged(staged: Staged) -> None:
                 os.close(fd)
         os.replace(staged.tmp, staged.path)
     except OSError as exc:
-        raise FilingError(f"could not write {staged.path.name} in {staged.path.parent} ({exc.strerror or exc})") from None
+        raise FilingError(
+            f"could not write {staged.path.name} in {staged.path.parent} ({exc.strerror or exc})"
+        ) from None
     finally:
         _unlink_quietly(staged.tmp)
 

@@ -133,6 +133,7 @@ class Claimed:
     name: str
     content: Content
     ticket: Any = None
+    row: int | None = None  # its ledger id when recorded at the claim, 0 when known to have none, None unknown
 
 
 @dataclass
@@ -303,9 +304,11 @@ class Pipeline:
             self.log(f"could not take {name}: {self.unfinished[name]}")
             return None
         try:
-            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size), row=0)  # a new name: no row yet
             if self.ledger.shared:  # held in the database at once: a lease another worker takes if this one dies
-                self.ledger.claim(name, claim, item.content.size)
+                item.row = self.ledger.adopt(name, claim, item.content.size) or self.ledger.claim(
+                    name, claim, item.content.size
+                )
             return item
         except OSError as exc:
             self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
@@ -332,11 +335,11 @@ class Pipeline:
         content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
             raise FilingError(f"the claimed file {claim} went away before it was read")
-        known = self.ledger.by_claim(claim)
+        known = item.row if item and item.row is not None else getattr(self.ledger.by_claim(claim), "id", 0)
         if judgement is None:
-            judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
+            judgement = self.judge(content, claim, name, known, item.ticket if item else None)
         moves = judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER
-        file_id = self.ledger.claim(name, claim, content.size)  # the claim, unit, deal and verdict: one commit
+        file_id = self._row(name, claim, content.size, known)  # the claim, unit, deal and verdict: one commit
         target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
         if content.kind == "symlink":
             target = target.with_name(target.name + ".symlink.txt")
@@ -358,6 +361,14 @@ class Pipeline:
             kept=shared_kept.dump(self.kept.get(content.sha256)) if judgement.outcome == "accepted" else None,
         )
         return file_id, name, claim, target, content.sha256, judgement, content
+
+    def _row(self, name: str, claim: Path, size: int, known: int) -> int:
+        """Return the claim's row in the verdict's commit: recorded now when it has none, else held (shared ledger)."""
+        if not known and not self.ledger.shared:
+            recorded = self.ledger.adopt(name, claim, size)
+            if recorded is not None:
+                return recorded
+        return self.ledger.claim(name, claim, size)  # shared: locked until the verdict commits, still this worker's
 
     def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
                   content: Content | None) -> None:  # fmt: skip
