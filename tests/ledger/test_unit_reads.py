@@ -43,3 +43,29 @@ def test_a_unit_is_read_once_per_transaction_and_again_once_changed(tmp_path, le
     finally:
         ledger.close()
         other.close()
+
+
+def test_a_deal_saved_with_fields_for_a_new_one_is_read_once_and_keeps_its_terms_once_recorded(
+    tmp_path, ledger_backend, monkeypatch
+):
+    project = tmp_path / "cuihu"
+    shutil.copytree(EXAMPLE, project)
+    seen: list[str] = []
+    real = db_mod.Db.execute
+    monkeypatch.setattr(db_mod.Db, "execute", lambda self, sql, args=(): seen.append(sql) or real(self, sql, args))
+    ledger = open_ledger(project)
+    try:
+        sales = Sales(ledger, {UNIT: "待售"})
+        terms = {"unit": UNIT, "buyers": [{"name": "张三"}], "total": "1000000", "deposit": "50000"}
+        terms |= {"payment_method": "一次性付款", "subscribe_date": "2026-03-01"}
+        with ledger.batch():
+            seen.clear()
+            sales.save_deal("CHY-2026-0001", status="已认购", new=terms)
+            assert sum("FROM deals" in s for s in seen) == 1, "read once: its status says whether it is new"
+        with ledger.batch():
+            sales.save_deal("CHY-2026-0001", status="已签约", new={**terms, "total": "9"})
+        deal = sales.deal("CHY-2026-0001")
+        assert (deal["status"], deal["total"], deal["buyers"]) == ("已签约", "1000000", [{"name": "张三"}])
+        assert deal["sign_date"], "signed by the events' clock"
+    finally:
+        ledger.close()

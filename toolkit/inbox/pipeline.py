@@ -448,23 +448,15 @@ class Pipeline:
         t = j.terms or {}
         if not t.get("total") or not t.get("subscribe_date") and j.document == "subscription":
             return
-        sales = self._sales()
-        status = UNIT_AFTER[j.document]
-        known = sales.has_deal(j.deal_no)
-        fields = (
-            {"status": status}
-            if known
-            else {
-                "status": status,
-                "unit": j.unit,
-                "buyers": t["buyers"],
-                "total": t["total"],
-                "deposit": t["deposit"],
-                "payment_method": t["payment_method"],
-                "subscribe_date": t.get("subscribe_date") or "",
-            }
-        )
-        sales.save_deal(j.deal_no, **fields)  # inside the verdict's commit
+        new = {  # a deal not on record yet is recorded whole; one on record only moves
+            "unit": j.unit,
+            "buyers": t["buyers"],
+            "total": t["total"],
+            "deposit": t["deposit"],
+            "payment_method": t["payment_method"],
+            "subscribe_date": t.get("subscribe_date") or "",
+        }
+        self._sales().save_deal(j.deal_no, status=UNIT_AFTER[j.document], new=new)  # inside the verdict's commit
 
     # -- the verdict --------------------------------------------------------------------------------
     def judge(self, content: Content, claim: Path, name: str, file_id: int, ticket: Any = None) -> Judgement:

@@ -116,17 +116,21 @@ class Sales:
             raise Refusal.of("input.invalid", f"台账中没有成交{deal_no}")
         return {**dict(row), "buyers": json.loads(row["buyers"])}
 
-    def save_deal(self, deal_no: str, **fields: Any) -> None:
-        """Insert or update a deal, its status through the state machine (inside the caller's transaction)."""
-        exists = None
+    def save_deal(self, deal_no: str, *, new: dict[str, Any] | None = None, **fields: Any) -> None:
+        """Insert or update a deal, its status through the state machine (inside the caller's transaction).
+
+        `new`: more fields, set only when the deal is not on record yet (read once, with its status).
+        """
+        read = "status" in fields or bool(new)
+        row = self._q("SELECT status FROM deals WHERE project=? AND deal_no=?", deal_no).fetchone() if read else None
+        if row is None and new:
+            fields = new | fields
         if "status" in fields:
-            row = self._q("SELECT status FROM deals WHERE project=? AND deal_no=?", deal_no).fetchone()
             check_deal_move(deal_no, row["status"] if row else None, fields["status"])
             if fields["status"] == "已签约" and not (row and row["status"] == "已签约"):  # by the events' clock
                 fields.setdefault("sign_date", now()[:10])
-            exists = row is not None  # the row just read says it: not asked again
         fields = {k: (json.dumps(v, ensure_ascii=False) if k == "buyers" else str(v)) for k, v in fields.items()}
-        self._upsert("deals", "deal_no", deal_no, fields | {"updated_at": now()}, exists)
+        self._upsert("deals", "deal_no", deal_no, fields | {"updated_at": now()}, row is not None if read else None)
 
     def open_deals(self, date: str) -> list[dict[str, Any]]:
         """Return the deals subscribed on or before a date and not refunded."""
