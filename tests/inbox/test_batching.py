@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -94,3 +95,44 @@ def test_a_check_worker_still_starting_gets_no_file_and_is_not_waited_for(tmp_pa
     assert pool._least_busy() == 1, "once ready it takes its share"
     pool.warm()
     assert second.warmed == 3
+
+
+def test_a_groups_reports_are_made_durable_together_with_its_files(documents, inbox_env, monkeypatch):
+    """Per file one flush (its JSON report's content); its name and its reports' names come with the group's."""
+    cfg, inbox, filed = inbox_env
+    synced: list[str] = []  # what each os.fsync made durable
+    seen: dict[Path, set[str]] = {}  # a folder's names when it was flushed
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        synced.append(str(path))
+        if path.is_dir():
+            seen.setdefault(path, set()).update(os.listdir(path))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    sources = sorted(documents.glob("*.docx"))
+    paths = []
+    for i in range(16):
+        path = inbox / f"drop-{i:02d}.docx"
+        path.write_bytes(_copy(sources[i % len(sources)].read_bytes(), i))
+        paths.append(path)
+    db, worker = Ledger(ledger_path(cfg.project_dir)), CheckWorker(cfg.project_dir, None, 60)
+    try:
+        assert Pipeline(cfg, db, worker, lambda _: None).take_many(paths) == 16
+        assert {r.state for r in db.all_files()} == {"filed"}
+    finally:
+        worker.stop()
+        db.close()
+    reports = sorted(filed.rglob("*.report.*"))
+    folders = {p.parent for p in reports}
+    files = [s for s in synced if not Path(s).is_dir()]
+    assert len(reports) == 32 and len(files) == 16, "one flush per file: its JSON report"
+    assert all(Path(s).name.startswith(".") and ".report.json." in s and s.endswith(".part") for s in files), (
+        "the JSON report is on disk before it is named; the HTML report and the filed file need no flush of their own"
+    )
+    assert len(synced) - len(files) <= 2 * len(folders), "a folder flushed once per group of 8"
+    assert len(synced) < 1.5 * 16
+    for p in reports:  # every report's name was made durable by its folder's flush
+        assert p.name in seen[p.parent]

@@ -62,7 +62,7 @@ def _inbox_command(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         taken = api.ingest(cfg, log=log)
     else:
-        taken = api.watch(cfg, log=log, ready=lambda _: log(f"watching {args.inbox} (stop with Ctrl-C)"))
+        taken = api.watch(cfg, log=log, ready=lambda _: log(f"watching {cfg.inbox} (stop with Ctrl-C)"))
     log(f"{taken} file(s) taken")
     return 0
 

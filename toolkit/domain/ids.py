@@ -36,12 +36,17 @@ def check_resident_id(s: str) -> str | None:
 
 
 def _birth_date_problem(birth: str) -> str | None:
-    """Tell whether yyyymmdd is a real date that is not in the future."""
+    """Tell whether yyyymmdd is a real date that is not in the future.
+
+    The digits are not repeated: they are the part of the number a mask hides, and the reason goes into
+    findings, logs and reports (it names the part of the month or day that is wrong instead)."""
+    where = "出生日期（第7至14位）"
     try:
         born = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
-        return f"出生日期{birth}不是有效日期"
-    return f"出生日期{birth}晚于今天" if born > dt.date.today() else None
+        part = "年份" if int(birth[:4]) < 1 else "月份" if not 1 <= int(birth[4:6]) <= 12 else "日"
+        return f"{where}不是有效日期（{part}不存在）"
+    return f"{where}晚于今天" if born > dt.date.today() else None
 
 
 def uscc_check_char(first17: str) -> str:

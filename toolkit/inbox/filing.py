@@ -143,18 +143,49 @@ def _stream(claim: Path, out) -> None:
 
 def write_file(path: Path, data: bytes, durable: bool = True) -> None:
     """Write a small file under its name (a report), whole or not at all; durable: on disk before it is named."""
+    name_staged(stage(path, data, durable))
+
+
+@dataclass
+class Staged:
+    """A small file written under a temporary name beside its own, not yet named (a report of a group)."""
+
+    path: Path
+    tmp: Path
+    durable: bool
+
+
+def stage(path: Path, data: bytes, durable: bool = True) -> Staged:
+    """Write a small file under a temporary name; `name_staged` makes it durable (when asked) and names it."""
     tmp = path.with_name(f".{path.name[:80]}.{os.urandom(4).hex()}.part")
     try:
         with open(tmp, "xb") as f:
             f.write(data)
-            f.flush()
-            if durable:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
     except OSError as exc:
-        raise FilingError(f"无法在 {path.parent} 中写入 {path.name}（{exc.strerror or exc}）") from None
-    finally:
         _unlink_quietly(tmp)
+        raise FilingError(f"无法在 {path.parent} 中写入 {path.name}（{exc.strerror or exc}）") from None
+    return Staged(path, tmp, durable)
+
+
+def name_staged(staged: Staged) -> None:
+    """Give a staged file its name, its content on disk first when it must be durable; whole or not at all."""
+    try:
+        if staged.durable:
+            fd = os.open(staged.tmp, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        os.replace(staged.tmp, staged.path)
+    except OSError as exc:
+        raise FilingError(f"无法在 {staged.path.parent} 中写入 {staged.path.name}（{exc.strerror or exc}）") from None
+    finally:
+        _unlink_quietly(staged.tmp)
+
+
+def discard(staged: Staged) -> None:
+    """Remove a staged file that will not be named."""
+    _unlink_quietly(staged.tmp)
 
 
 def _inode(path: Path) -> tuple[int, int] | None:

@@ -26,11 +26,15 @@ from toolkit.inbox.filing import (
     ClaimGone,
     Content,
     FilingError,
+    Staged,
+    discard,
     fsync_dir,
+    name_staged,
     place,
     put,
     read_claim,
     release_claim,
+    stage,
     write_file,
 )
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
@@ -83,12 +87,23 @@ class InboxConfig:
     tick: float = 0.05
     ledger_url: str | None = None  # the ledger's URL (None: LOUPAN_DB, else the project's SQLite file)
 
+    def __post_init__(self) -> None:
+        """Make the folders absolute once, against the working folder of now."""
+        # Every path recorded and logged is then the same whatever folder a watcher or another worker runs in.
+        # Links are kept as given, not resolved: workers on several machines mount one share at one path (README).
+        self.project_dir, self.inbox, self.filed = (_absolute(p) for p in (self.project_dir, self.inbox, self.filed))
+        self.pack_dir = _absolute(self.pack_dir) if self.pack_dir is not None else None
+
     @property
     def work(self) -> Path:
         """Return the claim area: in the filed tree, or a hidden folder of the inbox across devices."""
         if _device(self.filed) == _device(self.inbox):
             return self.filed / ".claimed"
         return self.inbox / ".loupan-claimed"
+
+
+def _absolute(path: Path | str) -> Path:
+    return Path(os.path.abspath(path))
 
 
 def _device(path: Path) -> int:
@@ -119,6 +134,7 @@ class Claimed:
     name: str
     content: Content
     ticket: Any = None
+    row: int | None = None  # its ledger id when recorded at the claim, 0 when known to have none, None unknown
 
 
 @dataclass
@@ -131,6 +147,7 @@ class Pipeline:
     sink: Callable[[str], None]
     unfinished: dict[str, str] = field(default_factory=dict)  # file -> why and where, for the exit message
     filed_ids: list[int] = field(default_factory=list)  # in place with their reports, not yet marked filed
+    unflushed: set[Path] = field(default_factory=set)  # folders given reports not yet made durable (one at a time)
     kept: OrderedDict = field(default_factory=OrderedDict)
     kept_by: dict = field(default_factory=dict)  # (deal, document) -> sha256 of its latest kept copy
     recent: dict = field(
@@ -288,9 +305,11 @@ class Pipeline:
             self.log(f"could not take {name}: {self.unfinished[name]}")
             return None
         try:
-            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size))
+            item = Claimed(claim, name, read_claim(claim, self.cfg.max_size), row=0)  # a new name: no row yet
             if self.ledger.shared:  # held in the database at once: a lease another worker takes if this one dies
-                self.ledger.claim(name, claim, item.content.size)
+                item.row = self.ledger.adopt(name, claim, item.content.size) or self.ledger.claim(
+                    name, claim, item.content.size
+                )
             return item
         except OSError as exc:
             self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
@@ -317,11 +336,11 @@ class Pipeline:
         content = item.content if item else read_claim(claim, self.cfg.max_size)
         if content.kind == "gone":
             raise FilingError(f"已领取的文件 {claim} 在读取之前不见了")
-        known = self.ledger.by_claim(claim)
+        known = item.row if item and item.row is not None else getattr(self.ledger.by_claim(claim), "id", 0)
         if judgement is None:
-            judgement = self.judge(content, claim, name, known.id if known else 0, item.ticket if item else None)
+            judgement = self.judge(content, claim, name, known, item.ticket if item else None)
         moves = judgement.outcome == "accepted" and judgement.unit and judgement.document in UNIT_AFTER
-        file_id = self.ledger.claim(name, claim, content.size)  # the claim, unit, deal and verdict: one commit
+        file_id = self._row(name, claim, content.size, known)  # the claim, unit, deal and verdict: one commit
         target = self.cfg.filed / judgement.outcome / filed_name(file_id, name)
         if content.kind == "symlink":
             target = target.with_name(target.name + ".symlink.txt")
@@ -344,9 +363,17 @@ class Pipeline:
         )
         return file_id, name, claim, target, content.sha256, judgement, content
 
+    def _row(self, name: str, claim: Path, size: int, known: int) -> int:
+        """Return the claim's row in the verdict's commit: recorded now when it has none, else held (shared ledger)."""
+        if not known and not self.ledger.shared:
+            recorded = self.ledger.adopt(name, claim, size)
+            if recorded is not None:
+                return recorded
+        return self.ledger.claim(name, claim, size)  # shared: locked until the verdict commits, still this worker's
+
     def _complete(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
                   content: Content | None) -> None:  # fmt: skip
-        """Put the file in place (verified), then its reports, then mark it filed."""
+        """Put the file in place (verified, durable, its claim gone), then its reports; it is marked filed next."""
         if target.name.endswith(".symlink.txt"):
             link = content.link if content else "?"
             if not os.path.lexists(target):
@@ -355,25 +382,30 @@ class Pipeline:
                 os.unlink(claim)  # the link itself: its target is left alone, and is named in the report
         else:
             place(claim, target, content or Content("file", sha256=sha), f"{file_id:06d}")
+        _name_all(self._stage_reports(target, file_id, name, sha, j))
+        self.unflushed.add(target.parent)  # the reports' names are made durable before the row is marked filed
         self._settle(file_id, name, claim, target, sha, j, content)
 
     def _complete_group(self, group: list[tuple]) -> None:
-        """File a group's files: each given its name, each folder made durable once, then the claims and reports."""
+        """File a group's files: each given its name and its reports, each folder made durable once, then the claims go."""
         placed = [d for d in group if self._try(d[1], self._put, *d)]
-        for folder in {d[3].parent for d in placed}:
+        staged = [(d, s) for d in placed if (s := self._try(d[1], self._stage_reports, *_report_args(d)))]
+        reported = [d for d, s in staged if self._try(d[1], _name_all, s) is not None]  # written first, flushed after
+        for folder in {d[3].parent for d in reported}:
             try:
-                fsync_dir(folder)
+                fsync_dir(folder)  # the files' names and their reports' names, all at once
             except OSError as exc:  # its files stay claimed, and the next rescan or start files them
-                for d in [d for d in placed if d[3].parent == folder]:
-                    placed.remove(d)
+                for d in [d for d in reported if d[3].parent == folder]:
+                    reported.remove(d)
+                    _unlink_reports(d[3])  # no report says accepted for a file still claimed
                     self.unfinished[d[1]] = f"{folder} could not be made durable ({exc.strerror}); it stays claimed"
                     self.log(f"could not finish {d[1]}: {self.unfinished[d[1]]}; it is finished at the next start")
-        for decided in placed:
+        for decided in reported:
             self._attempt(decided[1], self._settle, *decided)
 
     def _put(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
              content: Content | None) -> bool:  # fmt: skip
-        """Give a file its name in place (not yet durable); a link refused is filed at once. True: settle it."""
+        """Give a file its name in place (not yet durable); a link refused is filed at once. True: report it."""
         if target.name.endswith(".symlink.txt"):
             self._complete(file_id, name, claim, target, sha, j, content)
             return False
@@ -382,15 +414,23 @@ class Pipeline:
 
     def _settle(self, file_id: int, name: str, claim: Path, target: Path, sha: str, j: Judgement,
                 content: Content | None) -> None:  # fmt: skip
-        """Finish a file durable in place: the claim goes, the reports are written, it is marked filed next."""
+        """Finish a file durable in place with its reports: the claim goes, it is marked filed with the next commit."""
         release_claim(claim)
-        self._reports(target, file_id, name, sha, j)
         self.filed_ids.append(file_id)  # marked filed with the next commit: a restart before redoes the above
         rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""
         self.log(f"{j.outcome}: {name} -> {target.relative_to(self.cfg.filed)}{rules}")
 
     def _flush_filed(self) -> None:
         """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
+        if not self.filed_ids:
+            return
+        try:
+            for folder in sorted(self.unflushed):  # reports named one file at a time: durable before the rows say filed
+                fsync_dir(folder)
+        except OSError as exc:  # marked at a later commit; a restart before that writes their reports again
+            self.log(f"could not make the reports in {folder} durable ({exc.strerror}); tried again with the next file")
+            return
+        self.unflushed.clear()
         with self.ledger.batch():
             for file_id in self.filed_ids:
                 self.ledger.filed(file_id)
@@ -409,23 +449,15 @@ class Pipeline:
         t = j.terms or {}
         if not t.get("total") or not t.get("subscribe_date") and j.document == "subscription":
             return
-        sales = self._sales()
-        status = UNIT_AFTER[j.document]
-        known = sales.has_deal(j.deal_no)
-        fields = (
-            {"status": status}
-            if known
-            else {
-                "status": status,
-                "unit": j.unit,
-                "buyers": t["buyers"],
-                "total": t["total"],
-                "deposit": t["deposit"],
-                "payment_method": t["payment_method"],
-                "subscribe_date": t.get("subscribe_date") or "",
-            }
-        )
-        sales.save_deal(j.deal_no, **fields)  # inside the verdict's commit
+        new = {  # a deal not on record yet is recorded whole; one on record only moves
+            "unit": j.unit,
+            "buyers": t["buyers"],
+            "total": t["total"],
+            "deposit": t["deposit"],
+            "payment_method": t["payment_method"],
+            "subscribe_date": t.get("subscribe_date") or "",
+        }
+        self._sales().save_deal(j.deal_no, status=UNIT_AFTER[j.document], new=new)  # inside the verdict's commit
 
     # -- the verdict --------------------------------------------------------------------------------
     def judge(self, content: Content, claim: Path, name: str, file_id: int, ticket: Any = None) -> Judgement:
@@ -551,7 +583,8 @@ class Pipeline:
         return []
 
     # -- the report -----------------------------------------------------------------------------
-    def _reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> Path:
+    def _stage_reports(self, target: Path, file_id: int, name: str, sha: str, j: Judgement) -> list[Staged]:
+        """Write a file's JSON report (to be made durable) and its HTML report under temporary names."""
         data = {
             "id": file_id,
             "file": mask_text(name),
@@ -573,8 +606,7 @@ class Pipeline:
             if j.duplicate_of
             else None,
         }
-        report = _report_path(target)
-        write_file(report, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        report = stage(_report_path(target), json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         findings = [
             Finding.from_dict(
                 {
@@ -593,12 +625,51 @@ class Pipeline:
         html = render_html(
             [(mask_text(name), j.document, findings)], title=title, notes=notes, read=read, titles=titles
         )
-        write_file(target.with_name(target.name + ".report.html"), html.encode("utf-8"), durable=False)
-        return report
+        try:
+            return [report, stage(_html_path(target), html.encode("utf-8"), durable=False)]
+        except FilingError:
+            discard(report)
+            raise
 
 
 def _report_path(target: Path) -> Path:
     return target.with_name(target.name + ".report.json")
+
+
+def _html_path(target: Path) -> Path:
+    return target.with_name(target.name + ".report.html")
+
+
+def _report_args(decided: tuple) -> tuple:
+    """Return what `_stage_reports` takes of a decided file: its place, id, name, SHA-256 and judgement."""
+    file_id, name, _, target, sha, j, _ = decided
+    return target, file_id, name, sha, j
+
+
+def _name_all(staged: list[Staged]) -> bool:
+    """Name a file's staged reports (the JSON one durable first); on a failure none of them is left."""
+    try:
+        for s in staged:
+            name_staged(s)
+    except FilingError:
+        for s in staged:
+            discard(s)
+        _unlink_quietly(*(s.path for s in staged))
+        raise
+    return True
+
+
+def _unlink_reports(target: Path) -> None:
+    """Remove a file's reports (its filing could not be finished: no report may say it was)."""
+    _unlink_quietly(_report_path(target), _html_path(target))
+
+
+def _unlink_quietly(*paths: Path) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _unsafe(content: Content, name: str, max_size: int) -> str:

@@ -83,6 +83,7 @@ class Db:
         self.dialect = "postgresql" if is_pg(self.url) else "sqlite"
         self._sql: dict[str, str] = {}
         self._locked: set[int] = set()  # advisory locks the open transaction holds: asked for once each
+        self.serial = 0  # counts the transactions begun: what was read under a lock is known only within its own
         self.conn: Any = _connect_pg(self.url) if self.dialect == "postgresql" else _connect_sqlite(self.url)
 
     @property
@@ -130,6 +131,7 @@ class Db:
     def begin(self) -> None:
         """Open a transaction: on SQLite the write lock at once (what is read inside stays true until commit)."""
         self._locked.clear()
+        self.serial += 1
         self.execute("BEGIN" if self.pg else "BEGIN IMMEDIATE")
 
     @contextlib.contextmanager

@@ -66,6 +66,7 @@ class Sales:
     ) -> None:
         """Move a unit through the state machine and keep the event (inside the caller's transaction)."""
         check_unit_move(code, self.unit(code).status, status)
+        self.ledger.forget_unit(code)
         at = now()
         self.db.execute(
             "INSERT INTO units(project, code, status, deal_no, updated_at, needs_pricing, pending) VALUES "
@@ -115,15 +116,21 @@ class Sales:
             raise Refusal.of("input.invalid", f"台账中没有成交{deal_no}")
         return {**dict(row), "buyers": json.loads(row["buyers"])}
 
-    def save_deal(self, deal_no: str, **fields: Any) -> None:
-        """Insert or update a deal, its status through the state machine (inside the caller's transaction)."""
+    def save_deal(self, deal_no: str, *, new: dict[str, Any] | None = None, **fields: Any) -> None:
+        """Insert or update a deal, its status through the state machine (inside the caller's transaction).
+
+        `new`: more fields, set only when the deal is not on record yet (read once, with its status).
+        """
+        read = "status" in fields or bool(new)
+        row = self._q("SELECT status FROM deals WHERE project=? AND deal_no=?", deal_no).fetchone() if read else None
+        if row is None and new:
+            fields = new | fields
         if "status" in fields:
-            row = self._q("SELECT status FROM deals WHERE project=? AND deal_no=?", deal_no).fetchone()
             check_deal_move(deal_no, row["status"] if row else None, fields["status"])
             if fields["status"] == "已签约" and not (row and row["status"] == "已签约"):  # by the events' clock
                 fields.setdefault("sign_date", now()[:10])
         fields = {k: (json.dumps(v, ensure_ascii=False) if k == "buyers" else str(v)) for k, v in fields.items()}
-        self._upsert("deals", "deal_no", deal_no, fields | {"updated_at": now()})
+        self._upsert("deals", "deal_no", deal_no, fields | {"updated_at": now()}, row is not None if read else None)
 
     def open_deals(self, date: str) -> list[dict[str, Any]]:
         """Return the deals subscribed on or before a date and not refunded."""
@@ -181,9 +188,11 @@ class Sales:
         ).fetchone()["n"]
         return f"{deal_no}-{CHANGE_CODES[kind]}{n + 1}"
 
-    def _upsert(self, table: str, key: str, value: str, fields: dict[str, Any]) -> None:
-        """Update the row's given fields, or insert the row when there is none."""
-        if self._q(f"SELECT 1 AS x FROM {table} WHERE project=? AND {key}=?", value).fetchone():
+    def _upsert(self, table: str, key: str, value: str, fields: dict[str, Any], exists: bool | None = None) -> None:
+        """Update the row's given fields, or insert the row when there is none (`exists`: known already)."""
+        if exists is None:
+            exists = self._q(f"SELECT 1 AS x FROM {table} WHERE project=? AND {key}=?", value).fetchone() is not None
+        if exists:
             sets = ", ".join(f"{k}=?" for k in fields)
             self.db.execute(
                 f"UPDATE {table} SET {sets} WHERE project=? AND {key}=?", (*fields.values(), self.project, value)

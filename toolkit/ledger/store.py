@@ -80,6 +80,7 @@ class Ledger:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
         self.lease = lease if lease is not None else lease_seconds()
         self.heartbeat: Heartbeat | None = None
+        self._held: tuple[int, dict[str, Any]] = (0, {})  # units read in the open transaction, by its serial
         if self.db.pg:
             migrate.require_current(self.db)
         elif migrate.pending(self.db):
@@ -98,9 +99,8 @@ class Ledger:
 
     def _tx(self, sql: str, args: tuple = ()) -> list[Any]:
         """Run one write in its own commit (inside `batch`: with the rest); return the rows it returns."""
-        with self.db.tx():
-            cur = self.db.execute(sql, args)
-            return cur.fetchall() if cur.description else []
+        cur = self.db.execute(sql, args)  # autocommit: one statement alone is its own transaction, no BEGIN needed
+        return cur.fetchall() if cur.description else []
 
     def batch(self):
         """Group several writes in one commit (all or none of them reach the ledger); inside one, join it."""
@@ -238,8 +238,31 @@ class Ledger:
         Inside a transaction the unit is locked until it ends, so what is read stays true across offices.
         """
         self.db.lock(self.project, "unit", code)
-        row = self.db.one("SELECT * FROM units WHERE project=? AND code=?", (self.project, code))
+        held = self._held_now()
+        if held is not None and code in held:
+            row = held[code]
+        else:
+            row = self.db.one("SELECT * FROM units WHERE project=? AND code=?", (self.project, code))
+            row = dict(row) if row else None
+            if held is not None:
+                held[code] = row
         return dict(row) if row else None
+
+    def _held_now(self) -> dict[str, Any] | None:
+        """Return the units read in the open transaction, None outside one.
+
+        Read under the unit's lock (PostgreSQL) or the write lock (SQLite), a unit changes only by this
+        transaction until it ends, and each change forgets it (`forget_unit`): it need not be read again.
+        """
+        if not self.db.in_transaction:
+            return None
+        if self._held[0] != self.db.serial:
+            self._held = (self.db.serial, {})
+        return self._held[1]
+
+    def forget_unit(self, code: str) -> None:
+        """Forget a unit read in this transaction: it is being changed, and is read again when asked for."""
+        self._held[1].pop(code, None)
 
     def backwards(self, code: str, deal_no: str, document: str) -> Finding | None:
         """Return the finding that refuses a document moving its unit or deal backwards, or None."""
@@ -272,6 +295,7 @@ class Ledger:
                 "INSERT INTO unit_events(project, code, status, deal_no, file_id, at) VALUES (?,?,?,?,?,?)",
                 (self.project, code, status, deal_no, file_id, at),
             )
+            self.forget_unit(code)
 
     # -- rows -----------------------------------------------------------------------------------
     def _one(self, sql: str, args: tuple) -> FileRow | None:
