@@ -98,11 +98,13 @@ def test_a_check_worker_still_starting_gets_no_file_and_is_not_waited_for(tmp_pa
 
 
 def test_a_groups_reports_are_made_durable_together_with_its_files(documents, inbox_env, monkeypatch):
-    """Per file one flush (its JSON report's content); its name and its reports' names come with the group's."""
+    """Per file two flushes (its content before it is linked, its JSON report's content); its name and its
+    reports' names come with the group's."""
     cfg, inbox, filed = inbox_env
     synced: list[str] = []  # what each os.fsync made durable
     seen: dict[Path, set[str]] = {}  # a folder's names when it was flushed
-    real_fsync = os.fsync
+    linked: list[tuple[str, bool]] = []  # each hard link made: its source, and whether it was flushed before
+    real_fsync, real_link = os.fsync, os.link
 
     def fsync(fd: int) -> None:
         path = Path(os.readlink(f"/proc/self/fd/{fd}"))
@@ -111,7 +113,12 @@ def test_a_groups_reports_are_made_durable_together_with_its_files(documents, in
             seen.setdefault(path, set()).update(os.listdir(path))
         real_fsync(fd)
 
+    def link(src, dst, **kw) -> None:
+        linked.append((str(src), str(src) in synced))
+        real_link(src, dst, **kw)
+
     monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
     sources = sorted(documents.glob("*.docx"))
     paths = []
     for i in range(16):
@@ -128,11 +135,17 @@ def test_a_groups_reports_are_made_durable_together_with_its_files(documents, in
     reports = sorted(filed.rglob("*.report.*"))
     folders = {p.parent for p in reports}
     files = [s for s in synced if not Path(s).is_dir()]
-    assert len(reports) == 32 and len(files) == 16, "one flush per file: its JSON report"
-    assert all(Path(s).name.startswith(".") and ".report.json." in s and s.endswith(".part") for s in files), (
-        "the JSON report is on disk before it is named; the HTML report and the filed file need no flush of their own"
+    json_reports = [s for s in files if ".report.json." in s]
+    claims = [s for s in files if s not in json_reports]
+    assert len(reports) == 32 and len(json_reports) == 16 and len(claims) == 16, "per file: its content, its JSON"
+    assert all(Path(s).name.startswith(".") and s.endswith(".part") for s in json_reports), (
+        "the JSON report is on disk before it is named; the HTML report needs no flush of its own"
+    )
+    claimed = [src for src, _ in linked if ".claimed" in src]
+    assert sorted(claimed) == sorted(claims) and all(before for src, before in linked if src in claims), (
+        "each dropped file's content is flushed before its filed name is made"
     )
     assert len(synced) - len(files) <= 2 * len(folders), "a folder flushed once per group of 8"
-    assert len(synced) < 1.5 * 16
+    assert len(synced) < 2.5 * 16
     for p in reports:  # every report's name was made durable by its folder's flush
         assert p.name in seen[p.parent]

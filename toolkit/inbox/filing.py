@@ -104,6 +104,8 @@ def _link_same_file(claim: Path, target: Path, content: Content) -> bool:
     """Link the claim into place when it is the very file that was read (same file system, same inode)."""
     if content.inode is None or _inode(claim) != content.inode:
         return False
+    if content.kind == "file":
+        _sync_data(claim)  # the dropper may not have flushed it: the filed name must not point at lost data
     try:
         os.link(claim, target, follow_symlinks=False)
         return True
@@ -111,6 +113,22 @@ def _link_same_file(claim: Path, target: Path, content: Content) -> bool:
         if exc.errno == errno.EEXIST:
             raise FilingError(f"{target} 已存在：收件箱从不覆盖已归档的文件") from None
         return False  # another file system, or one without hard links: copy
+
+
+def _sync_data(claim: Path) -> None:
+    """Flush a claimed file's content to disk (whoever wrote it into the inbox may not have): a power cut after
+    the claim goes must not leave its only name pointing at data that was never written."""
+    try:
+        fd = os.open(claim, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise FilingError(f"无法打开已领取的文件 {claim}（{exc.strerror or exc}）；文件留在原处，未归档") from None
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EROFS):  # a file system that keeps nothing to flush
+            raise FilingError(f"无法把 {claim} 写入磁盘（{exc.strerror or exc}）；文件留在原处，未归档") from None
+    finally:
+        os.close(fd)
 
 
 def _copy(claim: Path, target: Path, content: Content, tag: str) -> None:
