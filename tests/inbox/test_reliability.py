@@ -77,7 +77,8 @@ def start(cfg: dict[str, Path], log) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log, env=env)
 
 
-def drop_all(files: list[tuple[str, bytes]], inbox: Path) -> None:
+def drop_all(files: list[tuple[str, bytes]], inbox: Path, pause: float = 0.1) -> None:
+    """Drop the files into the inbox, half written aside and renamed in, with a pause every 25 files."""
     for i, (name, data) in enumerate(files):
         if i % 2:
             tmp = inbox / f".{name}.part"  # written aside, then renamed in: the usual way
@@ -86,7 +87,7 @@ def drop_all(files: list[tuple[str, bytes]], inbox: Path) -> None:
         else:
             (inbox / name).write_bytes(data)  # written in place: the stability delay covers it
         if i % 25 == 0:
-            time.sleep(0.1)
+            time.sleep(pause)
 
 
 def filed_and_reported(filed: Path) -> tuple[Counter, Counter]:

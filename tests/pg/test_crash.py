@@ -29,6 +29,8 @@ N_FILES = 1000
 WORKERS = 3
 KILLS = 10
 LEASE = "2"
+DROP_PAUSE = 0.3  # seconds every 25 files: the drop arrives over 12 s, longer than KILLS // 2 kills can take
+KILL_EVERY = (0.6, 2.0)  # seconds between kills, a restarted worker given time to start
 
 
 def corpus(docs: Path) -> list[tuple[str, bytes]]:
@@ -70,26 +72,32 @@ def test_three_workers_survive_random_sigkills(documents, pg_url, tmp_path):  # 
     rng = random.Random(13)
     with (tmp_path / "watch.log").open("w") as log:
         procs = [start(cfg, pg_url, log) for _ in range(WORKERS)]
-        dropper = threading.Thread(target=drop_all, args=(files, cfg["inbox"]))
-        dropper.start()
-        killed = 0
-        for _ in range(KILLS):
-            time.sleep(rng.uniform(1.5, 5.0))
-            if not dropper.is_alive() and not _left(cfg):
-                break  # all judged: nothing in flight to kill
-            k = rng.randrange(WORKERS)
-            procs[k].send_signal(signal.SIGKILL)
-            procs[k].wait()
-            procs[k] = start(cfg, pg_url, log)
-            killed += 1
-        dropper.join()
-        assert killed >= KILLS // 2, f"only {killed} workers were killed before the drop was judged"
-        wait_until_empty(cfg["inbox"], cfg["filed"] / ".claimed", timeout=600)
-        for p in procs:
-            wait_watching(p)
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        assert [p.wait(60) for p in procs] == [0] * WORKERS
+        try:
+            dropper = threading.Thread(target=drop_all, args=(files, cfg["inbox"], DROP_PAUSE))
+            dropper.start()
+            killed = 0
+            for _ in range(KILLS):
+                time.sleep(rng.uniform(*KILL_EVERY))
+                if not dropper.is_alive() and not _left(cfg):
+                    break  # all judged: nothing in flight to kill
+                k = rng.randrange(WORKERS)
+                procs[k].send_signal(signal.SIGKILL)
+                procs[k].wait()
+                procs[k] = start(cfg, pg_url, log)
+                killed += 1
+            dropper.join()
+            assert killed >= KILLS // 2, f"only {killed} workers were killed before the drop was judged"
+            wait_until_empty(cfg["inbox"], cfg["filed"] / ".claimed", timeout=600)
+            for p in procs:
+                wait_watching(p)
+            for p in procs:
+                p.send_signal(signal.SIGTERM)
+            assert [p.wait(60) for p in procs] == [0] * WORKERS
+        finally:
+            for p in procs:  # a failed assertion leaves no worker running into the next test
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
 
     placed, reports = filed_and_reported(cfg["filed"])
     names = Counter(name for name, _ in files)

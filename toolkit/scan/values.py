@@ -39,6 +39,7 @@ NUMERIC = {"yuan", "area", "pct", "int"}
 ABOVE = 45  # px (7.6 mm at 150 dpi): a correction written this far above a value replaces it
 TICKED = 0.3  # share of dark pixels inside a check box for it to count as ticked
 PAD = 5  # px around a value's glyphs: registration is good to a pixel or two
+STROKE = 35  # px (6 mm at 150 dpi): a straight horizontal run this long is a pen line striking the print, no digit
 CONTEXT = 10  # characters of print before a value that place it on its page
 # Characters OCR confuses with digits, read as the digit in a number (an ID's final X stays).
 DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "S": "5"})
@@ -284,10 +285,14 @@ def printed_page(pdf, page: int) -> np.ndarray:
 
 
 def handwriting(scan: np.ndarray, ref: np.ndarray, box: tuple[int, ...]) -> str:
-    """OCR what was written in a box with the print whited out (a correction squeezed against the line above)."""
+    """OCR what was written in a box with the print whited out (a correction squeezed against the line above).
+
+    The line striking the old value through is whited out too: OCR would read its end as a letter.
+    """
     x0, y0, x1, y1 = (max(int(c), 0) for c in box)
     crop, under = scan[y0:y1, x0:x1].copy(), ref[y0:y1, x0:x1]
-    crop[cv2.dilate((under < INK).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0] = 255
+    lines = cv2.morphologyEx((crop < INK).astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, STROKE), np.uint8))
+    crop[cv2.dilate((under < INK).astype(np.uint8) | lines, np.ones((5, 5), np.uint8)) > 0] = 255
     return ocr.read_region(np.pad(crop, 12, constant_values=255), (0, 0, crop.shape[1] + 24, crop.shape[0] + 24))
 
 
