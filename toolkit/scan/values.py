@@ -291,8 +291,9 @@ def handwriting(scan: np.ndarray, ref: np.ndarray, box: tuple[int, ...]) -> str:
     """
     x0, y0, x1, y1 = (max(int(c), 0) for c in box)
     crop, under = scan[y0:y1, x0:x1].copy(), ref[y0:y1, x0:x1]
-    lines = cv2.morphologyEx((crop < INK).astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, STROKE), np.uint8))
-    crop[cv2.dilate((under < INK).astype(np.uint8) | lines, np.ones((5, 5), np.uint8)) > 0] = 255
+    lines: np.ndarray = cv2.morphologyEx((crop < INK).astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, STROKE), np.uint8))
+    gone = np.maximum((under < INK).astype(np.uint8), lines)
+    crop[cv2.dilate(gone, np.ones((5, 5), np.uint8)) > 0] = 255
     return ocr.read_region(np.pad(crop, 12, constant_values=255), (0, 0, crop.shape[1] + 24, crop.shape[0] + 24))
 
 
