@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from toolkit.cli import options as o
+
 
 def add_commands(rep) -> None:
     """Add the weekly and monthly reports to the `report` subparsers."""
@@ -60,4 +62,4 @@ def _print(r, files) -> None:
     for f in r.findings:  # the expired 认购, as warnings to chase
         print(f"{f.severity}: {f.rule}: {f.message}")
     for path in files:
-        print(f"wrote {path}")
+        o.wrote(path)

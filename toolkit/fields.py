@@ -15,6 +15,14 @@ from toolkit.errors import ProjectError
 
 # The fields a document prints (a pack's context.yaml, `deal` kind), by path; a list's rows by the list's path.
 LABELS = {
+    "change.carried_over": "结转金额",
+    "change.deposit_outcome": "定金处理结果",
+    "change.difference": "房款差额",
+    "change.forfeited": "不予退还的金额",
+    "change.interest": "利息",
+    "change.new_total": "变更后成交总价",
+    "change.refund": "应退还款项",
+    "change.refund_total": "应退还金额合计（含利息）",
     "deal.deposit": "定金",
     "deal.down_payment": "首期房价款",
     "deal.down_payment_pct": "首付款比例",

@@ -113,7 +113,7 @@ def test_a_structural_tag_needs_its_space_and_its_own_paragraph(packs):
 def test_the_command_exits_1_on_errors_and_prints_json(packs, capsys):
     pack = packs / "prc-presale"
     assert main(["pack", "lint", str(pack)]) == 0
-    assert "lint clean" in capsys.readouterr().out
+    assert "检查通过，未发现问题" in capsys.readouterr().out
     _rewrite(pack / "contract.docx", lambda xml: xml.replace('w:name="art01_2"', 'w:name="art01_1"', 1))
     assert main(["pack", "lint", str(pack), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)

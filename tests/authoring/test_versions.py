@@ -58,7 +58,7 @@ def test_pack_diff_shows_exactly_the_clauses_changed(packs, tmp_path, capsys):
     assert "<del>30</del><ins>15</ins>" in (tmp_path / "diff.html").read_text(encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "diff.docx") as z:
         assert "art11_3" in z.read("word/document.xml").decode()
-    assert "2 clause(s) differ" in capsys.readouterr().out
+    assert "之间有 2 条条款不同" in capsys.readouterr().out
 
 
 def test_a_document_of_a_released_version_checks_against_that_version(packs, tmp_path):

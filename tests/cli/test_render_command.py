@@ -37,7 +37,7 @@ def test_a_clean_deal_exits_0_and_writes_its_documents(capsys, tmp_path):
         "CHY-2026-0002-contract.docx",
         "CHY-2026-0002-subscription.docx",
     ]
-    assert "CHY-2026-0002: rendered" in out
+    assert "CHY-2026-0002：已生成" in out
 
 
 def test_an_invalid_deal_exits_1_prints_its_findings_and_writes_nothing(capsys, tmp_path):
@@ -215,3 +215,24 @@ def test_the_readme_check_fails_on_a_bare_word_or_a_missing_option():
     assert usage_problems(without_sign, parser) == ["loupan deal sign --project"]
     without_option = readme.replace("loupan board --project DIR", "loupan board")
     assert usage_problems(without_option, parser) == ["loupan board --project"]
+
+
+@pytest.mark.parametrize(
+    "argv, prog, said",
+    [
+        (["render", "--project", str(EXAMPLE), "--no-such-flag"], "loupan", "无法识别的参数：--no-such-flag"),
+        (["render"], "loupan render", "缺少必需的参数：--project"),
+        (["check", "--project"], "loupan check", "参数 --project 后须给出一个值"),
+        (
+            ["render", "--project", str(EXAMPLE), "--script", "xx"],
+            "loupan render",
+            "参数 --script 的值 'xx' 无效，可选：'hans', 'hant'",
+        ),
+    ],
+)
+def test_usage_errors_are_said_in_chinese_with_the_command_and_where_help_is(capsys, argv, prog, said):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"{prog}：{said}（{prog} --help 查看用法）" in err

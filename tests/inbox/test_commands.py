@@ -31,13 +31,13 @@ def test_ingest_and_status_commands(capsys, documents, inbox_env):
         ]
     )
     assert code == 0
-    assert "2 file(s) taken" in capsys.readouterr().err
+    assert "共收取 2 个文件" in capsys.readouterr().err
     assert main(["status", "--project", str(cfg.project_dir), "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["counts"] == {"accepted": 1, "quarantine": 1}
     assert status["recent_quarantine"][0]["file"] == "bad.pdf"
     assert main(["status", "--project", str(cfg.project_dir)]) == 0
-    assert "quarantine: 1" in capsys.readouterr().out
+    assert "隔离（quarantine）：1" in capsys.readouterr().out
 
 
 def test_a_filed_tree_inside_the_inbox_is_refused_with_a_clear_message(capsys, inbox_env):

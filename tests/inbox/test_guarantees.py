@@ -280,7 +280,7 @@ def test_a_claimed_row_whose_file_is_gone_is_not_in_flight_forever(inbox_env, pi
     p.ledger.claim("vanished.docx", cfg.work / "9-zz__vanished.docx", 100)
     p.recover()
     assert p.ledger.unfinished() == [] and p.ledger.counts() == {"gone": 1}
-    assert any("gone: vanished.docx" in line for line in lines)
+    assert any("已移走：vanished.docx" in line for line in lines)
 
 
 @pytest.mark.parametrize("damage", [b"not a database at all" * 100, b"SQLite format 3\0" + b"\xff" * 4000])

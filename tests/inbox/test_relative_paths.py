@@ -43,7 +43,7 @@ def test_ingest_with_relative_paths_files_as_with_absolute_ones_and_records_abso
     monkeypatch.chdir(tmp_path)
     args = ["--project", "project", "--inbox", "inbox", "--filed", "filed", "--stability", "0.05"]
     assert main(["ingest", *args, "--incomplete-grace", "0.2"]) == 0
-    assert "1 file(s) taken" in capsys.readouterr().err
+    assert "共收取 1 个文件" in capsys.readouterr().err
     (row,) = _rows(cfg.project_dir)
     placed = filed / "accepted" / Path(row.filed_path).name
     assert row.outcome == "accepted" and placed.is_file() and not list(inbox.iterdir())

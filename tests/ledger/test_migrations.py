@@ -121,10 +121,10 @@ def test_db_upgrade_and_status_on_the_command_line(pg_cluster, tmp_path):
         [sys.executable, "-m", "toolkit.cli", "db", *a], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     before = run("status", "--db", url)
-    assert before.returncode == 0 and "pending 0001" in before.stdout and "pending 0002" in before.stdout
+    assert before.returncode == 0 and "待应用 0001" in before.stdout and "待应用 0002" in before.stdout
     up = run("upgrade", "--db", url)
-    assert up.returncode == 0 and "applied 0001, 0002" in up.stdout
+    assert up.returncode == 0 and "已应用 0001、0002" in up.stdout
     again = run("upgrade", "--db", url)
-    assert "up to date" in again.stdout
+    assert "已是最新" in again.stdout
     after = run("status", "--db", url)
-    assert "applied 0002" in after.stdout and "pending" not in after.stdout
+    assert "已应用 0002" in after.stdout and "待应用" not in after.stdout

@@ -32,7 +32,7 @@ def test_a_deal_recorded_with_db_lands_in_the_shared_database(project_copy, pg_c
     again = loupan("deal", "subscribe", "--deal", deal, "--project", str(project_copy), "--db", url)
     assert again.returncode == 1 and "已在台账中" in again.stderr  # one deal once, in the shared database too
     status = loupan("db", "status", "--db", url)
-    assert "project CHY: deals 1" in status.stdout
+    assert "项目 CHY：成交 1" in status.stdout
     alone = loupan("unit", "show", "1-1801", "--project", str(project_copy))  # without --db: its own file, empty
     assert "1-1801: 待售" in alone.stdout
 

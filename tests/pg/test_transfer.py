@@ -95,11 +95,11 @@ def test_import_and_export_on_the_command_line(pg_cluster, office, tmp_path):
     assert run("db", "upgrade", "--db", url).returncode == 0
     imported = run("db", "import", "--project", str(office), "--db", url)
     assert imported.returncode == 0, imported.stderr
-    assert "files: 2 row(s)" in imported.stdout and "deals: 1 row(s)" in imported.stdout
-    assert "stages: 1 row(s)" in imported.stdout and "approvals: 1 row(s)" in imported.stdout
+    assert "files：2 行" in imported.stdout and "deals：1 行" in imported.stdout
+    assert "stages：1 行" in imported.stdout and "approvals：1 行" in imported.stdout
     status = run("status", "--project", str(office), "--db", url, "--all-projects")
     assert "CHY: accepted 1, deals 1, in flight 1" in status.stdout, status.stdout
     exported = run("db", "export", "--project", str(office), "--to", str(tmp_path / "o.sqlite"), "--db", url)
-    assert exported.returncode == 0 and "files: 2 row(s)" in exported.stdout
+    assert exported.returncode == 0 and "files：2 行" in exported.stdout
     again = run("db", "import", "--project", str(other), "--db", url)
     assert again.returncode == 2 and "Traceback" not in again.stderr and "已在" in again.stderr

@@ -38,7 +38,7 @@ def test_user_add_token_and_revoke(tmp_path, monkeypatch, capsys, ledger_backend
     assert token.startswith("lp_") and len(token) > 40
     assert main(["user", "list", *where]) == 0 and capsys.readouterr().out.startswith("周敏\t案场经理\t")
     assert main(["user", "revoke", "周敏", *where]) == 0
-    assert capsys.readouterr().out.startswith("1 token(s)")
+    assert capsys.readouterr().out.startswith("已吊销 周敏 的 1 个令牌")
     assert main(["user", "token", "没有的人", *where]) == 2
     assert (project / ".loupan" / "ledger.sqlite").exists() == (ledger_backend is None)
 

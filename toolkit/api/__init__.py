@@ -18,6 +18,7 @@ from toolkit.checks.run import DealCheck, check_deal, duplicate_deal_numbers
 from toolkit.domain.ids import mask_data
 from toolkit.errors import PdfUnavailableError, ToolkitError, UsageError
 from toolkit.findings import Finding
+from toolkit.ledger.states import FILE_OUTCOMES as FILE_OUTCOMES  # a dropped file's outcomes, named
 from toolkit.script import SCRIPTS
 from toolkit.workspace import Workspace, open_project, templates_dir
 

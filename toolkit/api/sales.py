@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toolkit.checks.run import check_deal
+from toolkit.control.changes import KIND_NAMES as CHANGE_KINDS  # noqa: F401 - 退房, 换房, 更名, 价格变更 for the CLI
 from toolkit.control.changes import ChangeResult
 from toolkit.domain.ids import mask_data, mask_id
 from toolkit.errors import UsageError

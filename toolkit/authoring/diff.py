@@ -26,6 +26,11 @@ class ClauseChange:
     new: str
 
     @property
+    def kind_name(self) -> str:
+        """Return the kind as legal reads it (修改, 新增, 删除)."""
+        return {"changed": "修改", "added": "新增", "removed": "删除"}[self.kind]
+
+    @property
     def redline(self) -> list[list[str]]:
         """Return the character-level redline of the wording."""
         return redline(self.old, self.new)
@@ -65,7 +70,7 @@ def html_report(old: Pack, new: Pack, changes: list[ClauseChange]) -> str:
     """Write the diff as a page a lawyer reads."""
     head = f"{escape(old.name)} {escape(old.version)} → {escape(new.name)} {escape(new.version)}"
     rows = "".join(
-        f"<tr><td>{escape(c.document)}</td><td>{escape(c.clause)}</td><td>{_kind(c.kind)}</td>"
+        f"<tr><td>{escape(c.document)}</td><td>{escape(c.clause)}</td><td>{c.kind_name}</td>"
         f"<td class='r'>{_html_redline(c.redline)}</td></tr>"
         for c in changes
     )
@@ -83,10 +88,6 @@ def html_report(old: Pack, new: Pack, changes: list[ClauseChange]) -> str:
     )
 
 
-def _kind(kind: str) -> str:
-    return {"changed": "修改", "added": "新增", "removed": "删除"}[kind]
-
-
 def _html_redline(lines: list[list[str]]) -> str:
     tags = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
     return "".join(tags[op].format(escape(text)) for op, text in lines)
@@ -98,7 +99,7 @@ def docx_report(old: Pack, new: Pack, changes: list[ClauseChange], target: Path)
     doc.add_heading(f"条款对比：{old.name} {old.version} → {new.name} {new.version}", level=1)
     doc.add_paragraph(f"{len(changes)} 处变化。" if changes else "两个版本的条款文字完全相同。")
     for c in changes:
-        doc.add_paragraph(f"{c.document} · {c.clause} · {_kind(c.kind)}").runs[0].bold = True
+        doc.add_paragraph(f"{c.document} · {c.clause} · {c.kind_name}").runs[0].bold = True
         p = doc.add_paragraph()
         for op, text in c.redline:
             run = p.add_run(text)

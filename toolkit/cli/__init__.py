@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from toolkit.cli.options import USAGE, print_error
+from toolkit.cli.options import USAGE, Parser, print_error
 
 GROUPS = (
     "toolkit.cli.documents",
@@ -74,7 +74,7 @@ def _ledger_url(url: str | None):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
+    parser = Parser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
     sub = parser.add_subparsers(metavar="COMMAND")
     for name in GROUPS:
         importlib.import_module(name).add_commands(sub)

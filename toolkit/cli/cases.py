@@ -52,7 +52,7 @@ def _answer(args: argparse.Namespace) -> int:
     from toolkit import api
 
     doc = api.case_answer(api.open_project(args.project), args.no, args.answer, o.date(args.date), out=args.out)
-    print(f"{args.no}: answered" + (f"; wrote {doc.docx}" if doc else ""))
+    print(f"{args.no}：已答复" + (f"；已写出 {doc.docx}" if doc else ""))
     return 0
 
 
@@ -74,5 +74,5 @@ def _sheet(args: argparse.Namespace) -> int:
     for r in receptions:
         print(f"{r.time} {r.visitor} → {r.consultant}（{r.why}）")
     for f in files:
-        print(f"wrote {f}")
+        o.wrote(f)
     return 0

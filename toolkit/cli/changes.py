@@ -105,11 +105,17 @@ PRINTED = (
 )
 
 
+STATUS_NAMES = {"requested": "待审批", "executed": "已执行"}
+
+
 def _print_change(done: Any) -> None:
+    from toolkit.api.sales import CHANGE_KINDS
+    from toolkit.fields import label
+
     result = done.result
-    print(f"{result.no}: {result.kind} {result.status}")
+    print(f"{result.no}：{CHANGE_KINDS.get(result.kind, result.kind)} {STATUS_NAMES.get(result.status, result.status)}")
     for key in PRINTED:
         if key in result.figures:
-            print(f"  {key}: {result.figures[key]}")
+            print(f"  {label('change.' + key)}：{result.figures[key]}")
     if done.form:
-        print(f"wrote {done.form.docx}")
+        o.wrote(done.form.docx)

@@ -37,7 +37,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     from toolkit.api import database
 
     done = database.db_upgrade(args.project, args.ledger_url)
-    print(f"applied {', '.join(done)}" if done else "the ledger database is up to date")
+    print(f"已应用 {'、'.join(done)}" if done else "台账数据库已是最新")
     return 0
 
 
@@ -48,13 +48,15 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         o.print_json(st)
         return 0
-    print(f"ledger database: {st.where} ({st.backend})")
+    from toolkit.api import FILE_OUTCOMES
+
+    print(f"台账数据库：{st.where}（{st.backend}）")
     for version, at in sorted(st.applied.items()):
-        print(f"  applied {version} {at}")
+        print(f"  已应用 {version} {at}")
     for version in st.pending:
-        print(f"  pending {version} (run loupan db upgrade)")
+        print(f"  待应用 {version}（请运行 loupan db upgrade）")
     for project, counts in st.projects.items():
-        print(f"  project {project}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        print(f"  项目 {project}：" + "，".join(f"{FILE_OUTCOMES.get(k, k)} {v}" for k, v in sorted(counts.items())))
     return 0
 
 
@@ -73,6 +75,6 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _print_moved(moved: Any) -> None:
-    print(f"project {moved.project}: {moved.source} -> {moved.target}")
+    print(f"项目 {moved.project}：{moved.source} -> {moved.target}")
     for table, t in moved.tables.items():
-        print(f"  {table}: {t.rows} row(s), sha256 {t.checksum[:16]}… (same on both sides)")
+        print(f"  {table}：{t.rows} 行，sha256 {t.checksum[:16]}…（两边相同）")

@@ -136,11 +136,11 @@ def _print_render(result: Any) -> None:
     from toolkit.findings import has_errors
 
     for d in result.deals:
-        status = "rendered" if d.documents else ("skipped" if has_errors(d.findings) else "checked")
-        print(f"{d.check.deal_no}: {status}")
+        status = "已生成" if d.documents else ("有错误，未生成" if has_errors(d.findings) else "已核对")
+        print(f"{d.check.deal_no}：{status}")
         o.print_findings(d.findings)
     for path in _outputs(result.documents):
-        print(f"wrote {path}")
+        o.wrote(path)
 
 
 def _check(args: argparse.Namespace) -> int:

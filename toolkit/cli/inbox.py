@@ -62,8 +62,8 @@ def _inbox_command(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         taken = api.ingest(cfg, log=log)
     else:
-        taken = api.watch(cfg, log=log, ready=lambda _: log(f"watching {cfg.inbox} (stop with Ctrl-C)"))
-    log(f"{taken} file(s) taken")
+        taken = api.watch(cfg, log=log, ready=lambda _: log(f"正在监视收件夹 {cfg.inbox}（按 Ctrl-C 停止）"))
+    log(f"共收取 {taken} 个文件")
     return 0
 
 
@@ -77,12 +77,12 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         o.print_json({**dataclasses.asdict(data), "deals": stages_json(args.project)})
         return 0
-    print(f"ledger: {data.ledger}")
+    print(f"台账：{data.ledger}")
     for outcome, count in sorted(data.counts.items()):
-        print(f"  {outcome}: {count}")
-    for title, rows in (("recent rejections", data.recent_rejections), ("recent quarantine", data.recent_quarantine)):
+        print(f"  {api.FILE_OUTCOMES.get(outcome, outcome)}（{outcome}）：{count}")
+    for title, rows in (("最近退回", data.recent_rejections), ("最近隔离", data.recent_quarantine)):
         if rows:
-            print(title + ":")
+            print(title + "：")
         for row in rows:
             rules = ", ".join(sorted({r["rule"] for r in row.reasons}))
             print(f"  #{row.id} {row.file} ({row.deal_no or '-'}): {rules}")
@@ -99,7 +99,9 @@ def _all_projects(args: argparse.Namespace) -> int:
     if args.json:
         o.print_json(st.projects)
         return 0
-    print(f"ledger: {st.where}")
+    from toolkit.api import FILE_OUTCOMES
+
+    print(f"台账：{st.where}")
     for project, counts in st.projects.items():
-        print(f"  {project}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        print(f"  {project}：" + "，".join(f"{FILE_OUTCOMES.get(k, k)} {v}" for k, v in sorted(counts.items())))
     return 0

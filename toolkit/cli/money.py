@@ -52,7 +52,7 @@ def _money_receipt(args: argparse.Namespace) -> int:
     fields = {k: getattr(args, k) for k in (*RECEIPT, "cashier")}
     recorded = api.money_receipt(api.open_project(args.project), **fields)
     o.print_findings(list(recorded.findings))
-    print(f"recorded {recorded.no}")
+    print(f"已登记收款 {recorded.no}")
     return 0
 
 
@@ -62,7 +62,7 @@ def _money_import(args: argparse.Namespace) -> int:
     done = api.money_import(api.open_project(args.project), args.file)
     o.print_findings(done.findings)
     refused = [f for f in done.findings if f.severity == "error"]  # warnings ride on rows that were taken
-    print(f"imported {done.imported} receipt(s), refused {len(refused)}")
+    print(f"已导入收款 {done.imported} 笔，拒收 {len(refused)} 笔")
     return 1 if refused else 0
 
 

@@ -62,9 +62,9 @@ def _print(done: Any, args: argparse.Namespace) -> int:
         api.notices_to_pdf(done, args.out)
 
     for no, deal_no, doc in done.notices:
-        print(f"{no} ({deal_no}): wrote {doc.docx}" + (f" and {doc.pdf.name}" if doc.pdf else ""))
+        print(f"{no}（{deal_no}）：已写出 {doc.docx}" + (f" 和 {doc.pdf.name}" if doc.pdf else ""))
     for no in done.already:
-        print(f"{no}: issued before for this change, not issued again")
+        print(f"{no}：此项变更已发出过通知，不再重复发出")
     for f in done.findings:
         print(f.line())
     return 1 if has_errors(done.findings) else 0

@@ -5,11 +5,41 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 USAGE = 2
+# argparse's usage errors (Python 3.11's wording), as a sales admin reads them; one not listed stays as it is.
+ARGPARSE_WORDS = (
+    (r"the following arguments are required: (.+)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"one of the arguments (.+) is required", r"参数 \1 须给出其中一个"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后须给出一个值"),
+    (r"argument (\S+): expected at least one argument", r"参数 \1 后须给出至少一个值"),
+    (r"argument (\S+): invalid choice: (.+) \(choose from (.+)\)", r"参数 \1 的值 \2 无效，可选：\3"),
+    (r"argument (\S+): invalid (\S+) value: (.+)", r"参数 \1 的值 \3 无效"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能与 \2 同时使用"),
+    (r"argument (\S+): ignored explicit argument (.+)", r"参数 \1 不接受值 \2"),
+    (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 不明确，可能是：\2"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Chinese, after the usage line (exit 2, as argparse does)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}：{argparse_words(message)}（{self.prog} --help 查看用法）\n")
+
+
+def argparse_words(message: str) -> str:
+    """Say one of argparse's usage errors in Chinese."""
+    for pattern, words in ARGPARSE_WORDS:
+        if (m := re.fullmatch(pattern, message)) is not None:
+            return m.expand(words)
+    return message
 
 
 def project(
@@ -93,6 +123,11 @@ def print_error(exc: Exception) -> None:
             print(f"{f.severity}: {f.rule}: {f.message}", file=sys.stderr)
     else:
         print(f"loupan: {exc}", file=sys.stderr)
+
+
+def wrote(path: Any) -> None:
+    """Say that a file was written (the sales admin opens it next)."""
+    print(f"已写出 {path}")
 
 
 def print_findings(findings: list[Any]) -> None:

@@ -41,7 +41,7 @@ def _pack_lint(args: argparse.Namespace) -> int:
         for f in findings:
             shown = f" | {f.found}" if f.found else ""
             print(f"{f.document}: {f.location}: {f.severity}: {f.rule}: {f.message}{shown}")
-        print(f"{len(findings)} finding(s)" if findings else "lint clean")
+        print(f"发现 {len(findings)} 处问题" if findings else "检查通过，未发现问题")
     return 1 if has_errors(findings) else 0
 
 
@@ -50,11 +50,11 @@ def _pack_test(args: argparse.Namespace) -> int:
 
     result = api.pack_test(args.pack, update=args.update)
     for path in result.written:
-        print(f"wrote {path}")
+        o.wrote(path)
     for f in result.findings:
         print(f"{f.severity}: {f.message}")
     if not args.update:
-        print(f"{result.compared} clause(s) compared, {len(result.findings)} difference(s)")
+        print(f"已比对 {result.compared} 条条款，{len(result.findings)} 处不同")
     return 1 if result.findings else 0
 
 
@@ -63,18 +63,18 @@ def _pack_diff(args: argparse.Namespace) -> int:
 
     old, new, changes = api.pack_diff(args.old, args.new)
     for c in changes:
-        print(f"{c.kind}: {c.document} {c.clause}")
+        print(f"{c.kind_name}：{c.document} {c.clause}")
     if args.out:
         api.pack_diff_report(old, new, changes, args.out)
-        print(f"wrote {args.out}")
-    print(f"{len(changes)} clause(s) differ between {old.name} {old.version} and {new.name} {new.version}")
+        o.wrote(args.out)
+    print(f"{old.name} {old.version} 与 {new.name} {new.version} 之间有 {len(changes)} 条条款不同")
     return 0
 
 
 def _pack_release(args: argparse.Namespace) -> int:
     from toolkit import api
 
-    print(f"released to {api.pack_release(args.pack)}")
+    print(f"已发布到 {api.pack_release(args.pack)}")
     return 0
 
 
@@ -82,5 +82,5 @@ def _pack_build(args: argparse.Namespace) -> int:
     from toolkit import api
 
     for doc_id, count in api.pack_build(args.pack).items():
-        print(f"built {doc_id}: {count} clauses")
+        print(f"已生成 {doc_id}：{count} 条条款")
     return 0

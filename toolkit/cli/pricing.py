@@ -39,9 +39,9 @@ def _build(args: argparse.Namespace) -> int:
         for finding in built.findings:
             print(finding.line())
         for path in built.files:
-            print(f"wrote {path}")
+            o.wrote(path)
         if args.record:
-            print("recorded in the price history" if built.recorded else "not recorded: the checks found errors")
+            print("已记入价格历史" if built.recorded else "未记入价格历史：检查发现错误")
     return 1 if has_errors(built.findings) else 0
 
 

@@ -30,7 +30,7 @@ def _report_daily(args: argparse.Namespace) -> int:
         print(f"{name}: {v['count']} 笔 {v['amount']}")
     o.print_findings(done.report.findings)
     for path in done.files:
-        print(f"wrote {path}")
+        o.wrote(path)
     return 1 if done.report.findings else 0
 
 
@@ -38,5 +38,5 @@ def _board(args: argparse.Namespace) -> int:
     from toolkit import api
 
     for path in api.board(api.open_project(args.project), out=args.out):
-        print(f"wrote {path}")
+        o.wrote(path)
     return 0

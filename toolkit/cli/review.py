@@ -30,7 +30,7 @@ def _review(args: argparse.Namespace) -> int:
     ws = api.open_project(args.project, pack_dir=args.pack)
     results = review_folder(ws, args.by)
     if not results and not args.json:
-        print(f"{args.project / 'review'}: 没有待审定的草稿 / no drafts to review")
+        print(f"{args.project / 'review'}：没有待审定的草稿")
     return _print(results, args.json)
 
 
@@ -51,14 +51,14 @@ def _print(results: list, as_json: bool) -> int:
         o.print_json([_json(a) for a in results])
     for a in results if not as_json else []:
         if a.approved:
-            print(f"{a.path.name}: {a.document_id}: 已审定 approved by {a.approved.by} at {a.approved.at[:19]}")
-            print(f"  kept as {a.approved.path}")
+            print(f"{a.path.name}：{a.document_id}：已审定，审定人 {a.approved.by}，时间 {a.approved.at[:19]}")
+            print(f"  存档于 {a.approved.path}")
             if a.prints_as:  # the marked PDF whose pages were recorded: the one to print and sign
-                print(f"  prints as {a.prints_as} ({len(a.approved.pages)} pages recorded)")
+                print(f"  打印签署用 {a.prints_as}（已记录 {len(a.approved.pages)} 页）")
             if a.note:
                 print(f"  {a.note}")
         else:
-            print(f"{a.path.name}: 未审定 not approved: {a.why}")
+            print(f"{a.path.name}：未审定：{a.why}")
         o.print_findings(a.findings)
     return 0 if results and all(a.approved for a in results) else 1
 
@@ -94,7 +94,7 @@ def print_stages(project: Path) -> None:
 
     rows = stages(project)
     if rows:
-        print("deals (rendered → approved → signed):")
+        print("成交文件（已出具 → 已审定 → 已签署）：")
     for d in rows:
         done = [f"{STAGE_NAMES[k]} {getattr(d, k)}" for k in ("rendered", "approved", "signed") if getattr(d, k)]
         missing = "" if d.approved or not d.signed else "  （无审定记录）"

@@ -48,9 +48,13 @@ def _unit_show(args: argparse.Namespace) -> int:
     print(f"{u.code}: {u.status}{flags}; 标价总价 {u.price.list_total}")
     if u.deal:
         d = u.deal
-        print(f"  deal {d['deal_no']} ({d['status']}): {', '.join(b['name'] for b in d['buyers'])}; total {d['total']}")
+        print(
+            f"  成交 {d['deal_no']}（{d['status']}）：{'、'.join(b['name'] for b in d['buyers'])}；成交总价 {d['total']}"
+        )
     for doc in u.documents:
-        print(f"  document #{doc['id']} {doc['document']} {doc['outcome']}: {doc['filed_as']}")
+        print(
+            f"  文件 #{doc['id']} {doc['document']} {api.FILE_OUTCOMES.get(doc['outcome'], doc['outcome'])}：{doc['filed_as']}"
+        )
     for e in u.history:
         print(f"  {e['at']} {e['status']} {e['deal_no'] or ''}")
     return 0

@@ -55,7 +55,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731  (masked by the pipeline)
     app = create_app(args.project, filed=args.filed, secure=args.host not in LOCAL, log=log, db=args.ledger_url)
-    print(f"loupan: http://{args.host}:{args.port}/ (stop with Ctrl-C)", file=sys.stderr, flush=True)
+    print(f"loupan: http://{args.host}:{args.port}/ （按 Ctrl-C 停止）", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False)
     return 0
 
@@ -65,7 +65,7 @@ def _user_add(args: argparse.Namespace) -> int:
     from toolkit.api import accounts
 
     user = accounts.user_add(api.open_project(args.project), args.name, args.role, _password())
-    print(f"user {user.name} ({user.role}) added")
+    print(f"已添加用户 {user.name}（{user.role}）")
     return 0
 
 
@@ -74,7 +74,7 @@ def _user_passwd(args: argparse.Namespace) -> int:
     from toolkit.api import accounts
 
     accounts.user_passwd(api.open_project(args.project), args.name, _password())
-    print(f"password of {args.name} changed")
+    print(f"已更改 {args.name} 的密码")
     return 0
 
 
@@ -90,7 +90,7 @@ def _user_revoke(args: argparse.Namespace) -> int:
     from toolkit import api
     from toolkit.api import accounts
 
-    print(f"{accounts.user_revoke(api.open_project(args.project), args.name)} token(s) of {args.name} revoked")
+    print(f"已吊销 {args.name} 的 {accounts.user_revoke(api.open_project(args.project), args.name)} 个令牌")
     return 0
 
 

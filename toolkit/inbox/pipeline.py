@@ -40,7 +40,7 @@ from toolkit.inbox.filing import (
 from toolkit.inbox.names import ACCEPTED_SUFFIXES, display_name, filed_name, for_log, safe_name
 from toolkit.inbox.photos import Given, Photos, is_photo, release
 from toolkit.inbox.worker import PAGE_SECONDS, CheckWorker, Verdict, cross_check, pages_in, time_limit
-from toolkit.ledger.states import AFTER_DOCUMENT, UnitStatus
+from toolkit.ledger.states import AFTER_DOCUMENT, FILE_OUTCOMES, UnitStatus
 from toolkit.ledger.store import FileRow, Ledger
 from toolkit.reports.check_html import checked_notes, render_html
 from toolkit.rules import finding
@@ -203,7 +203,7 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - one file must never stop the inbox
             why = f"{exc.__class__.__name__}: {exc}" if not isinstance(exc, FilingError) else str(exc)
             self.unfinished[name] = why
-            self.log(f"could not finish {name}: {why}; it is finished at the next start")
+            self.log(f"未能处理完 {name}：{why}；下次启动时继续处理")
             return None
         self.unfinished.pop(name, None)
         return done
@@ -230,7 +230,7 @@ class Pipeline:
 
     def _gone(self, row: FileRow) -> None:
         self.ledger.gone(row.id)
-        self.log(f"gone: {row.name} was claimed but is no longer in the claim area; recorded as gone")
+        self.log(f"已移走：{row.name} 已领取，但已不在领取区；记为已移走")
 
     # -- one file ---------------------------------------------------------------------------------
     def take(self, path: Path) -> Path | None:
@@ -301,8 +301,8 @@ class Pipeline:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self.unfinished[name] = f"cannot be claimed ({exc.strerror}); it stays in the inbox {self.cfg.inbox}"
-            self.log(f"could not take {name}: {self.unfinished[name]}")
+            self.unfinished[name] = f"无法领取（{exc.strerror}）；仍留在收件夹 {self.cfg.inbox}"
+            self.log(f"未能收取 {name}：{self.unfinished[name]}")
             return None
         try:
             item = Claimed(claim, name, read_claim(claim, self.cfg.max_size), row=0)  # a new name: no row yet
@@ -312,8 +312,8 @@ class Pipeline:
                 )
             return item
         except OSError as exc:
-            self.unfinished[name] = f"cannot be read ({exc.strerror}); it stays in the claim area {claim.parent}"
-            self.log(f"could not read {name}: {self.unfinished[name]}")
+            self.unfinished[name] = f"无法读取（{exc.strerror}）；仍留在领取区 {claim.parent}"
+            self.log(f"未能读取 {name}：{self.unfinished[name]}")
             return None
 
     def _send_ahead(self, item: Claimed, ahead: deque) -> None:
@@ -398,8 +398,8 @@ class Pipeline:
                 for d in [d for d in reported if d[3].parent == folder]:
                     reported.remove(d)
                     _unlink_reports(d[3])  # no report says accepted for a file still claimed
-                    self.unfinished[d[1]] = f"{folder} could not be made durable ({exc.strerror}); it stays claimed"
-                    self.log(f"could not finish {d[1]}: {self.unfinished[d[1]]}; it is finished at the next start")
+                    self.unfinished[d[1]] = f"{folder} 未能写入磁盘（{exc.strerror}）；文件仍处于已领取状态"
+                    self.log(f"未能处理完 {d[1]}：{self.unfinished[d[1]]}；下次启动时继续处理")
         for decided in reported:
             self._attempt(decided[1], self._settle, *decided)
 
@@ -418,7 +418,7 @@ class Pipeline:
         release_claim(claim)
         self.filed_ids.append(file_id)  # marked filed with the next commit: a restart before redoes the above
         rules = f" ({', '.join(sorted({r['rule'] for r in j.reasons}))})" if j.reasons else ""
-        self.log(f"{j.outcome}: {name} -> {target.relative_to(self.cfg.filed)}{rules}")
+        self.log(f"{FILE_OUTCOMES.get(j.outcome, j.outcome)}：{name} -> {target.relative_to(self.cfg.filed)}{rules}")
 
     def _flush_filed(self) -> None:
         """Mark the files that reached their place as filed (inside the caller's commit, or in one of its own)."""
@@ -428,7 +428,7 @@ class Pipeline:
             for folder in sorted(self.unflushed):  # reports named one file at a time: durable before the rows say filed
                 fsync_dir(folder)
         except OSError as exc:  # marked at a later commit; a restart before that writes their reports again
-            self.log(f"could not make the reports in {folder} durable ({exc.strerror}); tried again with the next file")
+            self.log(f"未能将 {folder} 中的报告写入磁盘（{exc.strerror}）；处理下一个文件时重试")
             return
         self.unflushed.clear()
         with self.ledger.batch():

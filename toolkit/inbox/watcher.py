@@ -120,7 +120,7 @@ class Watcher:
         try:
             entries = list(os.scandir(self.cfg.inbox))
         except OSError as exc:
-            self.log(f"cannot list the inbox {self.cfg.inbox}: {exc}; retrying at the next rescan")
+            self.log(f"无法列出收件夹 {self.cfg.inbox}：{exc}；下次扫描时重试")
             return
         for entry in entries:
             if entry.is_file(follow_symlinks=False):
@@ -128,7 +128,7 @@ class Watcher:
         try:
             self.pipeline.recover()  # a file left in the claim area by an error is finished here
         except Exception as exc:  # noqa: BLE001
-            self.log(f"could not finish a claimed file: {exc.__class__.__name__}: {exc}")
+            self.log(f"未能处理完一个已领取的文件：{exc.__class__.__name__}: {exc}")
 
     def see(self, path: Path) -> None:
         """Track a file that appeared or changed in the inbox."""
@@ -161,7 +161,7 @@ class Watcher:
         try:
             return many(ready)
         except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one batch
-            self.log(f"error while taking files: {exc.__class__.__name__}: {exc}; they are finished at the next start")
+            self.log(f"收取文件时出错：{exc.__class__.__name__}: {exc}；下次启动时继续处理")
             return 0
 
     def _warm(self) -> None:
@@ -179,8 +179,8 @@ class Watcher:
         try:
             return int(self.pipeline.take(path) is not None)
         except Exception as exc:  # noqa: BLE001 - the watcher must outlive any one file
-            where = "inbox" if os.path.lexists(path) else "claim area, and is finished at the next start"
-            self.log(f"error while taking {path.name}: {exc.__class__.__name__}: {exc}; it stays in the {where}")
+            where = "仍留在收件夹" if os.path.lexists(path) else "仍留在领取区，下次启动时继续处理"
+            self.log(f"收取 {path.name} 时出错：{exc.__class__.__name__}: {exc}；{where}")
             return 0
 
 

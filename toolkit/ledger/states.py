@@ -59,6 +59,17 @@ DEAL_MOVES: dict[DealStatus | None, frozenset[DealStatus]] = {
 }
 _UNIT_WORDS: dict[str, frozenset[str]] = {k.value: frozenset(v) for k, v in UNIT_MOVES.items()}
 _DEAL_WORDS: dict[str | None, frozenset[str]] = {(k.value if k else None): frozenset(v) for k, v in DEAL_MOVES.items()}
+# A dropped file's outcome, as stored (and as the folder it is filed in), and as a sales admin reads it.
+FILE_OUTCOMES = {
+    "accepted": "通过",
+    "rejected": "退回",
+    "quarantine": "隔离",
+    "duplicates": "重复",
+    "unfinished": "未完成",
+    "in flight": "处理中",
+    "gone": "已移走",
+    "deals": "成交",
+}
 # A signed document moves a unit and its deal to the status it records.
 AFTER_DOCUMENT = {"subscription": U.SUBSCRIBED, "contract": U.CONTRACTED}
 

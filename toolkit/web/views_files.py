@@ -12,8 +12,8 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from toolkit.api import FILE_OUTCOMES, uploads
 from toolkit.api import accounts as acc
-from toolkit.api import uploads
 from toolkit.domain.ids import mask_text
 from toolkit.errors import UsageError
 from toolkit.web import auth
@@ -21,13 +21,7 @@ from toolkit.web.auth import Caller, guarded
 
 LOGIN_COOKIE = "loupan_login"
 MAX_FILES = 20
-OUTCOME_NAMES = {
-    "accepted": "通过",
-    "rejected": "退回",
-    "quarantine": "隔离",
-    "duplicates": "重复",
-    "unfinished": "未完成",
-}
+OUTCOME_NAMES = FILE_OUTCOMES
 
 
 def _next(target: str) -> str:
