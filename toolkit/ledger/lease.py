@@ -7,6 +7,7 @@ default) any other worker takes its files over.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -41,6 +42,8 @@ class Heartbeat:
         from toolkit.ledger.db import Db
 
         db = None
+        with contextlib.suppress(Exception):  # connected before the first beat: a slow connect does not lapse it
+            db = Db(self.args[0])
         while not self.stopping.wait(self.lease / 3):
             try:
                 db = db or Db(self.args[0])
