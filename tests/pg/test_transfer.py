@@ -98,7 +98,7 @@ def test_import_and_export_on_the_command_line(pg_cluster, office, tmp_path):
     assert "files：2 行" in imported.stdout and "deals：1 行" in imported.stdout
     assert "stages：1 行" in imported.stdout and "approvals：1 行" in imported.stdout
     status = run("status", "--project", str(office), "--db", url, "--all-projects")
-    assert "CHY: accepted 1, deals 1, in flight 1" in status.stdout, status.stdout
+    assert "CHY：通过 1，成交 1，处理中 1" in status.stdout, status.stdout
     exported = run("db", "export", "--project", str(office), "--to", str(tmp_path / "o.sqlite"), "--db", url)
     assert exported.returncode == 0 and "files：2 行" in exported.stdout
     again = run("db", "import", "--project", str(other), "--db", url)
