@@ -12,22 +12,22 @@ from toolkit.cli import options as o
 def add_commands(rep) -> None:
     """Add the weekly and monthly reports to the `report` subparsers."""
     for name, helptext, example in (
-        ("weekly", "the weekly sales report (XLSX and PDF charts)", "2026-W47"),
-        ("monthly", "the monthly sales report (XLSX and PDF charts)", "2026-11"),
+        ("weekly", "销售周报（XLSX 和 PDF 图表）", "2026-W47"),
+        ("monthly", "销售月报（XLSX 和 PDF 图表）", "2026-11"),
     ):
         p = rep.add_parser(name, help=helptext, description=helptext)
-        p.add_argument("--period", required=True, help=f"the period, e.g. {example}")
+        p.add_argument("--period", required=True, help=f"期间，如 {example}")
         p.add_argument(
-            "--project", type=Path, action="append", required=True, help="project folder (repeat for --all-projects)"
+            "--project", type=Path, action="append", required=True, help="项目文件夹（配合 --all-projects 可重复给出）"
         )
-        p.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
-        p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-        p.add_argument("--all-projects", action="store_true", help="one report per project folder given")
+        p.add_argument("--out", type=Path, default=Path("output"), help="输出文件夹（默认：output/）")
+        p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出各项数据")
+        p.add_argument("--all-projects", action="store_true", help="每个给出的项目文件夹各出一份报表")
         p.add_argument(
             "--db",
             dest="ledger_url",
             metavar="URL",
-            help="ledger database (default: LOUPAN_DB, else each project's own)",
+            help="台账数据库（默认：LOUPAN_DB，否则用各项目自己的）",
         )
         p.set_defaults(func=_run, kind=name)
 

@@ -12,12 +12,12 @@ from toolkit.domain.policy import load_policy
 
 def add_commands(sub) -> None:
     """Add the `rules` command to the CLI's subparsers."""
-    helptext = "list every rule: id, severity, title, source, what it applies to, its switch"
+    helptext = "列出全部规则：编号、级别、标题、依据、适用对象、开关"
     r = sub.add_parser("rules", help=helptext, description=helptext)
-    r.add_argument("--project", type=Path, help="project folder: show the rules as its policies.yaml sets them")
+    r.add_argument("--project", type=Path, help="项目文件夹：按其 policies.yaml 的设置显示规则")
     shape = r.add_mutually_exclusive_group()
-    shape.add_argument("--json", action="store_true", help="print the rules as JSON")
-    shape.add_argument("--markdown", action="store_true", help="print the README's rule table")
+    shape.add_argument("--json", action="store_true", help="以 JSON 输出规则")
+    shape.add_argument("--markdown", action="store_true", help="输出 README 中的规则表")
     r.set_defaults(func=_rules)
 
 

@@ -74,7 +74,7 @@ def _ledger_url(url: str | None):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="loupan", description="楼盘销售管理工具: template packs, checks, inbox.")
+    parser = Parser(prog="loupan", description="楼盘销售管理工具：模板包、核对、收件夹。")
     sub = parser.add_subparsers(metavar="COMMAND")
     for name in GROUPS:
         importlib.import_module(name).add_commands(sub)

@@ -11,25 +11,23 @@ from toolkit.cli import options as o
 
 def add_commands(sub: Any) -> None:
     """Add db upgrade, status, import and export."""
-    actions = o.group(sub, "db", "the ledger database: migrations, status, import and export of a project's ledger")
-    up = o.command(actions, "upgrade", "apply the pending schema migrations to the ledger database", _upgrade)
+    actions = o.group(sub, "db", "台账数据库：迁移、状态，项目台账的导入和导出")
+    up = o.command(actions, "upgrade", "对台账数据库执行待应用的结构迁移", _upgrade)
     _where(up)
-    st = o.command(actions, "status", "migrations applied and pending, and the projects the database holds", _status)
+    st = o.command(actions, "status", "已应用和待应用的迁移，以及数据库中的项目", _status)
     _where(st)
     o.as_json(st)
-    imp = o.command(actions, "import", "copy a project's own SQLite ledger into the database of --db", _import)
-    o.project(imp, "the project folder whose SQLite ledger (.loupan/ledger.sqlite) is copied", ledger=False)
-    o.ledger_db(imp, "the database to copy into, postgresql://… (default: LOUPAN_DB)")
-    exp = o.command(
-        actions, "export", "write a project's rows from the database of --db into a new SQLite file", _export
-    )
-    o.project(exp, "the project folder (its project code chooses the rows)", ledger=False)
-    exp.add_argument("--to", type=Path, required=True, help="the SQLite file to write (must not exist yet)")
-    o.ledger_db(exp, "the database to copy from, postgresql://… (default: LOUPAN_DB)")
+    imp = o.command(actions, "import", "将项目自己的 SQLite 台账复制到 --db 指定的数据库", _import)
+    o.project(imp, "要复制其 SQLite 台账（.loupan/ledger.sqlite）的项目文件夹", ledger=False)
+    o.ledger_db(imp, "复制到的数据库，postgresql://…（默认：LOUPAN_DB）")
+    exp = o.command(actions, "export", "将 --db 数据库中该项目的数据写入新的 SQLite 文件", _export)
+    o.project(exp, "项目文件夹（按其项目编号选取数据）", ledger=False)
+    exp.add_argument("--to", type=Path, required=True, help="要写出的 SQLite 文件（须尚不存在）")
+    o.ledger_db(exp, "从中复制的数据库，postgresql://…（默认：LOUPAN_DB）")
 
 
 def _where(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--project", type=Path, help="a project folder: its own SQLite ledger, unless --db or LOUPAN_DB")
+    p.add_argument("--project", type=Path, help="项目文件夹：用其自己的 SQLite 台账，除非给了 --db 或 LOUPAN_DB")
     o.ledger_db(p)
 
 

@@ -17,25 +17,25 @@ def add_commands(sub: Any) -> None:
 
 
 def _render_command(sub: Any) -> None:
-    r = o.command(sub, "render", "check deals and render the documents of the clean ones (DOCX, PDF)", _render)
+    r = o.command(sub, "render", "核对成交，为无问题的成交生成文件（DOCX、PDF）", _render)
     o.project(r)  # --db: the rendered stage is recorded in the ledger
     which = r.add_mutually_exclusive_group()
-    which.add_argument("--deal", type=Path, action="append", default=[], help="a deal file (repeatable)")
-    which.add_argument("--all-deals", action="store_true", help="every deal in PROJECT/deals/")
+    which.add_argument("--deal", type=Path, action="append", default=[], help="成交文件（可重复给出）")
+    which.add_argument("--all-deals", action="store_true", help="PROJECT/deals/ 中的全部成交")
     r.add_argument(
         "--docs",
-        help="documents to render, comma-separated (default: subscription,contract for deals, procedure,handbook otherwise)",
+        help="要生成的文件，逗号分隔（默认：有成交时为 subscription,contract，否则为 procedure,handbook）",
     )
     o.out(r)
-    r.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+    r.add_argument("--pdf", action="store_true", help="同时写出 PDF（需要 LibreOffice）")
     o.as_json(r)
     o.pack(r)
-    r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.add_argument("--quiet", action="store_true", help="不显示进度")
     r.add_argument(
         "--script",
         choices=("hans", "hant"),
         default="hans",
-        help="simplified (default) or traditional characters (files named ...-hant.docx)",
+        help="简体（默认）或繁体（文件名为 ...-hant.docx）",
     )
 
 
@@ -43,21 +43,21 @@ def _check_command(sub: Any) -> None:
     c = o.command(
         sub,
         "check",
-        "check filled or signed documents (DOCX, text PDF); files given together are cross-checked",
+        "核对已填写或已签署的文件（DOCX、文本 PDF）；一同给出的文件相互核对",
         _check,
     )
-    c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a 认购书 and/or contract, DOCX or PDF")
+    c.add_argument("files", type=Path, nargs="+", metavar="FILE", help="认购书和/或合同，DOCX 或 PDF")
     o.project(c)  # --db: 签约审定 (--approve, and a signed copy against its approval)
     o.as_json(c)
-    c.add_argument("--html", type=Path, metavar="REPORT", help="also write a report a person reads")
+    c.add_argument("--html", type=Path, metavar="REPORT", help="同时写出一份供人阅读的报告")
     o.pack(c)
     c.add_argument(
         "--script",
         choices=("hans", "hant"),
-        help="the documents' script, when their provenance is lost (default: from the provenance, or tried)",
+        help="文件用字（简体/繁体），用于来源信息缺失时（默认：按来源信息，否则逐一尝试）",
     )
-    c.add_argument("--approve", action="store_true", help="签约审定: record each clean draft as approved (needs --by)")
-    c.add_argument("--by", default="", metavar="NAME", help="who approves (with --approve)")
+    c.add_argument("--approve", action="store_true", help="签约审定：将每份无问题的草稿记为已审定（需 --by）")
+    c.add_argument("--by", default="", metavar="NAME", help="审定人（与 --approve 同用）")
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -14,35 +14,35 @@ from toolkit.cli import options as o
 def add_commands(sub: Any) -> None:
     """Add watch, ingest and status."""
     for name, helptext in (
-        ("watch", "watch an inbox folder until stopped (SIGINT/SIGTERM)"),
-        ("ingest", "process what is in an inbox folder now, then exit"),
+        ("watch", "持续监视收件夹，直至停止（SIGINT/SIGTERM）"),
+        ("ingest", "处理收件夹中现有的文件，然后退出"),
     ):
         w = o.command(sub, name, helptext, _inbox_command, command=name)
         o.project(w)
-        w.add_argument("--inbox", type=Path, required=True, help="the folder signed forms are dropped into")
-        w.add_argument("--filed", type=Path, required=True, help="the filed tree (outside the inbox)")
-        _seconds(w, "--stability", 2.0, "how long a file must stay unchanged before it is taken")
-        _seconds(w, "--time-limit", 60.0, "longest check of one file before it is quarantined")
-        _seconds(w, "--page-time-limit", 15.0, "more time per page judged beyond the first (scans, photos together)")
+        w.add_argument("--inbox", type=Path, required=True, help="放入已签文件的收件夹")
+        w.add_argument("--filed", type=Path, required=True, help="归档目录（在收件夹之外）")
+        _seconds(w, "--stability", 2.0, "文件须保持不变多久才收取")
+        _seconds(w, "--time-limit", 60.0, "单个文件核对的最长时间，超时即隔离")
+        _seconds(w, "--page-time-limit", 15.0, "首页之后每判读一页增加的时间，扫描件、照片合计")
         grace = 30.0 if name == "watch" else 5.0
         _seconds(
             w,
             "--incomplete-grace",
             grace,
-            "how long a stable file that does not open as a whole document is waited for before it is quarantined",
+            "已稳定但无法作为完整文件打开的文件，等待多久后隔离",
         )
         o.pack(w)
         if name == "watch":
-            w.add_argument("--polling", action="store_true", help="poll instead of file-system events (network shares)")
-            _seconds(w, "--rescan", 60.0, "rescan the whole inbox this often")
-    st = o.command(sub, "status", "files per outcome and the latest rejections", _status)
+            w.add_argument("--polling", action="store_true", help="以轮询代替文件系统事件（用于网络共享）")
+            _seconds(w, "--rescan", 60.0, "每隔多久重新扫描整个收件夹")
+    st = o.command(sub, "status", "各处理结果的文件数及最近的退回", _status)
     o.project(st)
-    st.add_argument("--all-projects", action="store_true", help="files per outcome of every project in the database")
+    st.add_argument("--all-projects", action="store_true", help="数据库中每个项目各处理结果的文件数")
     o.as_json(st)
 
 
 def _seconds(p: argparse.ArgumentParser, flag: str, default: float, helptext: str) -> None:
-    p.add_argument(flag, type=float, default=default, metavar="SECONDS", help=f"{helptext} (default {default:g})")
+    p.add_argument(flag, type=float, default=default, metavar="SECONDS", help=f"{helptext}（默认 {default:g}）")
 
 
 def _inbox_command(args: argparse.Namespace) -> int:

@@ -9,40 +9,40 @@ from typing import Any
 from toolkit.cli import options as o
 
 RECEIPT = {
-    "no": "the receipt number, e.g. SJ0001",
+    "no": "收据号，如 SJ0001",
     "date": "YYYY-MM-DD",
-    "payer": "who paid (a buyer of the unit)",
-    "unit": "the unit paid for",
+    "payer": "付款人（该房号的买受人）",
+    "unit": "所付款的房号",
     "kind": "定金 | 首付款 | 房款 | 退款 …",
-    "amount": "yuan, e.g. 50000",
+    "amount": "金额（元），如 50000",
     "channel": "现金 | 转账 | POS …",
-    "account": "the account the money went into",
+    "account": "收款账户",
 }
 DEPOSIT = {
     "date": "YYYY-MM-DD",
     "kind": "现金存款 | 银行入账",
-    "amount": "yuan",
-    "account": "the bank account",
+    "amount": "金额（元）",
+    "account": "银行账户",
 }
 
 
 def add_commands(sub: Any) -> None:
     """Add money receipt, import and deposit."""
-    money = o.group(sub, "money", "receipts, imports and bank deposits")
-    r = o.command(money, "receipt", "record a receipt after the cashier's checks", _money_receipt)
+    money = o.group(sub, "money", "收款、收款导入和银行存款")
+    r = o.command(money, "receipt", "经出纳核对后登记收款", _money_receipt)
     for name, helptext in RECEIPT.items():
         r.add_argument(f"--{name}", required=True, help=helptext)
-    r.add_argument("--cashier", default="", help="who took the money")
+    r.add_argument("--cashier", default="", help="经手出纳")
     o.project(r)
-    imp = o.command(money, "import", "import receipts from an XLSX sheet", _money_import)
+    imp = o.command(money, "import", "从 XLSX 表导入收款", _money_import)
     imp.add_argument(
-        "file", type=Path, help="the sheet: columns no, date, payer, unit, kind, amount, channel, account, cashier"
+        "file", type=Path, help="收款表，列为 no、date、payer、unit、kind、amount、channel、account、cashier"
     )
     o.project(imp)
-    dep = o.command(money, "deposit", "record a cash deposit (现金存款) or a bank credit (银行入账)", _money_deposit)
+    dep = o.command(money, "deposit", "登记现金存款或银行入账", _money_deposit)
     for name, helptext in DEPOSIT.items():
         dep.add_argument(f"--{name}", required=True, help=helptext)
-    dep.add_argument("--reference", default="", help="the bank's reference")
+    dep.add_argument("--reference", default="", help="银行流水号")
     o.project(dep)
 
 

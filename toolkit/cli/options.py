@@ -44,7 +44,7 @@ def argparse_words(message: str) -> str:
 
 def project(
     p: argparse.ArgumentParser,
-    helptext: str = "project folder (project.yaml, units.csv, its ledger)",
+    helptext: str = "项目文件夹（project.yaml、units.csv 及其台账）",
     ledger: bool = True,
 ) -> None:
     """Add --project (and --db, for a command that touches the ledger)."""
@@ -60,22 +60,22 @@ def ledger_db(p: argparse.ArgumentParser, helptext: str = "") -> None:
         dest="ledger_url",
         metavar="URL",
         help=helptext
-        or "ledger database: postgresql://… shared by projects and workers, or a SQLite file "
-        "(default: LOUPAN_DB, else the project's own .loupan/ledger.sqlite)",
+        or "台账数据库：各项目与处理进程共用的 postgresql://…，或一个 SQLite 文件"
+        "（默认：LOUPAN_DB，否则用项目自己的 .loupan/ledger.sqlite）",
     )
 
 
 def pack(p: argparse.ArgumentParser) -> None:
     """Add --pack."""
-    p.add_argument("--pack", type=Path, help="pack folder (default: by the project's sale type)")
+    p.add_argument("--pack", type=Path, help="模板包文件夹（默认：按项目的销售类型选择）")
 
 
 def as_json(p: argparse.ArgumentParser) -> None:
     """Add --json."""
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象，而非文本")
 
 
-def out(p: argparse.ArgumentParser, helptext: str = "output folder (default: output/)") -> None:
+def out(p: argparse.ArgumentParser, helptext: str = "输出文件夹（默认：output/）") -> None:
     """Add --out."""
     p.add_argument("--out", type=Path, default=Path("output"), help=helptext)
 

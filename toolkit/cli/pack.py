@@ -11,23 +11,23 @@ from toolkit.cli import options as o
 
 def add_commands(sub: Any) -> None:
     """Add pack build, lint, test, diff and release."""
-    p = o.group(sub, "pack", "pack authoring tools")
+    p = o.group(sub, "pack", "模板包编写工具")
     for name, helptext, func in (
-        ("build", "build a pack's DOCX templates from their sources", _pack_build),
-        ("lint", "lint a pack's templates (tags, variables, clause ids, tracked changes)", _pack_lint),
-        ("test", "render the pack's samples and compare each clause with its baseline", _pack_test),
-        ("release", "keep the current version under PACK/releases/VERSION/", _pack_release),
+        ("build", "由源文件生成模板包的 DOCX 模板", _pack_build),
+        ("lint", "检查模板包的模板（标签、变量、条款编号、修订痕迹）", _pack_lint),
+        ("test", "生成模板包的样例，逐条款与基准比对", _pack_test),
+        ("release", "将当前版本保存到 PACK/releases/VERSION/", _pack_release),
     ):
         c = o.command(p, name, helptext, func)
-        c.add_argument("pack", type=Path, help="pack folder")
+        c.add_argument("pack", type=Path, help="模板包文件夹")
         if name == "lint":
             o.as_json(c)
         if name == "test":
-            c.add_argument("--update", action="store_true", help="accept the rendered text as the new baselines")
-    diff = o.command(p, "diff", "clauses changed, added or removed between two packs or versions", _pack_diff)
-    diff.add_argument("old", help="pack folder, or PACK@VERSION for a released version")
-    diff.add_argument("new", help="pack folder, or PACK@VERSION")
-    diff.add_argument("--out", type=Path, help="write the report: .html or .docx")
+            c.add_argument("--update", action="store_true", help="以生成的文本作为新基准")
+    diff = o.command(p, "diff", "两个模板包或版本之间修改、新增或删除的条款", _pack_diff)
+    diff.add_argument("old", help="模板包文件夹，或已发布版本的 PACK@VERSION")
+    diff.add_argument("new", help="模板包文件夹，或 PACK@VERSION")
+    diff.add_argument("--out", type=Path, help="写出报告：.html 或 .docx")
 
 
 def _pack_lint(args: argparse.Namespace) -> int:

@@ -11,16 +11,16 @@ from toolkit.cli import options as o
 
 def add_commands(sub: Any) -> None:
     """Add pricing build and pricing history."""
-    actions = o.group(sub, "pricing", "price every unit from a scheme (一房一价), and the price history")
-    b = o.command(actions, "build", "price the units, check them, write units.csv/.xlsx, 价目表 and 定价审批表", _build)
+    actions = o.group(sub, "pricing", "按定价方案为每套房定价（一房一价），及价格历史")
+    b = o.command(actions, "build", "定价并核对，写出 units.csv/.xlsx、价目表和定价审批表", _build)
     o.project(b)
-    b.add_argument("--scheme", type=Path, required=True, help="the pricing scheme (YAML: base, factors, filed, target)")
-    o.out(b, "output folder (default: output/); never the project folder itself")
-    b.add_argument("--record", action="store_true", help="keep the new prices in the ledger's price history")
-    b.add_argument("--no-pdf", action="store_true", help="write the DOCX sheets only, without PDF")
+    b.add_argument("--scheme", type=Path, required=True, help="定价方案（YAML：base、factors、filed、target）")
+    o.out(b, "输出文件夹（默认：output/）；不能是项目文件夹本身")
+    b.add_argument("--record", action="store_true", help="将新价格记入台账的价格历史")
+    b.add_argument("--no-pdf", action="store_true", help="只写出 DOCX 表格，不生成 PDF")
     o.as_json(b)
-    h = o.command(actions, "history", "a unit's list prices on record, oldest first", _history)
-    h.add_argument("code", help="the unit's code, e.g. 1-1801")
+    h = o.command(actions, "history", "房号的历次标价，按时间先后", _history)
+    h.add_argument("code", help="房号，如 1-1801")
     o.project(h)
 
 

@@ -11,13 +11,13 @@ from toolkit.cli import options as o
 
 def add_commands(sub: Any) -> None:
     """Add report daily and board."""
-    rep = o.group(sub, "report", "reports", "REPORT")
+    rep = o.group(sub, "report", "报表", "REPORT")
     cli_reports.add_commands(rep)
-    daily = o.command(rep, "daily", "the daily sales and cash report (XLSX and PDF)", _report_daily)
+    daily = o.command(rep, "daily", "销售与资金日报（XLSX 和 PDF）", _report_daily)
     o.project(daily)
     daily.add_argument("--date", required=True, help="YYYY-MM-DD")
     o.out(daily)
-    brd = o.command(sub, "board", "the 销控表: every unit by building and floor (HTML and PNG)", _board)
+    brd = o.command(sub, "board", "销控表：按楼栋、楼层列出全部房号（HTML 和 PNG）", _board)
     o.project(brd)
     o.out(brd)
 

@@ -14,11 +14,11 @@ def add_commands(sub: Any) -> None:
     r = o.command(
         sub,
         "review",
-        "签约审定: check and approve the drafts dropped in PROJECT/review/ before they are signed",
+        "签约审定：签署前核对并审定放入 PROJECT/review/ 的草稿",
         _review,
     )
     o.project(r)
-    r.add_argument("--by", required=True, metavar="NAME", help="who approves (recorded in the ledger)")
+    r.add_argument("--by", required=True, metavar="NAME", help="审定人（记入台账）")
     o.as_json(r)
     o.pack(r)
 

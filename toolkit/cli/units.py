@@ -11,29 +11,29 @@ from toolkit.cli import options as o
 
 def add_commands(sub: Any) -> None:
     """Add unit show, hold, release, reprice and deal subscribe, sign, file."""
-    actions = o.group(sub, "unit", "a unit: show it, hold or release it (销控), approve its new price")
-    show = o.command(actions, "show", "status, price, deal, documents and history of a unit", _unit_show)
-    show.add_argument("code", help="the unit's code in the price list, e.g. 1-1801")
+    actions = o.group(sub, "unit", "房号：查看、销控或解控、审核新价格")
+    show = o.command(actions, "show", "房号的状态、价格、成交、文件和历史", _unit_show)
+    show.add_argument("code", help="价目表中的房号，如 1-1801")
     o.project(show)
     o.as_json(show)
     for name, helptext in (
-        ("hold", "hold a free unit back from sale (销控)"),
-        ("release", "release a held unit"),
-        ("reprice", "价格审核: a unit back from a refund or room change may be sold again"),
+        ("hold", "将可售房号暂停销售（销控）"),
+        ("release", "解除房号的销控"),
+        ("reprice", "价格审核：退房或换房后空出的房号可重新销售"),
     ):
         a = o.command(actions, name, helptext, _unit_action, action=name)
-        a.add_argument("code", help="the unit's code in the price list")
+        a.add_argument("code", help="价目表中的房号")
         o.project(a)
-        a.add_argument("--by", required=True, help="the approver (on the staff roster)")
-    deals = o.group(sub, "deal", "record a signed 认购 or contract in the ledger")
-    sb = o.command(deals, "subscribe", "record a signed 认购 (the deal file)", _deal_subscribe)
-    sb.add_argument("--deal", type=Path, required=True, help="the deal file of the signed 认购书")
+        a.add_argument("--by", required=True, help="审批人（须在员工名册中）")
+    deals = o.group(sub, "deal", "在台账中登记已签的认购或合同")
+    sb = o.command(deals, "subscribe", "登记已签认购（按成交文件）", _deal_subscribe)
+    sb.add_argument("--deal", type=Path, required=True, help="已签认购书的成交文件")
     o.project(sb)
-    sg = o.command(deals, "sign", "record the contract of a subscribed deal", _deal_sign)
-    sg.add_argument("deal_no", help="the deal number, e.g. CHY-2026-0001")
+    sg = o.command(deals, "sign", "登记已认购成交的合同签约", _deal_sign)
+    sg.add_argument("deal_no", help="成交编号，如 CHY-2026-0001")
     o.project(sg)
-    fl = o.command(deals, "file", "record the 备案 of a signed contract (within 30 days of signing)", _deal_file)
-    fl.add_argument("deal_no", help="the deal number, e.g. CHY-2026-0001")
+    fl = o.command(deals, "file", "登记已签合同的备案（签约后 30 日内）", _deal_file)
+    fl.add_argument("deal_no", help="成交编号，如 CHY-2026-0001")
     o.project(fl)
 
 

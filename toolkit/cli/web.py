@@ -14,34 +14,34 @@ LOCAL = ("127.0.0.1", "localhost", "::1")
 
 def add_commands(sub: Any) -> None:
     """Add serve and user add, passwd, token, revoke, list."""
-    s = o.command(sub, "serve", "the web page of the sales office (upload, 销控表, deals, approvals, reports)", _serve)
+    s = o.command(sub, "serve", "案场网页（上传、销控表、成交、审批、报表）", _serve)
     o.project(s)
-    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    s.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    s.add_argument("--filed", type=Path, help="the filed tree uploads are filed in (default: PROJECT/filed)")
-    users = o.group(sub, "user", "the web page's users (people of the staff roster) and their API tokens")
-    add = o.command(users, "add", "add a user of the staff roster, the password read from stdin", _user_add)
-    add.add_argument("name", help="the person's name on the staff roster (project.yaml staff)")
-    add.add_argument("--role", required=True, help="the person's role on the roster, e.g. 案场经理")
+    s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1：仅限本机）")
+    s.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
+    s.add_argument("--filed", type=Path, help="上传文件的归档目录（默认：PROJECT/filed）")
+    users = o.group(sub, "user", "网页用户（员工名册中的人员）及其 API 令牌")
+    add = o.command(users, "add", "添加员工名册中的人员为用户，密码从 stdin 读取", _user_add)
+    add.add_argument("name", help="员工名册中的姓名（project.yaml 的 staff）")
+    add.add_argument("--role", required=True, help="名册中的岗位，如案场经理")
     _password_stdin(add)
     o.project(add)
-    pw = o.command(users, "passwd", "change a user's password (read from stdin)", _user_passwd)
-    pw.add_argument("name", help="the user")
+    pw = o.command(users, "passwd", "修改用户密码（从 stdin 读取）", _user_passwd)
+    pw.add_argument("name", help="用户名")
     _password_stdin(pw)
     o.project(pw)
     for name, helptext, func in (
-        ("token", "print a new API token for scripts (Authorization: Bearer TOKEN)", _user_token),
-        ("revoke", "revoke every API token of a user", _user_revoke),
+        ("token", "输出一个供脚本使用的新 API 令牌（Authorization: Bearer TOKEN）", _user_token),
+        ("revoke", "吊销用户的全部 API 令牌", _user_revoke),
     ):
         t = o.command(users, name, helptext, func)
-        t.add_argument("name", help="the user")
+        t.add_argument("name", help="用户名")
         o.project(t)
-    ls = o.command(users, "list", "list the users and their roles", _user_list)
+    ls = o.command(users, "list", "列出用户及其岗位", _user_list)
     o.project(ls)
 
 
 def _password_stdin(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--password-stdin", action="store_true", required=True, help="read the password from stdin")
+    p.add_argument("--password-stdin", action="store_true", required=True, help="从 stdin 读取密码")
 
 
 def _password() -> str:
