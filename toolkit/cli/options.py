@@ -29,6 +29,11 @@ ARGPARSE_WORDS = (
 class Parser(argparse.ArgumentParser):
     """argparse with its usage errors said in Chinese, after the usage line (exit 2, as argparse does)."""
 
+    def __init__(self, prog: str | None = None, *, add_help: bool = True, **kwargs: Any):
+        super().__init__(prog, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(USAGE, f"{self.prog}：{argparse_words(message)}（{self.prog} --help 查看用法）\n")
